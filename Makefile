@@ -1,0 +1,44 @@
+# AUX: two set-up commands, `make run` (demo site) and `make test` (whole suite).
+SHELL := /bin/bash
+PYTHON := $(shell scripts/find_python.sh)
+ifeq ($(PYTHON),)
+$(error No Python >= 3.12 found: AUX needs it for Django 6. Install python3.12+ or set PYTHON=/path/to/python3.12)
+endif
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint fmt venv migrate seed bench clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $@
+
+venv: $(BIN)/.installed
+
+## The demo site on the embedded default: SQLite, eager Celery tasks, demo data.
+run: venv
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## The whole suite on real PostgreSQL and Redis (installed and started when missing).
+test: venv
+	scripts/test.sh $(ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: venv
+	$(BIN)/python bench/matching.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache db.sqlite3 media

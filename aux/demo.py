@@ -1,0 +1,343 @@
+"""Demo data for `manage.py seed_demo`: deterministic (seeded RNG) and idempotent.
+
+Running it again creates nothing new: every object is looked up by a natural key (slug, e-mail,
+title) first. Later issues add their own objects (offers, contracts, payments) here.
+"""
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils.text import slugify
+
+from artists.models import Artist, DeliverableType, Genre, Mood, Rate, Unavailability
+from aux.users.models import User
+from brands.models import Brand, BrandCategory, Membership
+from campaigns.models import Brief, BriefDeliverable
+
+# Demo credentials only: printed by the command and the README, never used outside the demo.
+DEMO_PASSWORD = "aux-demo-2026"  # noqa: S105
+DEMO_LOGINS = {
+    "artist": "artist@aux.test",
+    "brand": "brand@aux.test",
+    "staff": "staff@aux.test",
+}
+ARTIST_COUNT = 320
+
+GENRES = [
+    "Afrobeats", "Alternative", "Ambient", "Amapiano", "Blues", "Classical", "Country",
+    "Dancehall", "Deep House", "Disco", "Drum & Bass", "Electronic", "Folk", "Funk", "Grime",
+    "Hip-Hop", "House", "Indie Pop", "Indie Rock", "Jazz", "K-Pop", "Latin", "Metal", "Pop",
+    "Punk", "R&B", "Reggaeton", "Soul", "Techno", "Trap",
+]  # fmt: skip
+MOODS = [
+    "Chill", "Dark", "Dreamy", "Energetic", "Euphoric", "Feel-good", "Melancholic", "Nostalgic",
+    "Playful", "Romantic", "Uplifting", "Rebellious",
+]  # fmt: skip
+DELIVERABLE_TYPES = [
+    ("Live show", "A full concert at a brand event or festival stage."),
+    ("DJ set", "A DJ set at a brand event, launch or party."),
+    ("Event appearance", "A meet-and-greet or hosted appearance."),
+    ("Social post", "A sponsored post on the artist's social channels."),
+    ("Short video", "A short-form video (Reels, TikTok, Shorts) featuring the brand."),
+    ("Branded playlist", "A playlist curated by the artist for the brand."),
+    ("Sync licence", "Use of an existing track in an ad or film."),
+    ("Original track", "A new piece of music written for the brand."),
+    ("Recording session", "Studio work: features, jingles, sound design."),
+]
+BRAND_CATEGORIES = [
+    "Alcohol", "Automotive", "Beauty", "Beverages", "Fashion", "Finance", "Food", "Gambling",
+    "Gaming", "Sports", "Tech", "Tobacco", "Travel",
+]  # fmt: skip
+# Base fee in euros for an artist with ~100k monthly listeners, per deliverable type.
+BASE_FEES = {
+    "live-show": 6000, "dj-set": 3000, "event-appearance": 1500, "social-post": 800,
+    "short-video": 1200, "branded-playlist": 500, "sync-licence": 4000, "original-track": 7000,
+    "recording-session": 2500,
+}  # fmt: skip
+COUNTRIES = [
+    ("DE", ["Berlin", "Hamburg", "Cologne", "Munich"], 14),
+    ("FR", ["Paris", "Lyon", "Marseille"], 12),
+    ("GB", ["London", "Manchester", "Bristol", "Glasgow"], 14),
+    ("US", ["Los Angeles", "New York", "Atlanta", "Nashville", "Chicago"], 18),
+    ("NG", ["Lagos", "Abuja"], 6),
+    ("ZA", ["Johannesburg", "Cape Town"], 5),
+    ("BR", ["São Paulo", "Rio de Janeiro"], 6),
+    ("KR", ["Seoul", "Busan"], 5),
+    ("NL", ["Amsterdam", "Rotterdam"], 5),
+    ("ES", ["Madrid", "Barcelona"], 5),
+    ("SE", ["Stockholm", "Gothenburg"], 4),
+    ("JP", ["Tokyo", "Osaka"], 4),
+    ("MX", ["Mexico City", "Guadalajara"], 4),
+    ("CA", ["Toronto", "Montreal"], 4),
+    ("AU", ["Sydney", "Melbourne"], 4),
+]
+ADJECTIVES = [
+    "Velvet", "Neon", "Golden", "Silent", "Electric", "Crimson", "Lunar", "Wild", "Paper",
+    "Midnight", "Glass", "Static", "Honey", "Cosmic", "Hollow", "Saint", "Blue", "Amber",
+    "Echo", "Kinetic", "Solar", "Ivory", "Rogue", "Tidal", "Analog", "Marble", "Fever", "Dusty",
+]  # fmt: skip
+NOUNS = [
+    "Harbor", "Saints", "Tigers", "Signal", "Orchard", "Parade", "Rivers", "Machines", "Lights",
+    "Ghosts", "Atlas", "Youth", "Comets", "Gardens", "Wolves", "Arcade", "Sirens", "Motel",
+    "Cartel", "Season", "Wires", "Dunes", "Kites", "Bloom", "Satellites", "Hearts", "Theory",
+]  # fmt: skip
+FIRST = ["Lena", "Kofi", "Mara", "Yuki", "Theo", "Ines", "Ayo", "Nina", "Jonas", "Sofia", "Rafa",
+         "Zoe", "Malik", "Elif", "Oskar", "Amara", "Luca", "Hana", "Noor", "Felix"]  # fmt: skip
+BIO_LINES = [
+    "Known for hypnotic late-night sets and a loyal community of dancers.",
+    "Writes songs about cities, night buses and first loves.",
+    "Blends live instruments with club production; tours festivals every summer.",
+    "Independent since day one, with a fan base built one show at a time.",
+    "Has scored two short films and a national TV campaign.",
+    "Runs a monthly radio show and a small label for new voices.",
+    "Collaborates with visual artists for immersive live performances.",
+    "Grew up between two cultures; the music carries both.",
+]
+
+
+def _taxonomy() -> dict[str, dict[str, object]]:
+    def upsert(model, names):
+        out = {}
+        for name in names:
+            obj, _ = model.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+            out[obj.slug] = obj
+        return out
+
+    deliverables = {}
+    for name, description in DELIVERABLE_TYPES:
+        obj, _ = DeliverableType.objects.get_or_create(
+            slug=slugify(name), defaults={"name": name, "description": description}
+        )
+        deliverables[obj.slug] = obj
+    return {
+        "genres": upsert(Genre, GENRES),
+        "moods": upsert(Mood, MOODS),
+        "categories": upsert(BrandCategory, BRAND_CATEGORIES),
+        "deliverables": deliverables,
+    }
+
+
+def _user(email: str, name: str, role: str, password_hash: str, **extra) -> User:
+    user, _ = User.objects.get_or_create(
+        email=email, defaults={"name": name, "role": role, "password": password_hash, **extra}
+    )
+    return user
+
+
+def _stage_names(rng: random.Random, n: int) -> list[str]:
+    names: list[str] = []
+    seen: set[str] = set()
+    while len(names) < n:
+        shape = rng.random()
+        if shape < 0.55:
+            name = f"{rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}"
+        elif shape < 0.8:
+            name = f"{rng.choice(FIRST)} {rng.choice(NOUNS)}"
+        elif shape < 0.9:
+            name = f"DJ {rng.choice(ADJECTIVES)}"
+        else:
+            name = f"{rng.choice(FIRST)} & the {rng.choice(NOUNS)}"
+        if slugify(name) not in seen:
+            seen.add(slugify(name))
+            names.append(name)
+    return names
+
+
+def _artists(rng: random.Random, tax: dict, artist_user: User) -> int:
+    genres = list(tax["genres"].values())
+    moods = list(tax["moods"].values())
+    deliverables = list(tax["deliverables"].values())
+    refusable = [tax["categories"][s] for s in ("alcohol", "gambling", "tobacco", "finance")]
+    countries = [c for c in COUNTRIES for _ in range(c[2])]
+    existing = set(Artist.objects.values_list("slug", flat=True))
+
+    created: list[tuple[Artist, list, list, list]] = []
+    today = date.today()
+    for i, name in enumerate(_stage_names(rng, ARTIST_COUNT)):
+        code, cities, _ = rng.choice(countries)
+        # Log-uniform audience from a few hundred to ~10M: roughly half are emerging.
+        listeners = int(10 ** rng.uniform(2.5, 7.0))
+        slug = slugify(name)
+        picks = (
+            rng.sample(genres, rng.randint(1, 3)),
+            rng.sample(moods, rng.randint(1, 3)),
+            [c for c in refusable if rng.random() < 0.35],
+        )
+        if slug in existing:
+            continue
+        artist = Artist(
+            user=artist_user if i == 0 else None,
+            stage_name=name,
+            slug=slug,
+            bio=" ".join(rng.sample(BIO_LINES, 2)),
+            city=rng.choice(cities),
+            country=code,
+            monthly_listeners=listeners,
+            verified=listeners > 200_000 or rng.random() < 0.15,
+        )
+        created.append((artist, *picks))
+    if not created:
+        return 0
+
+    Artist.objects.bulk_create([a for a, *_ in created])
+    saved = {a.slug: a for a in Artist.objects.filter(slug__in=[a.slug for a, *_ in created])}
+    genre_links, mood_links, refused_links, rates, gaps = [], [], [], [], []
+    for artist, artist_genres, artist_moods, refused in created:
+        artist = saved[artist.slug]
+        genre_links += [Artist.genres.through(artist=artist, genre=g) for g in artist_genres]
+        mood_links += [Artist.moods.through(artist=artist, mood=m) for m in artist_moods]
+        refused_links += [
+            Artist.refused_categories.through(artist=artist, brandcategory=c) for c in refused
+        ]
+        currency = {"US": "USD", "GB": "GBP"}.get(str(artist.country), "EUR")
+        scale = max(0.15, (artist.monthly_listeners / 100_000) ** 0.5)
+        for d in rng.sample(deliverables, rng.randint(2, 5)):
+            fee = max(100, round(BASE_FEES[d.slug] * scale * rng.uniform(0.7, 1.3) / 50) * 50)
+            rates.append(
+                Rate(artist=artist, deliverable_type=d, min_fee=fee * 100, currency=currency)
+            )
+        for _ in range(rng.randint(0, 3)):
+            start = today + timedelta(days=rng.randint(0, 330))
+            gaps.append(
+                Unavailability(
+                    artist=artist,
+                    start=start,
+                    end=start + timedelta(days=rng.randint(2, 30)),
+                    note=rng.choice(["On tour", "Studio", "Holiday", "Festival season"]),
+                )
+            )
+    Artist.genres.through.objects.bulk_create(genre_links)
+    Artist.moods.through.objects.bulk_create(mood_links)
+    Artist.refused_categories.through.objects.bulk_create(refused_links)
+    Rate.objects.bulk_create(rates)
+    Unavailability.objects.bulk_create(gaps)
+    return len(created)
+
+
+BRANDS = [
+    ("Fizzwave Cola", "beverages", "https://fizzwave.example", "brand@aux.test"),
+    ("Nordlicht Apparel", "fashion", "https://nordlicht.example", "owner@nordlicht.test"),
+    ("Pulse Audio", "tech", "https://pulse-audio.example", "owner@pulseaudio.test"),
+    ("Maison Verre", "alcohol", "https://maisonverre.example", "owner@maisonverre.test"),
+    ("Trailhead Sports", "sports", "https://trailhead.example", "owner@trailhead.test"),
+]
+
+BRIEFS = [
+    # brand index, title, objective, status, deliverables, territories, genres, budget (EUR), days
+    (0, "Summer of Fizz: festival stages", "live_event", "published",
+     [("live-show", 3), ("social-post", 6)], ["DE", "FR", "NL"], ["house", "pop", "afrobeats"],
+     (15_000, 60_000), (30, 120)),
+    (0, "Fizzwave zero-sugar launch playlist", "launch", "published",
+     [("branded-playlist", 1), ("short-video", 4)], ["GB", "US"], ["indie-pop", "rb"],
+     (3_000, 12_000), (14, 60)),
+    (0, "Holiday ad soundtrack", "sync", "draft",
+     [("sync-licence", 1)], ["DE", "FR", "GB", "US"], ["soul", "folk"],
+     (8_000, 25_000), (45, 90)),
+    (1, "Nordlicht AW27 runway sound", "launch", "published",
+     [("original-track", 1), ("dj-set", 1)], ["DE", "SE"], ["techno", "ambient"],
+     (10_000, 30_000), (20, 40)),
+    (1, "Store openings: in-store DJ nights", "engagement", "submitted",
+     [("dj-set", 5)], ["DE", "NL"], ["deep-house", "disco"],
+     (5_000, 15_000), (10, 100)),
+    (2, "Pulse Buds launch creators", "awareness", "published",
+     [("short-video", 6), ("social-post", 6)], ["US", "GB", "KR"], ["hip-hop", "k-pop", "trap"],
+     (12_000, 40_000), (7, 50)),
+    (2, "Studio sessions for the sound library", "recording", "draft",
+     [("recording-session", 4)], ["US"], ["electronic", "jazz"],
+     (6_000, 18_000), (60, 150)),
+    (3, "Maison Verre rooftop summer", "live_event", "closed",
+     [("live-show", 2), ("event-appearance", 2)], ["FR", "ES"], ["jazz", "soul", "latin"],
+     (9_000, 28_000), (-120, -60)),
+    (4, "Trailhead marathon playlist", "engagement", "published",
+     [("branded-playlist", 2), ("social-post", 3)], ["GB", "US", "AU"], ["drum-bass", "grime"],
+     (2_500, 9_000), (5, 45)),
+    (4, "Winter trail film sync", "sync", "submitted",
+     [("sync-licence", 1), ("original-track", 1)], ["CA", "SE"], ["folk", "alternative"],
+     (7_000, 22_000), (30, 75)),
+]  # fmt: skip
+
+
+def _brands(rng: random.Random, tax: dict, password_hash: str) -> list[Brand]:
+    brands = []
+    for name, category, website, owner_email in BRANDS:
+        owner = _user(owner_email, f"{name} owner", User.Role.BRAND, password_hash)
+        brand, _ = Brand.objects.get_or_create(
+            slug=slugify(name),
+            defaults={
+                "name": name,
+                "category": tax["categories"][category],
+                "website": website,
+                "verified": True,
+                "description": f"{name} partners with artists for campaigns people remember.",
+            },
+        )
+        domain = website.split("//")[1]
+        team = [
+            (owner, Membership.Role.OWNER),
+            (_user(f"manager@{domain}", "Campaign manager", User.Role.BRAND, password_hash),
+             Membership.Role.MANAGER),
+            (_user(f"viewer@{domain}", "Finance viewer", User.Role.BRAND, password_hash),
+             Membership.Role.VIEWER),
+        ]  # fmt: skip
+        for user, role in team:
+            Membership.objects.get_or_create(user=user, brand=brand, defaults={"role": role})
+        brands.append(brand)
+    return brands
+
+
+def _briefs(tax: dict, brands: list[Brand]) -> int:
+    today = date.today()
+    made = 0
+    for b, title, objective, status, items, territories, genres, budget, days in BRIEFS:
+        brand = brands[b]
+        if Brief.objects.filter(brand=brand, title=title).exists():
+            continue
+        brief = Brief.objects.create(
+            brand=brand,
+            created_by=brand.memberships.get(role=Membership.Role.OWNER).user,
+            title=title,
+            description=(
+                f"{brand.name} is looking for artists for “{title}”. "
+                "Tell us how you would make it yours."
+            ),
+            objective=objective,
+            status=status,
+            territories=territories,
+            budget_min=budget[0] * 100,
+            budget_max=budget[1] * 100,
+            currency="EUR",
+            start_date=today + timedelta(days=days[0]),
+            end_date=today + timedelta(days=days[1]),
+            emerging_share=Decimal("0.30"),
+        )
+        brief.genres.set([tax["genres"][g] for g in genres])
+        for slug, quantity in items:
+            BriefDeliverable.objects.create(
+                brief=brief, deliverable_type=tax["deliverables"][slug], quantity=quantity
+            )
+        made += 1
+    return made
+
+
+@transaction.atomic
+def seed_demo() -> dict[str, int]:
+    """Create the demo world once; later calls find it and create nothing new."""
+    rng = random.Random(20261125)
+    password_hash = make_password(DEMO_PASSWORD)
+    tax = _taxonomy()
+    _user(DEMO_LOGINS["staff"], "AUX staff", User.Role.STAFF, password_hash,
+          is_staff=True, is_superuser=True)  # fmt: skip
+    artist_user = _user(DEMO_LOGINS["artist"], "Demo artist", User.Role.ARTIST, password_hash)
+    new_artists = _artists(rng, tax, artist_user)
+    brands = _brands(rng, tax, password_hash)
+    new_briefs = _briefs(tax, brands)
+    return {
+        "artists created": new_artists,
+        "artists in total": Artist.objects.count(),
+        "brands": Brand.objects.count(),
+        "briefs created": new_briefs,
+        "briefs in total": Brief.objects.count(),
+    }

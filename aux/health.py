@@ -1,0 +1,73 @@
+"""`/healthz`: is each part the site needs reachable? 200 when all are, 503 naming what is not."""
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from aux.celery import app as celery_app
+
+
+def _check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return "ok"
+
+
+def _check_cache() -> str:
+    key = "healthz:probe"
+    cache.set(key, "1", 10)
+    if cache.get(key) != "1":
+        raise RuntimeError("cache did not return the value just written")
+    return "ok"
+
+
+def _check_broker() -> str:
+    if celery_app.conf.task_always_eager:
+        return "eager"  # no broker configured: tasks run in the web process
+    with celery_app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+    return "ok"
+
+
+def _check_worker() -> str:
+    if celery_app.conf.task_always_eager:
+        return "eager"
+    replies = celery_app.control.ping(timeout=settings.HEALTHZ_WORKER_TIMEOUT)
+    if not replies:
+        raise RuntimeError("no Celery worker answered the ping")
+    return f"ok ({len(replies)} worker{'s' if len(replies) > 1 else ''})"
+
+
+CHECKS: dict[str, Callable[[], str]] = {
+    "database": _check_database,
+    "cache": _check_cache,
+    "broker": _check_broker,
+    "worker": _check_worker,
+}
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    started = time.monotonic()
+    results: dict[str, dict[str, str]] = {}
+    healthy = True
+    for name, check in CHECKS.items():
+        try:
+            results[name] = {"status": check()}
+        except Exception as exc:
+            healthy = False
+            results[name] = {"status": "down", "error": f"{type(exc).__name__}: {exc}"[:300]}
+    body = {
+        "status": "ok" if healthy else "down",
+        "checks": results,
+        "down": [name for name, r in results.items() if r["status"] == "down"],
+        "elapsed_ms": round((time.monotonic() - started) * 1000, 1),
+    }
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -1,0 +1,1 @@
+"""In-app and e-mail notifications: built by the notifications issue."""

@@ -1,0 +1,26 @@
+from django.db import transaction
+
+from artists.services import artist_create
+from brands.services import brand_create
+
+from .models import User
+
+
+@transaction.atomic
+def user_complete_signup(
+    *, user: User, role: str, name: str = "", stage_name: str = "", brand_name: str = ""
+) -> User:
+    """Give a new account its role and what the role needs to start.
+
+    An artist gets their artist profile; a brand user gets their brand, as its owner.
+    """
+    if role not in (User.Role.ARTIST, User.Role.BRAND):
+        raise ValueError(f"Cannot sign up with role {role!r}.")
+    user.role = role
+    user.name = name.strip()
+    user.save(update_fields=["role", "name"])
+    if role == User.Role.ARTIST:
+        artist_create(user=user, stage_name=stage_name or name or user.email.split("@")[0])
+    else:
+        brand_create(owner=user, name=brand_name)
+    return user

@@ -1,0 +1,1 @@
+"""Escrow, payouts, the ledger and Stripe webhooks: built by the payments issue."""

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The whole test suite: static checks, then pytest on a throwaway PostgreSQL cluster and
+# Redis server on loopback. Installs PostgreSQL, Redis and Chromium from Debian when missing.
+# Idempotent: stops what an earlier run left behind before starting anew.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+PG_PORT=${AUX_TEST_PG_PORT:-54329}
+REDIS_PORT=${AUX_TEST_REDIS_PORT:-63799}
+RUN_DIR=${AUX_TEST_RUN_DIR:-/tmp/aux-test-$PG_PORT}
+
+need_apt=()
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+[ -x "${pg_bin:-}/initdb" ] || need_apt+=(postgresql)
+command -v redis-server >/dev/null || need_apt+=(redis-server)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "error: missing ${need_apt[*]}; install them (apt-get install ${need_apt[*]}) or run as root" >&2
+    exit 1
+  fi
+  echo "==> installing ${need_apt[*]} from Debian"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+fi
+
+# PostgreSQL refuses to run as root: the cluster belongs to the postgres user when we are root.
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+stop_services() {
+  [ -f "$RUN_DIR/pg/postmaster.pid" ] && as_pg "$pg_bin/pg_ctl" -D "$RUN_DIR/pg" -m immediate stop >/dev/null 2>&1 || true
+  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+}
+stop_services
+rm -rf "$RUN_DIR"
+mkdir -p "$RUN_DIR/pg" "$RUN_DIR/sock"
+[ "$(id -u)" = 0 ] && chown -R postgres:postgres "$RUN_DIR"
+trap stop_services EXIT
+
+echo "==> starting PostgreSQL on 127.0.0.1:$PG_PORT and Redis on 127.0.0.1:$REDIS_PORT"
+as_pg "$pg_bin/initdb" -D "$RUN_DIR/pg" -A trust -U postgres -E UTF8 >/dev/null
+as_pg "$pg_bin/pg_ctl" -D "$RUN_DIR/pg" -w -l "$RUN_DIR/pg.log" \
+  -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $RUN_DIR/sock -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes --save '' --appendonly no \
+  --logfile "$RUN_DIR/redis.log"
+for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+
+export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/aux"
+export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+export DJANGO_ALLOW_ASYNC_UNSAFE=true
+
+echo "==> static checks"
+$BIN/ruff check .
+$BIN/ruff format --check .
+$BIN/python manage.py check --fail-level WARNING
+$BIN/python manage.py makemigrations --check --dry-run >/dev/null
+$BIN/docker-compose -f docker-compose.yml config -q
+
+echo "==> pytest"
+$BIN/python -m pytest "$@"
