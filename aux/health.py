@@ -50,6 +50,9 @@ CHECKS: dict[str, Callable[[], str]] = {
     "broker": _check_broker,
     "worker": _check_worker,
 }
+# A check whose prerequisite is down is reported down without running (a ping through an
+# unreachable broker would only wait for its retries to run out).
+REQUIRES = {"worker": "broker"}
 
 
 @never_cache
@@ -59,6 +62,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     results: dict[str, dict[str, str]] = {}
     healthy = True
     for name, check in CHECKS.items():
+        needed = REQUIRES.get(name)
+        if needed and results[needed]["status"] == "down":
+            healthy = False
+            results[name] = {"status": "down", "error": f"{needed} is down"}
+            continue
         try:
             results[name] = {"status": check()}
         except Exception as exc:

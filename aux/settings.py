@@ -154,8 +154,24 @@ ACCOUNT_RATE_LIMITS = {
 }
 
 # --- E-mail ------------------------------------------------------------------------------------
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+# EMAIL_URL: consolemail:// (default, printed), smtp://user:pass@host:25, smtp+tls://...:587.
+# Django 6.1 configures e-mail through MAILERS (the EMAIL_* settings are deprecated).
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+_smtp_options = {
+    "host": _email.get("EMAIL_HOST"),
+    "port": _email.get("EMAIL_PORT"),
+    "username": _email.get("EMAIL_HOST_USER"),
+    "password": _email.get("EMAIL_HOST_PASSWORD"),
+    "use_tls": _email.get("EMAIL_USE_TLS", False),
+    "use_ssl": _email.get("EMAIL_USE_SSL", False),
+    "timeout": env.int("EMAIL_TIMEOUT", default=10),
+}
+MAILERS = {
+    "default": {
+        "BACKEND": _email["EMAIL_BACKEND"],
+        "OPTIONS": _smtp_options if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend") else {},
+    }
+}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="AUX <no-reply@aux.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
