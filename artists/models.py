@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from aux.money import Currency
@@ -69,16 +71,33 @@ class Artist(models.Model):
     )
     stage_name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
-    bio = models.TextField(blank=True)
+    bio = models.TextField(blank=True, help_text="Markdown; rendered through a sanitiser.")
     city = models.CharField(max_length=80, blank=True)
     country = CountryField(blank=True)
+    languages = models.JSONField(default=list, blank=True, help_text="ISO 639-1 codes.")
+    photo = models.ImageField(upload_to="artists/photos/", blank=True)
     genres = models.ManyToManyField(Genre, blank=True, related_name="artists")
     moods = models.ManyToManyField(Mood, blank=True, related_name="artists")
     refused_categories = models.ManyToManyField(
         "brands.BrandCategory", blank=True, related_name="refusing_artists"
     )
     monthly_listeners = models.PositiveIntegerField(default=0)
+    followers = models.JSONField(
+        default=dict, blank=True, help_text="Followers per platform: {platform: count}."
+    )
+    engagement_rate = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Average engagement per post, 0–1.",
+    )
     verified = models.BooleanField(default=False)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -137,3 +156,76 @@ class Unavailability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.artist}: {self.start} → {self.end}"
+
+
+class MediaLink(models.Model):
+    """A link to the artist's work: a track, a video, a press kit, a social profile."""
+
+    class Kind(models.TextChoices):
+        TRACK = "track", _("Track")
+        VIDEO = "video", _("Video")
+        PRESS_KIT = "press_kit", _("Press kit")
+        SOCIAL = "social", _("Social profile")
+        WEBSITE = "website", _("Website")
+
+    artist = models.ForeignKey(Artist, on_delete=models.CASCADE, related_name="media_links")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    title = models.CharField(max_length=120, blank=True)
+    url = models.URLField(max_length=500)
+
+    class Meta:
+        ordering = ["kind", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.artist} · {self.get_kind_display()}: {self.url}"
+
+
+class AudienceShare(models.Model):
+    """Share (0–1) of the artist's audience in one country. An artist's shares sum to at most 1."""
+
+    artist = models.ForeignKey(Artist, on_delete=models.CASCADE, related_name="audience_shares")
+    country = CountryField()
+    share = models.DecimalField(
+        max_digits=5, decimal_places=4, validators=[MinValueValidator(0), MaxValueValidator(1)]
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["artist", "country"], name="audience_unique_country"),
+            models.CheckConstraint(
+                condition=Q(share__gte=0, share__lte=1), name="audience_share_0_1"
+            ),
+        ]
+        ordering = ["-share"]
+
+    def __str__(self) -> str:
+        return f"{self.artist} · {self.country}: {self.share}"
+
+
+class AgeShare(models.Model):
+    """Share (0–1) of the artist's audience in one age bucket; shares sum to at most 1."""
+
+    class Bucket(models.TextChoices):
+        B13_17 = "13-17", "13–17"
+        B18_24 = "18-24", "18–24"
+        B25_34 = "25-34", "25–34"
+        B35_44 = "35-44", "35–44"
+        B45_54 = "45-54", "45–54"
+        B55_64 = "55-64", "55–64"
+        B65 = "65+", "65+"
+
+    artist = models.ForeignKey(Artist, on_delete=models.CASCADE, related_name="age_shares")
+    bucket = models.CharField(max_length=5, choices=Bucket.choices)
+    share = models.DecimalField(
+        max_digits=5, decimal_places=4, validators=[MinValueValidator(0), MaxValueValidator(1)]
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["artist", "bucket"], name="age_share_unique_bucket"),
+            models.CheckConstraint(condition=Q(share__gte=0, share__lte=1), name="age_share_0_1"),
+        ]
+        ordering = ["bucket"]
+
+    def __str__(self) -> str:
+        return f"{self.artist} · {self.bucket}: {self.share}"

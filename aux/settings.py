@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "aux.users",
     "aux.notifications",
+    "aux.audit",
     "artists",
     "brands",
     "campaigns",

@@ -26,8 +26,14 @@ class Brand(models.Model):
         BrandCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="brands"
     )
     website = models.URLField(blank=True)
+    logo = models.ImageField(upload_to="brands/logos/", blank=True)
     description = models.TextField(blank=True)
     verified = models.BooleanField(default=False)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="brands"
     )
@@ -68,3 +74,34 @@ class Membership(models.Model):
     @property
     def can_edit(self) -> bool:
         return self.role in (self.Role.OWNER, self.Role.MANAGER)
+
+
+class Invitation(models.Model):
+    """An owner's invitation for an e-mail address to join a brand with a role.
+
+    The link carries `token`; it works once, before `expires_at`.
+    """
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(
+        max_length=10, choices=Membership.Role.choices, default=Membership.Role.VIEWER
+    )
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.brand} ({self.role})"
