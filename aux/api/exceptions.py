@@ -1,0 +1,48 @@
+"""One error shape for the whole API: {"detail": "...", "errors": {"field": ["..."]}}."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from aux.errors import ApplicationError
+
+
+def _flatten(errors) -> dict[str, list[str]]:
+    """DRF error details (nested dicts/lists) → {field: [messages]} with dotted field paths."""
+    out: dict[str, list[str]] = {}
+
+    def walk(prefix: str, value) -> None:
+        if isinstance(value, dict):
+            for key, sub in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), sub)
+        elif isinstance(value, list) and value and not all(isinstance(v, str) for v in value):
+            for i, sub in enumerate(value):
+                walk(f"{prefix}.{i}" if prefix else str(i), sub)
+        else:
+            items = value if isinstance(value, list) else [value]
+            out.setdefault(prefix or "non_field_errors", []).extend(str(v) for v in items if v)
+
+    walk("", errors)
+    return out
+
+
+def exception_handler(exc, context) -> Response | None:
+    if isinstance(exc, ApplicationError):
+        return Response({"detail": exc.message, "errors": exc.errors}, status=exc.status)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(response.data)
+        first = next(iter(errors.items()), ("", ["Invalid input."]))
+        detail = first[1][0] if first[0] == "non_field_errors" else f"{first[0]}: {first[1][0]}"
+        response.data = {"detail": detail, "errors": errors}
+    else:
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
+        response.data = {"detail": str(detail or status.HTTP_400_BAD_REQUEST), "errors": {}}
+    return response

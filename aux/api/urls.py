@@ -1,0 +1,9 @@
+"""`/api/v1/`: each app contributes its routes from its own api/urls.py."""
+
+from django.urls import path
+
+from .auth import ObtainTokenView
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+]
