@@ -185,6 +185,10 @@ STRIPE_API_BASE = env("STRIPE_API_BASE", default="http://127.0.0.1:8420")
 # --- Marketplace rules -----------------------------------------------------------------------
 # An artist below this many monthly listeners is "emerging" (derived, never stored by hand).
 AUX_EMERGING_MAX_LISTENERS = env.int("AUX_EMERGING_MAX_LISTENERS", default=50_000)
+# A brand invitation link works for this many days.
+AUX_INVITATION_TTL_DAYS = env.int("AUX_INVITATION_TTL_DAYS", default=7)
+# Uploaded images (artist photos, brand logos): size limit before decoding, checked by content.
+AUX_MAX_IMAGE_BYTES = env.int("AUX_MAX_IMAGE_BYTES", default=5 * 1024 * 1024)
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "en"
