@@ -93,6 +93,10 @@ class Artist(models.Model):
         help_text="Average engagement per post, 0–1.",
     )
     verified = models.BooleanField(default=False)
+    # Genre and mood names, denormalised so that one row holds everything discovery searches
+    # (stage name, bio, tags): a GIN index cannot reach across the M2M tables. Kept up to date by
+    # artists.services.artists_search_tags_refresh (see artists/search.py for why).
+    search_tags = models.TextField(blank=True, default="", editable=False)
     verified_at = models.DateTimeField(null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from artists.models import Artist, DeliverableType, Genre, Mood, Rate, Unavailability
+from artists.services import artists_search_tags_refresh
 from aux.users.models import User
 from brands.models import Brand, BrandCategory, Membership
 from campaigns.models import Brief, BriefDeliverable
@@ -214,6 +215,8 @@ def _artists(rng: random.Random, tax: dict, artist_user: User) -> int:
     Artist.refused_categories.through.objects.bulk_create(refused_links)
     Rate.objects.bulk_create(rates)
     Unavailability.objects.bulk_create(gaps)
+    # bulk_create on the M2M tables sends no signal: refresh the full-text search tags once.
+    artists_search_tags_refresh(artist_ids=[a.pk for a in saved.values()])
     return len(created)
 
 
