@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / ReDoc files served from our static: docs work offline
     "django_filters",
     "django_countries",
     "django_htmx",
@@ -234,6 +235,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Brands book music artists: briefs, matches, offers, contracts, payouts.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Security ------------------------------------------------------------------------------------
@@ -274,3 +278,10 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 HEALTHZ_WORKER_TIMEOUT = env.float("HEALTHZ_WORKER_TIMEOUT", default=1.0)
+
+# --- Briefs and matching ---------------------------------------------------------------------------
+# Staff approve submitted briefs before they are published (0: brands publish directly).
+AUX_BRIEF_REQUIRES_APPROVAL = env.bool("AUX_BRIEF_REQUIRES_APPROVAL", default=False)
+AUX_DEFAULT_EMERGING_SHARE = env.float("AUX_DEFAULT_EMERGING_SHARE", default=0.3)
+AUX_FAIRNESS_ALPHA = env.float("AUX_FAIRNESS_ALPHA", default=0.1)
+AUX_MATCHES_KEPT = env.int("AUX_MATCHES_KEPT", default=200)

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -13,7 +14,8 @@ from aux.money import Currency
 class Brief(models.Model):
     """A brand's campaign brief: what it wants, for whom, when and for how much.
 
-    Lifecycle draft → submitted → published → closed; the briefs issue adds the transitions.
+    Lifecycle draft → submitted → published → closed, only through campaigns.services, which
+    checks ALLOWED_TRANSITIONS. With AUX_BRIEF_REQUIRES_APPROVAL staff publish submitted briefs.
     """
 
     class Objective(models.TextChoices):
@@ -30,10 +32,26 @@ class Brief(models.Model):
         PUBLISHED = "published", _("Published")
         CLOSED = "closed", _("Closed")
 
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public: artists can see it once published")
+        PRIVATE = "private", _("Private: only the brand and the artists it contacts")
+
+    class Fairness(models.TextChoices):
+        FAIR = "fair", _("FA*IR: statistically fair share of emerging artists")
+        STRICT = "strict", _("Strict: at least ⌊p·i⌋ emerging artists in every top i")
+
+    ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+        Status.DRAFT: {Status.SUBMITTED, Status.PUBLISHED},
+        Status.SUBMITTED: {Status.PUBLISHED, Status.DRAFT},
+        Status.PUBLISHED: {Status.CLOSED},
+        Status.CLOSED: set(),
+    }
+
     brand = models.ForeignKey("brands.Brand", on_delete=models.CASCADE, related_name="briefs")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
     title = models.CharField(max_length=160)
     description = models.TextField(blank=True)
     objective = models.CharField(
@@ -45,17 +63,33 @@ class Brief(models.Model):
     age_max = models.PositiveSmallIntegerField(default=65)
     genres = models.ManyToManyField("artists.Genre", blank=True, related_name="briefs")
     moods = models.ManyToManyField("artists.Mood", blank=True, related_name="briefs")
-    budget_min = models.PositiveIntegerField(help_text="Minor units (cents).")
-    budget_max = models.PositiveIntegerField(help_text="Minor units (cents).")
+    # Budget and dates may be empty while the brief is a draft; publishing requires them.
+    budget_min = models.PositiveIntegerField(null=True, blank=True, help_text="Minor units.")
+    budget_max = models.PositiveIntegerField(null=True, blank=True, help_text="Minor units.")
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
-    start_date = models.DateField()
-    end_date = models.DateField()
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
     emerging_share = models.DecimalField(
         max_digits=3,
         decimal_places=2,
         default=Decimal("0.30"),
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
         help_text="Wanted share of emerging artists in the ranked matches (0–1).",
+    )
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    fairness = models.CharField(max_length=10, choices=Fairness.choices, default=Fairness.FAIR)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    closed_at = models.DateTimeField(null=True, blank=True)
+    matches_computed_at = models.DateTimeField(null=True, blank=True)
+    match_stats = models.JSONField(
+        default=dict, blank=True, help_text="Filter counts and fairness report of the last ranking."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -64,18 +98,55 @@ class Brief(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(budget_max__gte=F("budget_min")), name="brief_budget_range"
+                condition=Q(budget_max__gte=F("budget_min")),
+                name="brief_budget_range",
+                violation_error_message=_("The maximum budget must be at least the minimum."),
             ),
-            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="brief_dates"),
-            models.CheckConstraint(condition=Q(age_max__gte=F("age_min")), name="brief_ages"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="brief_dates",
+                violation_error_message=_("The campaign must end on or after its start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(age_max__gte=F("age_min")),
+                name="brief_ages",
+                violation_error_message=_("The oldest age must be at least the youngest."),
+            ),
             models.CheckConstraint(
                 condition=Q(emerging_share__gte=0, emerging_share__lte=1),
                 name="brief_emerging_share_0_1",
+                violation_error_message=_("The emerging share must be between 0 and 1."),
             ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        # Field-level messages for the range rules (the constraints stay as the DB's last word).
+        errors = {}
+        budget_set = self.budget_min is not None and self.budget_max is not None
+        if budget_set and self.budget_max < self.budget_min:
+            errors["budget_max"] = _("The maximum budget must be at least the minimum.")
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The campaign must end on or after its start date.")
+        if self.age_max is not None and self.age_min is not None and self.age_max < self.age_min:
+            errors["age_max"] = _("The oldest age must be at least the youngest.")
+        if errors:
+            raise ValidationError(errors)
+
+    def missing_for_publication(self) -> list[str]:
+        """What must be filled in before the brief can be published (empty when ready)."""
+        missing = []
+        if not self.description.strip():
+            missing.append(str(_("a description")))
+        if self.budget_min is None or self.budget_max is None:
+            missing.append(str(_("a budget")))
+        if self.start_date is None or self.end_date is None:
+            missing.append(str(_("campaign dates")))
+        if not self.deliverables.exists():
+            missing.append(str(_("at least one deliverable")))
+        return missing
 
 
 class BriefDeliverable(models.Model):
@@ -93,3 +164,81 @@ class BriefDeliverable(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.deliverable_type}"
+
+
+class Match(models.Model):
+    """One artist's place in a brief's ranking, as last computed (top N kept).
+
+    `parts` holds the "why": {part: {"value": 0..1, "weight": w, "points": w*value}}.
+    Rows are replaced wholesale at each recomputation; curation lives in MatchCuration.
+    """
+
+    brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="matches")
+    artist = models.ForeignKey("artists.Artist", on_delete=models.CASCADE, related_name="matches")
+    rank = models.PositiveIntegerField()
+    score = models.FloatField()
+    parts = models.JSONField(default=dict)
+    emerging = models.BooleanField(default=False)
+    pinned = models.BooleanField(default=False)
+    boost = models.FloatField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["brief_id", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["brief", "artist"], name="match_unique_artist"),
+            models.UniqueConstraint(fields=["brief", "rank"], name="match_unique_rank"),
+        ]
+        verbose_name_plural = "matches"
+
+    def __str__(self) -> str:
+        return f"#{self.rank} {self.artist} for {self.brief} ({self.score:.3f})"
+
+
+class MatchCuration(models.Model):
+    """Staff's hand on one artist in one brief's ranking: pin, boost or hide, with a note.
+
+    Kept apart from Match so that it survives every recomputation.
+    """
+
+    brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="curations")
+    artist = models.ForeignKey("artists.Artist", on_delete=models.CASCADE, related_name="+")
+    pin_order = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Pinned artists come first, in this order."
+    )
+    boost = models.FloatField(default=0, help_text="Added to the score before re-ranking.")
+    hidden = models.BooleanField(default=False)
+    note = models.CharField(max_length=240, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["brief", "artist"], name="curation_unique_artist")
+        ]
+        ordering = ["brief_id", "pin_order", "artist_id"]
+
+    def __str__(self) -> str:
+        return f"{self.brief} · {self.artist}"
+
+
+class Shortlist(models.Model):
+    """A brand member starred an artist for a brief."""
+
+    brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="shortlist")
+    artist = models.ForeignKey("artists.Artist", on_delete=models.CASCADE, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["brief", "artist"], name="shortlist_unique_artist")
+        ]
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"★ {self.artist} for {self.brief}"

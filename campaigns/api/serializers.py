@@ -1,0 +1,98 @@
+from decimal import Decimal
+
+from django_countries.serializer_fields import CountryField
+from rest_framework import serializers
+
+from artists.models import DeliverableType, Genre, Mood
+from brands.models import Brand
+
+from ..models import Brief, BriefDeliverable, Match
+
+
+class BriefDeliverableSerializer(serializers.ModelSerializer):
+    deliverable_type = serializers.SlugRelatedField(
+        slug_field="slug", queryset=DeliverableType.objects.all()
+    )
+    quantity = serializers.IntegerField(min_value=1, max_value=100, default=1)
+
+    class Meta:
+        model = BriefDeliverable
+        fields = ["deliverable_type", "quantity", "notes"]
+
+
+class BriefSerializer(serializers.ModelSerializer):
+    """A brief as read and written through the API. Money in minor units (cents)."""
+
+    brand = serializers.SlugRelatedField(slug_field="slug", queryset=Brand.objects.all())
+    genres = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Genre.objects.all(), many=True, required=False
+    )
+    moods = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Mood.objects.all(), many=True, required=False
+    )
+    territories = serializers.ListField(
+        child=CountryField(), required=False, max_length=250, allow_empty=True
+    )
+    deliverables = BriefDeliverableSerializer(many=True, required=False, max_length=20)
+    emerging_share = serializers.DecimalField(
+        max_digits=3, decimal_places=2, min_value=Decimal(0), max_value=Decimal(1), required=False
+    )
+    budget_min = serializers.IntegerField(min_value=0, max_value=10**11, required=False,
+                                          allow_null=True)  # fmt: skip
+    budget_max = serializers.IntegerField(min_value=0, max_value=10**11, required=False,
+                                          allow_null=True)  # fmt: skip
+    age_min = serializers.IntegerField(min_value=13, max_value=100, required=False)
+    age_max = serializers.IntegerField(min_value=13, max_value=100, required=False)
+
+    class Meta:
+        model = Brief
+        fields = [
+            "id", "brand", "title", "description", "objective", "status", "visibility",
+            "fairness", "territories", "age_min", "age_max", "genres", "moods", "budget_min",
+            "budget_max", "currency", "start_date", "end_date", "emerging_share", "deliverables",
+            "created_at", "updated_at", "submitted_at", "published_at", "closed_at",
+            "matches_computed_at",
+        ]  # fmt: skip
+        read_only_fields = [
+            "id", "status", "created_at", "updated_at", "submitted_at", "published_at",
+            "closed_at", "matches_computed_at",
+        ]  # fmt: skip
+
+    def validate(self, attrs: dict) -> dict:
+        # Cross-field rules get field messages here; the model's clean() says the same.
+        instance = self.instance
+
+        def value(name):
+            return attrs.get(name, getattr(instance, name, None) if instance else None)
+
+        errors = {}
+        bmin, bmax = value("budget_min"), value("budget_max")
+        if bmin is not None and bmax is not None and bmax < bmin:
+            errors["budget_max"] = "The maximum budget must be at least the minimum."
+        start, end = value("start_date"), value("end_date")
+        if start and end and end < start:
+            errors["end_date"] = "The campaign must end on or after its start date."
+        amin, amax = value("age_min"), value("age_max")
+        if amin is not None and amax is not None and amax < amin:
+            errors["age_max"] = "The oldest age must be at least the youngest."
+        if instance is not None and "brand" in attrs and attrs["brand"] != instance.brand:
+            errors["brand"] = "A brief cannot move to another brand."
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    artist = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    stage_name = serializers.CharField(source="artist.stage_name", read_only=True)
+    curation = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Match
+        fields = [
+            "rank", "artist", "stage_name", "score", "parts", "emerging", "curation",
+            "computed_at",
+        ]  # fmt: skip
+
+    def get_curation(self, match: Match) -> dict:
+        return {"pinned": match.pinned, "boost": match.boost}
