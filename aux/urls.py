@@ -12,6 +12,7 @@ urlpatterns = [
     path("dashboard/", include("aux.users.urls")),
     path("artists/", include("artists.urls")),
     path("brands/", include("brands.urls")),
+    path("briefs/", include("campaigns.urls")),
     path("api/v1/", include("aux.api.urls")),
     path("admin/", admin.site.urls),
 ]

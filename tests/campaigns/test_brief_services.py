@@ -22,9 +22,7 @@ def _ready_brief(brand) -> Brief:
     return brief
 
 
-def test_manager_creates_a_draft_with_deliverables_and_default_emerging_share(
-    brand, brand_manager
-):
+def test_manager_creates_a_draft_with_deliverables_and_default_emerging_share(brand, brand_manager):
     dtype = DeliverableTypeFactory()
     brief = services.brief_create(
         actor=brand_manager,
