@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,7 +15,7 @@ from aux.errors import ConflictError, PermissionDeniedError
 from aux.users.models import User
 from brands.models import Brand
 
-from .models import Brief, BriefDeliverable
+from .models import Brief, BriefDeliverable, MatchCuration, Shortlist
 from .permissions import check_can_edit_brand_briefs
 
 BRIEF_FIELDS = {
@@ -195,3 +196,61 @@ def brief_close(*, actor: User, brief: Brief) -> Brief:
     brief.save(update_fields=["status", "closed_at"])
     audit_record(actor=actor, verb="brief.close", target=brief)
     return brief
+
+
+@transaction.atomic
+def curation_set(
+    *,
+    actor: User,
+    brief: Brief,
+    artist_id: int,
+    pin_order: int | None = None,
+    boost: float = 0.0,
+    hidden: bool = False,
+    note: str = "",
+) -> MatchCuration:
+    """Staff pin, boost or hide one artist in one brief's ranking; the ranking is recomputed."""
+    if not actor.is_staff:
+        raise PermissionDeniedError("Only staff curate matches.")
+    if hidden and pin_order is not None:
+        raise ValidationError({"hidden": "An artist cannot be pinned and hidden at once."})
+    curation, _ = MatchCuration.objects.select_for_update().get_or_create(
+        brief=brief, artist_id=artist_id
+    )
+    curation.pin_order, curation.boost, curation.hidden, curation.note = (
+        pin_order, boost, hidden, note.strip(),
+    )  # fmt: skip
+    curation.updated_by = actor
+    curation.full_clean()
+    curation.save()
+    audit_record(
+        actor=actor, verb="match.curate", target=brief, artist_id=artist_id,
+        pin_order=pin_order, boost=boost, hidden=hidden, note=curation.note,
+    )  # fmt: skip
+    if brief.status == Brief.Status.PUBLISHED:
+        _schedule_matching(brief)
+    return curation
+
+
+@transaction.atomic
+def curation_clear(*, actor: User, brief: Brief, artist_id: int) -> None:
+    if not actor.is_staff:
+        raise PermissionDeniedError("Only staff curate matches.")
+    MatchCuration.objects.filter(brief=brief, artist_id=artist_id).delete()
+    audit_record(actor=actor, verb="match.uncurate", target=brief, artist_id=artist_id)
+    if brief.status == Brief.Status.PUBLISHED:
+        _schedule_matching(brief)
+
+
+@transaction.atomic
+def shortlist_toggle(*, actor: User, brief: Brief, artist_id: int) -> bool:
+    """Star or unstar an artist for a brief (any member of the brand). Returns the new state."""
+    from .permissions import brand_role
+
+    if brand_role(actor, brief.brand) is None:
+        raise PermissionDeniedError("Only the brand's members keep its shortlist.")
+    deleted, _ = Shortlist.objects.filter(brief=brief, artist_id=artist_id).delete()
+    if deleted:
+        return False
+    Shortlist.objects.create(brief=brief, artist_id=artist_id, added_by=actor)
+    return True

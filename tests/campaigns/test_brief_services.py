@@ -126,3 +126,37 @@ def test_only_drafts_can_be_deleted(brand, brand_owner):
     with pytest.raises(ConflictError):
         services.brief_delete(actor=brand_owner, brief=published)
     assert list(Brief.objects.all()) == [published]
+
+
+def test_only_staff_curate_and_each_change_is_audited(brand, brand_owner, staff_user):
+    from tests.artists.factories import ArtistFactory
+
+    brief = _ready_brief(brand)
+    artist = ArtistFactory()
+    with pytest.raises(PermissionDeniedError):
+        services.curation_set(actor=brand_owner, brief=brief, artist_id=artist.pk, hidden=True)
+    curation = services.curation_set(
+        actor=staff_user, brief=brief, artist_id=artist.pk, pin_order=1, note=" great fit "
+    )
+    assert (curation.pin_order, curation.note, curation.updated_by) == (1, "great fit", staff_user)
+    with pytest.raises(ValidationError):
+        services.curation_set(
+            actor=staff_user, brief=brief, artist_id=artist.pk, pin_order=1, hidden=True
+        )
+    event = AuditEvent.objects.get(verb="match.curate")
+    assert event.actor == staff_user
+    assert event.data["artist_id"] == artist.pk
+    services.curation_clear(actor=staff_user, brief=brief, artist_id=artist.pk)
+    assert not brief.curations.exists()
+
+
+def test_shortlist_toggles_for_members_only(brand, brand_viewer, artist_user):
+    from tests.artists.factories import ArtistFactory
+
+    brief = _ready_brief(brand)
+    artist = ArtistFactory()
+    assert services.shortlist_toggle(actor=brand_viewer, brief=brief, artist_id=artist.pk) is True
+    assert brief.shortlist.filter(artist=artist).exists()
+    assert services.shortlist_toggle(actor=brand_viewer, brief=brief, artist_id=artist.pk) is False
+    with pytest.raises(PermissionDeniedError):
+        services.shortlist_toggle(actor=artist_user, brief=brief, artist_id=artist.pk)
