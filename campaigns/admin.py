@@ -66,8 +66,13 @@ class BriefAdmin(admin.ModelAdmin):
         if formset.model is not MatchCuration:
             return super().save_formset(request, form, formset, change)
         brief = form.instance
-        for obj in formset.deleted_objects:
-            services.curation_clear(actor=request.user, brief=brief, artist_id=obj.artist_id)
+        # The admin's change message reads these lists; the services below do the writing.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for f in formset.deleted_forms:
+            if f.instance.pk:
+                services.curation_clear(
+                    actor=request.user, brief=brief, artist_id=f.instance.artist_id
+                )
         for f in formset.forms:
             if not f.has_changed() or f in formset.deleted_forms or not f.cleaned_data:
                 continue

@@ -156,7 +156,6 @@ def brief_publish(*, actor: User, brief: Brief) -> Brief:
     if not is_staff:
         check_can_edit_brand_briefs(actor, brief.brand)
     brief = _locked(brief)
-    _check_ready(brief)
     now = timezone.now()
     if settings.AUX_BRIEF_REQUIRES_APPROVAL and not is_staff:
         _transition(brief, Brief.Status.SUBMITTED)
@@ -166,6 +165,7 @@ def brief_publish(*, actor: User, brief: Brief) -> Brief:
         _transition(brief, Brief.Status.PUBLISHED)
         brief.published_at, brief.published_by = now, actor
         verb = "brief.publish"
+    _check_ready(brief)
     brief.save(update_fields=["status", "submitted_at", "published_at", "published_by"])
     audit_record(actor=actor, verb=verb, target=brief)
     if brief.status == Brief.Status.PUBLISHED:
