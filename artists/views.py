@@ -1,11 +1,16 @@
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
 
 from aux.users.decorators import role_required
 from aux.users.models import User
 
-from .models import Artist
-from .selectors import artists_with_profile
+from .filters import ArtistPageFilter
+from .selectors import artist_lowest_rate, artists_for_discovery, artists_with_profile
+
+DISCOVERY_PAGE_SIZE = 24
+DISCOVERY_MAX_PAGE_SIZE = 100
 
 
 @role_required(User.Role.ARTIST)
@@ -21,5 +26,34 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def artist_list(request: HttpRequest) -> HttpResponse:
-    artists = artists_with_profile(queryset=Artist.objects.order_by("-monthly_listeners"))[:48]
-    return render(request, "artists/list.html", {"artists": artists})
+    """Browse and search artists. An htmx request gets only the results (the filter form stays
+    as the visitor left it); the same URL loaded directly renders the whole page."""
+    filterset = ArtistPageFilter(request.GET, queryset=artists_for_discovery(), request=request)
+    page_size = _page_size(request.GET.get("page_size"))
+    page_obj = None
+    if filterset.is_valid():
+        page_obj = Paginator(filterset.qs, page_size).get_page(request.GET.get("page"))
+        deliverable = filterset.form.cleaned_data.get("deliverable")
+        for artist in page_obj:
+            artist.fee_from = artist_lowest_rate(artist, deliverable=deliverable)
+    form = filterset.form
+    filter_errors = [
+        (form.fields[name].label if name in form.fields else "", message)
+        for name, messages in form.errors.items()
+        for message in messages
+    ]
+    context = {"form": form, "page_obj": page_obj, "filter_errors": filter_errors}
+    htmx = getattr(request, "htmx", None)
+    partial = bool(htmx) and not htmx.history_restore_request
+    template = "artists/partials/results.html" if partial else "artists/list.html"
+    response = render(request, template, context)
+    # The same URL answers a fragment or a page: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _page_size(raw: str | None) -> int:
+    try:
+        return min(max(int(raw or DISCOVERY_PAGE_SIZE), 1), DISCOVERY_MAX_PAGE_SIZE)
+    except ValueError:
+        return DISCOVERY_PAGE_SIZE

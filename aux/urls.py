@@ -2,8 +2,10 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
 
 from . import health, views
+from .api.docs import ApiDocsView
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +16,8 @@ urlpatterns = [
     path("brands/", include("brands.urls")),
     path("briefs/", include("campaigns.urls")),
     path("api/v1/", include("aux.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
 

@@ -6,5 +6,6 @@ from .auth import ObtainTokenView
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("", include("artists.api.urls")),
     path("", include("campaigns.api.urls")),
 ]

@@ -1,0 +1,278 @@
+"""`ArtistFilter`: the one definition of artist discovery, used by `/artists/` and the API.
+
+Every parameter is validated by a form field, so a bad value (unknown genre slug, a date that is
+not a date, a negative number, an unknown sort) is a form error on the page and a 400 in the API,
+never a 500 and never silently ignored.
+
+Fees: the API's `max_fee` is in minor units (cents), like every amount in the API. The HTML page
+uses `ArtistPageFilter`, where `max_fee` is in major units (euros, dollars...) because that is what
+a person types; it is converted to minor units before filtering. Fees are compared as numbers,
+whatever the rate's currency (there is no exchange-rate table yet).
+"""
+
+import re
+
+import django_filters as filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import connections
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from drf_spectacular.utils import extend_schema_field
+
+from .models import Artist, DeliverableType, Genre, Mood, Rate, Unavailability
+from .search import artists_search, search_terms
+
+_TRUE = {"true", "1", "yes", "on"}
+_FALSE = {"false", "0", "no", "off"}
+
+
+class RawCheckboxInput(forms.CheckboxInput):
+    """A checkbox that hands the submitted text to the field untouched, so that `?verified=maybe`
+    is an error instead of CheckboxInput's "any other text means True"."""
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, check_test=lambda v: str(v).strip().lower() in _TRUE)
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class StrictBooleanField(forms.Field):
+    """`true/false/1/0/yes/no/on/off` or empty; anything else is an error (NullBoolean guesses)."""
+
+    widget = RawCheckboxInput
+
+    def to_python(self, value):
+        if value in (None, "", [], False):
+            return None
+        if value is True:
+            return True
+        text = str(value).strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise ValidationError(_("Use true or false."), code="invalid")
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class IntegerFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class ArtistFilter(filters.FilterSet):
+    """Search, filters and sort for artist discovery (see the module docstring for fee units)."""
+
+    class Sort:
+        RELEVANCE = "relevance"
+        AUDIENCE = "audience"
+        FEE = "fee"
+        CHOICES = [
+            (RELEVANCE, _("Relevance")),
+            (AUDIENCE, _("Audience (largest first)")),
+            (FEE, _("Fee (lowest first)")),
+        ]
+
+    # `max_fee` × this = minor units. 1 in the API; the HTML page takes major units (100).
+    fee_multiplier = 1
+
+    q = filters.CharFilter(
+        method="filter_q",
+        max_length=200,
+        label=_("Search"),
+        help_text=_("Words from the stage name, bio, genres or moods."),
+    )
+    genre = filters.ModelMultipleChoiceFilter(
+        queryset=Genre.objects.all(),
+        to_field_name="slug",
+        method="filter_genre",
+        label=_("Genres"),
+        help_text=_("Genre slugs; an artist matches any of them."),
+    )
+    mood = filters.ModelMultipleChoiceFilter(
+        queryset=Mood.objects.all(),
+        to_field_name="slug",
+        method="filter_mood",
+        label=_("Moods"),
+        help_text=_("Mood slugs; an artist matches any of them."),
+    )
+    country = filters.ChoiceFilter(
+        choices=list(countries),
+        field_name="country",
+        label=_("Country"),
+        help_text=_("ISO 3166-1 alpha-2 code of the artist's home country."),
+    )
+    language = filters.CharFilter(
+        method="filter_language",
+        label=_("Language"),
+        max_length=2,
+        validators=[
+            RegexValidator(re.compile(r"^[a-zA-Z]{2}$"), _("Use a two-letter ISO 639-1 code."))
+        ],
+        help_text=_("ISO 639-1 code, e.g. en, fr, pt."),
+    )
+    listeners_min = IntegerFilter(
+        field_name="monthly_listeners",
+        lookup_expr="gte",
+        min_value=0,
+        label=_("Monthly listeners from"),
+    )
+    listeners_max = IntegerFilter(
+        field_name="monthly_listeners",
+        lookup_expr="lte",
+        min_value=0,
+        label=_("Monthly listeners up to"),
+    )
+    emerging = StrictBooleanFilter(
+        method="filter_emerging",
+        label=_("Emerging artists only"),
+        help_text=_("true: emerging only; false: established only."),
+    )
+    deliverable = filters.ModelChoiceFilter(
+        queryset=DeliverableType.objects.all(),
+        to_field_name="slug",
+        method="filter_deliverable",
+        label=_("Deliverable"),
+        help_text=_("Deliverable type slug: only artists who offer it."),
+    )
+    max_fee = IntegerFilter(
+        method="filter_max_fee",
+        min_value=0,
+        label=_("Max fee"),
+        help_text=_("In minor units (cents): the artist's minimum fee is at most this."),
+    )
+    available_on = filters.DateFilter(
+        method="filter_available_on",
+        label=_("Available on"),
+        help_text=_("YYYY-MM-DD: no unavailability covers this date."),
+    )
+    verified = StrictBooleanFilter(field_name="verified", label=_("Verified only"))
+    sort = filters.ChoiceFilter(
+        choices=Sort.CHOICES,
+        method="filter_noop",  # applied last, in filter_queryset
+        label=_("Sort by"),
+        empty_label=None,
+        help_text=_("relevance (with q; the default then), audience (default) or fee."),
+    )
+
+    class Meta:
+        model = Artist
+        fields: list[str] = []
+
+    # --- filters --------------------------------------------------------------------------------
+    def filter_noop(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset
+
+    @extend_schema_field(
+        {"type": "string", "description": "Deliverable type slug: only artists who offer it."}
+    )
+    def filter_deliverable(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset  # applied with max_fee in filter_queryset: the two work together
+
+    def filter_max_fee(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        return queryset  # applied with deliverable in filter_queryset
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return artists_search(queryset, value) if search_terms(value) else queryset
+
+    @extend_schema_field(
+        {"type": "string", "description": "Genre slugs (repeat the parameter); any of them."}
+    )
+    def filter_genre(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if not value:
+            return queryset
+        # Exists, not a join: an artist in two of the chosen genres must appear once.
+        through = Artist.genres.through.objects.filter(
+            artist=OuterRef("pk"), genre__in=[g.pk for g in value]
+        )
+        return queryset.filter(Exists(through))
+
+    @extend_schema_field(
+        {"type": "string", "description": "Mood slugs (repeat the parameter); any of them."}
+    )
+    def filter_mood(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if not value:
+            return queryset
+        through = Artist.moods.through.objects.filter(
+            artist=OuterRef("pk"), mood__in=[m.pk for m in value]
+        )
+        return queryset.filter(Exists(through))
+
+    def filter_language(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        code = value.lower()
+        if connections[queryset.db].vendor == "postgresql":
+            return queryset.filter(languages__contains=[code])  # jsonb @>, exact element
+        # SQLite stores the list as JSON text: match the quoted code, e.g. `"fr"`.
+        return queryset.filter(languages__icontains=f'"{code}"')
+
+    def filter_emerging(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        return queryset.emerging() if value else queryset.established()
+
+    def filter_available_on(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        busy = Unavailability.objects.filter(
+            artist=OuterRef("pk"), start__lte=value, end__gte=value
+        )
+        return queryset.filter(~Exists(busy))
+
+    # --- fee and sort: they depend on more than one parameter -----------------------------------
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        deliverable = data.get("deliverable")
+        max_fee = data.get("max_fee")
+        rates = Rate.objects.filter(artist=OuterRef("pk"))
+        if deliverable is not None:
+            rates = rates.filter(deliverable_type=deliverable)
+        if max_fee is not None:
+            rates = rates.filter(min_fee__lte=max_fee * self.fee_multiplier)
+        if deliverable is not None or max_fee is not None:
+            queryset = queryset.filter(Exists(rates))
+
+        sort = data.get("sort") or ""
+        searching = bool(search_terms(data.get("q") or ""))
+        if sort == self.Sort.FEE:
+            fee_rates = Q(rates__deliverable_type=deliverable) if deliverable else Q()
+            queryset = queryset.annotate(fee_sort_key=Min("rates__min_fee", filter=fee_rates))
+            cheapest_first = F("fee_sort_key").asc(nulls_last=True)
+            return queryset.order_by(cheapest_first, "-monthly_listeners", "pk")
+        if searching and sort in ("", self.Sort.RELEVANCE):
+            return queryset.order_by("-search_rank", "-monthly_listeners", "pk")
+        return queryset.order_by("-monthly_listeners", "pk")
+
+
+class ArtistPageFilter(ArtistFilter):
+    """The HTML page's variant: `max_fee` in major units (what a person types), same rules."""
+
+    fee_multiplier = 100
+
+    max_fee = IntegerFilter(
+        method="filter_max_fee",
+        min_value=0,
+        label=_("Max fee"),
+        help_text=_("Whole euros/dollars/pounds: the artist's minimum fee is at most this."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        fields = self.form.fields
+        # Widgets for people; the API ignores widgets, so they live only here.
+        fields["q"].widget = forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name, bio, genre, mood…")}
+        )
+        for name in ("genre", "mood"):
+            fields[name].widget = forms.CheckboxSelectMultiple()
+            fields[name].widget.choices = fields[name].choices
+        fields["available_on"].widget = forms.DateInput(attrs={"type": "date"})
+        fields["language"].widget = forms.TextInput(
+            attrs={"maxlength": 2, "size": 2, "placeholder": "en"}
+        )
+        fields["country"].choices = [("", _("Any country")), *list(countries)]
+        fields["deliverable"].empty_label = _("Any deliverable")
