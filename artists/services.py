@@ -123,6 +123,7 @@ class UnavailabilityInput(TypedDict, total=False):
 
 INVALID_PROFILE = _("Please correct the highlighted fields.")
 _MAX_POSITIVE_INT = 2_147_483_647  # PositiveIntegerField's upper bound on every database
+_FOUR_PLACES = Decimal("0.0001")  # shares and rates are stored as DecimalField(5, 4)
 
 
 class _Errors(dict[str, list[str]]):
@@ -373,9 +374,10 @@ def _shares(items, errors: _Errors, *, field: str, key: str, valid: Callable[[st
         if share < 0 or share > 1:
             errors.add(prefix + "share", _("A share must be between 0 and 1 (e.g. 0.25 for 25%)."))
             continue
-        if share != share.quantize(Decimal("0.0001")):
+        if share != share.quantize(_FOUR_PLACES):
             errors.add(prefix + "share", _("Use at most 4 decimal places."))
             continue
+        share = share.quantize(_FOUR_PLACES)
         total += share
         out.append((code, share))
     if total > 1:
@@ -435,8 +437,10 @@ def artist_update_audience(
                     "engagement_rate",
                     _("The engagement rate must be between 0 and 1 (e.g. 0.05 for 5%)."),
                 )
+            elif rate != rate.quantize(_FOUR_PLACES):
+                errors.add("engagement_rate", _("Use at most 4 decimal places."))
             else:
-                artist.engagement_rate = rate
+                artist.engagement_rate = rate.quantize(_FOUR_PLACES)
     country_rows = age_rows = None
     if audience_countries is not None:
         if len(audience_countries) > MAX_AUDIENCE_COUNTRIES:

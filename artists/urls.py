@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import profile_views, views
 
 app_name = "artists"
 urlpatterns = [
     path("", views.artist_list, name="list"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/export.json", profile_views.export_json, name="export"),
+    path("dashboard/<slug:section>/", profile_views.dashboard_section, name="dashboard_section"),
     path("<slug:slug>/", views.detail, name="detail"),
 ]

@@ -1,13 +1,21 @@
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
 from aux.users.decorators import role_required
 from aux.users.models import User
 
+from . import profile_views
 from .filters import ArtistPageFilter
-from .selectors import artist_lowest_rate, artists_for_discovery, artists_with_profile
+from .models import Artist
+from .profile_page import profile_page_context
+from .selectors import (
+    artist_lowest_rate,
+    artist_profile_for_user,
+    artist_public_detail,
+    artists_for_discovery,
+)
 
 DISCOVERY_PAGE_SIZE = 24
 DISCOVERY_MAX_PAGE_SIZE = 100
@@ -15,14 +23,19 @@ DISCOVERY_MAX_PAGE_SIZE = 100
 
 @role_required(User.Role.ARTIST)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The artist's home: their profile at a glance (the profile editor comes with profiles)."""
-    artist = getattr(request.user, "artist", None)
-    return render(request, "artists/dashboard.html", {"artist": artist})
+    """The artist's home: the profile editor in sections and the completeness meter."""
+    return profile_views.render_dashboard(request, artist_profile_for_user(user=request.user))
 
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    artist = get_object_or_404(artists_with_profile(), slug=slug)
-    return render(request, "artists/detail.html", {"artist": artist})
+    """The public profile: bio (sanitised Markdown), media, rates "from", audience charts."""
+    try:
+        artist = artist_public_detail(slug=slug)
+    except Artist.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(
+        request, "artists/detail.html", {"artist": artist, **profile_page_context(artist)}
+    )
 
 
 def artist_list(request: HttpRequest) -> HttpResponse:

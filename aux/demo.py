@@ -6,13 +6,23 @@ title) first. Later issues add their own objects (offers, contracts, payments) h
 
 import random
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.text import slugify
 
-from artists.models import Artist, DeliverableType, Genre, Mood, Rate, Unavailability
+from artists.models import (
+    AgeShare,
+    Artist,
+    AudienceShare,
+    DeliverableType,
+    Genre,
+    MediaLink,
+    Mood,
+    Rate,
+    Unavailability,
+)
 from artists.services import artists_search_tags_refresh
 from aux.users.models import User
 from brands.models import Brand, BrandCategory, Membership
@@ -147,6 +157,82 @@ def _stage_names(rng: random.Random, n: int) -> list[str]:
     return names
 
 
+LANGUAGES_BY_COUNTRY = {
+    "DE": ["de", "en"], "FR": ["fr", "en"], "GB": ["en"], "US": ["en", "es"], "NG": ["en", "yo"],
+    "ZA": ["en", "zu"], "BR": ["pt"], "KR": ["ko", "en"], "NL": ["nl", "en"], "ES": ["es", "ca"],
+    "SE": ["sv", "en"], "JP": ["ja"], "MX": ["es"], "CA": ["en", "fr"], "AU": ["en"],
+}  # fmt: skip
+_FOUR = Decimal("0.0001")
+
+
+def _shares(weights: list[float], total: float) -> list[Decimal]:
+    """Weights scaled to `total` (≤ 1), rounded down to 4 places so the sum never exceeds 1."""
+    scale = total / sum(weights)
+    return [Decimal(w * scale).quantize(_FOUR, rounding=ROUND_DOWN) for w in weights]
+
+
+def _profile(artist: Artist, name: str, city: str) -> tuple[list, list, list]:
+    """The rest of a full profile for one demo artist: languages, followers, engagement, a
+    Markdown bio, audience by country (home country largest) and age, media links.
+
+    Its own RNG, seeded by the slug: the main sequence (names, audiences, rates) is unchanged
+    and each artist's extras are the same on every run."""
+    prng = random.Random(f"aux-profile-{artist.slug}")
+    home = str(artist.country)
+    listeners = artist.monthly_listeners
+    artist.languages = LANGUAGES_BY_COUNTRY.get(home, ["en"])[: prng.randint(1, 2)]
+    artist.followers = {
+        "spotify": int(listeners * prng.uniform(0.05, 0.4)),
+        "instagram": int(listeners * prng.uniform(0.1, 1.2)),
+        "tiktok": int(listeners * prng.uniform(0.0, 2.0)),
+        "youtube": int(listeners * prng.uniform(0.02, 0.5)),
+    }
+    artist.engagement_rate = Decimal(prng.uniform(0.01, 0.12)).quantize(_FOUR)
+    lines = prng.sample(BIO_LINES, 3)
+    artist.bio = (
+        f"**{name}** is based in {city}. {lines[0]}\n\n{lines[1]}\n\n"
+        f"- {lines[2]}\n- Available for brand partnerships worldwide.\n\n"
+        f"[Listen on the demo player](https://music.example/{artist.slug})"
+    )
+    others = prng.sample([c[0] for c in COUNTRIES if c[0] != home], prng.randint(2, 5))
+    rest = sorted((prng.uniform(0.3, 1.5) for _ in others), reverse=True)
+    weights = [prng.uniform(2.5, 5.0), *rest]
+    country_shares = [
+        AudienceShare(artist=artist, country=code, share=share)
+        for code, share in zip([home, *others], _shares(weights, prng.uniform(0.75, 0.97)),
+                               strict=True)
+    ]  # fmt: skip
+    buckets = [b for b, _label in AgeShare.Bucket.choices]
+    peak = prng.choice([1, 1, 2, 2, 3])  # 18–24 and 25–34 most often
+    age_weights = [max(0.05, 1.0 - abs(i - peak) * prng.uniform(0.35, 0.6)) for i in range(7)]
+    age_shares = [
+        AgeShare(artist=artist, bucket=bucket, share=share)
+        for bucket, share in zip(buckets, _shares(age_weights, 1.0), strict=True)
+    ]
+    links = [
+        MediaLink(artist=artist, kind=MediaLink.Kind.TRACK, title="Latest single",
+                  url=f"https://music.example/{artist.slug}/latest"),
+    ]  # fmt: skip
+    if prng.random() < 0.7:
+        links.append(MediaLink(artist=artist, kind=MediaLink.Kind.VIDEO, title="Live session",
+                               url=f"https://video.example/{artist.slug}/live"))  # fmt: skip
+    if prng.random() < 0.4:
+        links.append(MediaLink(artist=artist, kind=MediaLink.Kind.PRESS_KIT, title="Press kit",
+                               url=f"https://press.example/{artist.slug}.pdf"))  # fmt: skip
+    return country_shares, age_shares, links
+
+
+def _merge_periods(periods: list[Unavailability]) -> list[Unavailability]:
+    """Random periods may overlap; the profile rules forbid that, so merge them."""
+    merged: list[Unavailability] = []
+    for period in sorted(periods, key=lambda p: p.start):
+        if merged and period.start <= merged[-1].end:
+            merged[-1].end = max(merged[-1].end, period.end)
+        else:
+            merged.append(period)
+    return merged
+
+
 def _artists(rng: random.Random, tax: dict, artist_user: User) -> int:
     genres = list(tax["genres"].values())
     moods = list(tax["moods"].values())
@@ -155,7 +241,7 @@ def _artists(rng: random.Random, tax: dict, artist_user: User) -> int:
     countries = [c for c in COUNTRIES for _ in range(c[2])]
     existing = set(Artist.objects.values_list("slug", flat=True))
 
-    created: list[tuple[Artist, list, list, list]] = []
+    created: list[tuple[Artist, list, list, list, tuple]] = []
     today = date.today()
     for i, name in enumerate(_stage_names(rng, ARTIST_COUNT)):
         code, cities, _ = rng.choice(countries)
@@ -179,15 +265,21 @@ def _artists(rng: random.Random, tax: dict, artist_user: User) -> int:
             monthly_listeners=listeners,
             verified=listeners > 200_000 or rng.random() < 0.15,
         )
-        created.append((artist, *picks))
+        extras = _profile(artist, name, artist.city)
+        created.append((artist, *picks, extras))
     if not created:
         return 0
 
     Artist.objects.bulk_create([a for a, *_ in created])
     saved = {a.slug: a for a in Artist.objects.filter(slug__in=[a.slug for a, *_ in created])}
     genre_links, mood_links, refused_links, rates, gaps = [], [], [], [], []
-    for artist, artist_genres, artist_moods, refused in created:
+    country_shares, age_shares, media_links = [], [], []
+    for artist, artist_genres, artist_moods, refused, extras in created:
         artist = saved[artist.slug]
+        for rows, out in zip(extras, (country_shares, age_shares, media_links), strict=True):
+            for row in rows:
+                row.artist = artist
+            out += rows
         genre_links += [Artist.genres.through(artist=artist, genre=g) for g in artist_genres]
         mood_links += [Artist.moods.through(artist=artist, mood=m) for m in artist_moods]
         refused_links += [
@@ -200,9 +292,10 @@ def _artists(rng: random.Random, tax: dict, artist_user: User) -> int:
             rates.append(
                 Rate(artist=artist, deliverable_type=d, min_fee=fee * 100, currency=currency)
             )
+        artist_gaps = []
         for _ in range(rng.randint(0, 3)):
             start = today + timedelta(days=rng.randint(0, 330))
-            gaps.append(
+            artist_gaps.append(
                 Unavailability(
                     artist=artist,
                     start=start,
@@ -210,11 +303,15 @@ def _artists(rng: random.Random, tax: dict, artist_user: User) -> int:
                     note=rng.choice(["On tour", "Studio", "Holiday", "Festival season"]),
                 )
             )
+        gaps += _merge_periods(artist_gaps)
     Artist.genres.through.objects.bulk_create(genre_links)
     Artist.moods.through.objects.bulk_create(mood_links)
     Artist.refused_categories.through.objects.bulk_create(refused_links)
     Rate.objects.bulk_create(rates)
     Unavailability.objects.bulk_create(gaps)
+    AudienceShare.objects.bulk_create(country_shares)
+    AgeShare.objects.bulk_create(age_shares)
+    MediaLink.objects.bulk_create(media_links)
     # bulk_create on the M2M tables sends no signal: refresh the full-text search tags once.
     artists_search_tags_refresh(artist_ids=[a.pk for a in saved.values()])
     return len(created)

@@ -2,10 +2,14 @@
 
 from django.urls import include, path
 
+from artists.api.me import ArtistMeView
+
 from .auth import ObtainTokenView
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    # The own-profile endpoint comes before the artists router so "me" is never read as a slug.
+    path("artists/me/", ArtistMeView.as_view(), name="api-artist-me"),
     path("", include("artists.api.urls")),
     path("", include("campaigns.api.urls")),
 ]
