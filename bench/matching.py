@@ -1,0 +1,269 @@
+"""Benchmark of the matching engine (not a test): prints numbers.
+
+    .venv/bin/python bench/matching.py                 # N = 10k, 100k, 1M
+    .venv/bin/python bench/matching.py --n 10000 --json
+
+For each N: builds N synthetic artists (power-law audience, several genres and moods, 1–20
+countries each, rates in three currencies, unavailability ranges, refused categories, a bio),
+times `ArtistSnapshot.from_records`, then times the full ranking of one brief (filters + score +
+FA*IR + top 50 with parts) over repeated runs; at 10k and 100k also a naive per-artist Python
+loop over the same records, and prints the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import json
+import math
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from campaigns.matching.engine import (
+    DEFAULT_FX,
+    DEFAULT_WEIGHTS,
+    ENGAGEMENT_FULL,
+    OBJECTIVE_REACH,
+    BriefQuery,
+    rank,
+)
+from campaigns.matching.fairness import fair_merge, mtable
+from campaigns.matching.snapshot import AGE_BOUNDS, AGE_BUCKETS, ArtistSnapshot, tokenize
+
+EMERGING = 50_000
+N_GENRES, N_MOODS, N_TYPES, N_CATS = 40, 20, 12, 10
+COUNTRIES = [
+    "US", "GB", "DE", "FR", "BR", "MX", "ES", "IT", "NL", "SE", "CA", "AU", "JP", "KR", "IN",
+    "PL", "BE", "CH", "AT", "NO", "DK", "FI", "IE", "PT", "AR", "CL", "CO", "PE", "ZA", "NG",
+    "KE", "EG", "MA", "TR", "GR", "CZ", "HU", "RO", "UA", "RU", "ID", "PH", "TH", "VN", "MY",
+    "SG", "NZ", "IL", "AE", "SA", "CN", "TW", "HK", "LT", "LV", "EE", "SK", "SI", "HR", "RS",
+]  # fmt: skip
+WORDS = [f"w{i}" for i in range(5000)]
+GENRE_NAMES = [f"genre{i}" for i in range(N_GENRES)]
+MOOD_NAMES = [f"mood{i}" for i in range(N_MOODS)]
+TODAY = dt.date(2027, 1, 1)
+
+
+def zipf_choice(rng: np.random.Generator, n: int, size: int, a: float = 1.1) -> np.ndarray:
+    w = 1.0 / np.arange(1, n + 1) ** a
+    return rng.choice(n, size=size, replace=False, p=w / w.sum())
+
+
+def synth(n: int, seed: int = 7) -> list[dict[str, Any]]:
+    """N artist records with skewed, realistic-looking distributions."""
+    rng = np.random.default_rng(seed)
+    listeners = np.minimum(3000 * rng.pareto(0.8, n), 1e8).astype(np.int64)
+    out = []
+    word_p = 1.0 / np.arange(1, len(WORDS) + 1) ** 1.05
+    word_p /= word_p.sum()
+    bio_words = rng.choice(len(WORDS), size=(n, 20), p=word_p)
+    for i in range(n):
+        g = zipf_choice(rng, N_GENRES, int(rng.integers(1, 5)))
+        m = zipf_choice(rng, N_MOODS, int(rng.integers(1, 4)))
+        nc = int(min(20, 1 + rng.geometric(0.25)))
+        cs = zipf_choice(rng, len(COUNTRIES), nc, 0.9)
+        shares = rng.dirichlet(np.ones(nc)) * 0.95
+        age = rng.dirichlet(np.ones(7)) if rng.random() < 0.9 else None
+        types = rng.choice(N_TYPES, size=int(rng.integers(2, 9)), replace=False)
+        base = 20_000 + listeners[i] * 0.5
+        cur = ("EUR", "USD", "GBP")[int(rng.choice(3, p=[0.7, 0.2, 0.1]))]
+        unav = []
+        for _ in range(int(rng.integers(0, 5))):
+            s = TODAY + dt.timedelta(days=int(rng.integers(0, 365)))
+            unav.append((s, s + dt.timedelta(days=int(rng.integers(0, 30)))))
+        nwords = int(rng.integers(8, 21))
+        text = " ".join(
+            [WORDS[int(rng.integers(0, 5000))], WORDS[int(rng.integers(0, 5000))]]
+            + [WORDS[j] for j in bio_words[i, :nwords]]
+            + [GENRE_NAMES[j] for j in g]
+            + [MOOD_NAMES[j] for j in m]
+        )
+        out.append(
+            {
+                "id": i + 1,
+                "genres": [int(x) + 1 for x in g],
+                "moods": [int(x) + 1 for x in m],
+                "audience": {
+                    COUNTRIES[c]: round(float(s), 4) for c, s in zip(cs, shares, strict=True)
+                },
+                "age": {}
+                if age is None
+                else {b: round(float(s), 4) for b, s in zip(AGE_BUCKETS, age, strict=False)},
+                "monthly_listeners": int(listeners[i]),
+                "followers": {
+                    "instagram": int(listeners[i] * rng.random()),
+                    "tiktok": int(listeners[i] * rng.random()),
+                },
+                "engagement_rate": round(float(rng.beta(2, 40)), 4),
+                "verified": bool(rng.random() < 0.15),
+                "rates": {int(t) + 1: (int(base * rng.lognormal(0, 0.5)), cur) for t in types},
+                "unavailable": unav,
+                "refused_categories": [
+                    int(c) + 1
+                    for c in rng.choice(N_CATS, size=int(rng.integers(0, 3)), replace=False)
+                ]
+                if rng.random() < 0.3
+                else [],
+                "text": text,
+                "rating": round(float(rng.uniform(2.5, 5)), 2) if rng.random() < 0.3 else None,
+            }
+        )
+    return out
+
+
+BRIEF = BriefQuery(
+    deliverables={1: 2, 3: 1},
+    budget_min=400_000,
+    budget_max=5_000_000,
+    currency="EUR",
+    start_date=TODAY + dt.timedelta(days=60),
+    end_date=TODAY + dt.timedelta(days=75),
+    objective="launch",
+    territories=("DE", "FR", "NL"),
+    age_min=18,
+    age_max=34,
+    genres=(1, 2, 5),
+    moods=(1, 3),
+    brand_category=2,
+    emerging_share=0.3,
+    fairness="fair",
+    alpha=0.1,
+    text="Summer launch of an energetic drink, looking for genre1 artists w3 w10 w77 w400",
+)
+
+
+def naive_rank(records: list[dict[str, Any]], brief: BriefQuery, k: int = 50) -> list[int]:
+    """The same ranking as a plain per-artist Python loop (the baseline)."""
+    s0, e0 = brief.start_date, brief.end_date
+    want_tags = {("g", g) for g in brief.genres} | {("m", m) for m in brief.moods}
+    q_tokens = set(tokenize(brief.text))
+    terr = set(brief.territories)
+    target, width, saturate = OBJECTIVE_REACH[brief.objective]
+    scored = []
+    for r in records:
+        rates = r["rates"]
+        if any(t not in rates for t in brief.deliverables):
+            continue
+        if any(a <= e0 and b >= s0 for a, b in r["unavailable"]):
+            continue
+        if brief.brand_category in r["refused_categories"]:
+            continue
+        fee = sum(
+            round(rates[t][0] * DEFAULT_FX[rates[t][1]] / DEFAULT_FX[brief.currency]) * q
+            for t, q in brief.deliverables.items()
+        )
+        if fee > brief.budget_max:
+            continue
+        tags = {("g", g) for g in r["genres"]} | {("m", m) for m in r["moods"]}
+        genre = len(tags & want_tags) / math.sqrt(len(tags) * len(want_tags)) if tags else 0.0
+        territory = min(1.0, sum(s for c, s in r["audience"].items() if c in terr))
+        tot = sum(r["age"].values())
+        age = 0.5
+        if tot > 0:
+            age = 0.0
+            for (b0, b1), b in zip(AGE_BOUNDS, AGE_BUCKETS, strict=False):
+                w = max(0, min(brief.age_max, b1) - max(brief.age_min, b0) + 1) / (b1 - b0 + 1)
+                age += w * r["age"].get(b, 0.0) / tot
+        budget = min(1.0, fee / brief.budget_min)
+        aud = max(r["monthly_listeners"], sum(r["followers"].values()))
+        d = math.log10(1 + aud) - target
+        if saturate:
+            d = min(d, 0.0)
+        reach = max(0.0, 1 - abs(d) / width)
+        eng = min(1.0, r["engagement_rate"] / ENGAGEMENT_FULL)
+        rating = 0.5 if r["rating"] is None else r["rating"] / 5
+        words = set(tokenize(r["text"]))
+        text = len(q_tokens & words) / len(q_tokens) if q_tokens else 0.5
+        parts = {
+            "genre": genre, "territory": territory, "age": min(age, 1.0), "budget": budget,
+            "reach": reach, "engagement": eng, "rating": rating, "text": text,
+            "verified": 1.0 if r["verified"] else 0.0,
+        }  # fmt: skip
+        score = sum(DEFAULT_WEIGHTS[p] * v for p, v in parts.items())
+        scored.append((score, r["id"], r["monthly_listeners"] < EMERGING))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    s = np.array([x[0] for x in scored])
+    prot = np.array([x[2] for x in scored], dtype=bool)
+    ids = np.array([x[1] for x in scored])
+    sel = fair_merge(s, prot, mtable(k, brief.emerging_share, brief.alpha), k, tie_ids=ids)
+    return [int(ids[i]) for i in sel.order]
+
+
+def timed(fn: Any, runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def p95(xs: list[float]) -> float:
+    return float(np.percentile(xs, 95))
+
+
+def bench(n: int, runs: int, naive_runs: int, *, want_naive: bool) -> dict[str, Any]:
+    records = synth(n)
+    gc.collect()
+    t = time.perf_counter()
+    snap = ArtistSnapshot.from_records(records)
+    build_s = time.perf_counter() - t
+    run = lambda: rank(snap, BRIEF, k=50, emerging_threshold=EMERGING)  # noqa: E731
+    run()  # warm up
+    times = timed(run, runs)
+    naive = None
+    if want_naive:
+        got = run()
+        ids = naive_rank(records, BRIEF)
+        agree = [m.artist_id for m in got.matches] == ids
+        naive = statistics.median(timed(lambda: naive_rank(records, BRIEF), naive_runs))
+        if not agree:
+            print(f"warning: naive and vectorised top-50 differ at n={n}", file=sys.stderr)
+    res = run()
+    return {
+        "n": n,
+        "median_ms": round(statistics.median(times), 3),
+        "p95_ms": round(p95(times), 3),
+        "naive_median_ms": None if naive is None else round(naive, 1),
+        "snapshot_build_s": round(build_s, 2),
+        "snapshot_mb": round(snap.nbytes / 1e6, 1),
+        "_candidates": res.n_candidates,
+        "_removed": res.removed,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--n", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
+    ap.add_argument("--runs", type=int, default=31)
+    ap.add_argument("--naive-runs", type=int, default=3)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    for n in args.n:
+        r = bench(n, args.runs, args.naive_runs, want_naive=n <= 100_000)
+        if args.json:
+            print(json.dumps({k: v for k, v in r.items() if not k.startswith("_")}), flush=True)
+            continue
+        ratio = (
+            ""
+            if r["naive_median_ms"] is None
+            else f"  naive {r['naive_median_ms']} ms (×{r['naive_median_ms'] / r['median_ms']:.0f})"
+        )
+        print(
+            f"n={n:>9,}  rank median {r['median_ms']} ms  p95 {r['p95_ms']} ms{ratio}\n"
+            f"             snapshot build {r['snapshot_build_s']} s, {r['snapshot_mb']} MB; "
+            f"candidates {r['_candidates']:,}, removed {r['_removed']}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

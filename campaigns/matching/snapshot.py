@@ -1,0 +1,636 @@
+"""A columnar, memory-mappable snapshot of every artist's matching features.
+
+Pure numpy; no Django. The Django side turns database rows into plain records (dicts or
+`ArtistRecord`) and calls `ArtistSnapshot.from_records`; every process then `load`s the same
+versioned directory read-only with ``mmap_mode="r"``, so N processes share one copy in the page
+cache.
+
+Layout (N rows; a row is an artist, ``ids[row]`` its primary key; rows are never reordered by
+`with_updates`, which tombstones and appends):
+- dense per-row columns: ids, alive, listeners, reach_log, engagement, rating, rating_part,
+  verified, tag_count/tag_invnorm, age_norm (7 × N, column-major so a bucket is contiguous),
+  age_total, tags and cat_bits (packed uint64 bit sets over the genre/mood and refused-category
+  vocabularies);
+- rates: one contiguous column per deliverable type (``fee[t]``, uint32 minor units,
+  ``NO_FEE`` = not offered; ``fee_cur[t]``, an index into CURRENCIES): the type vocabulary is
+  small and a brief reads only its own types' columns;
+- sparse, CSR by row (indptr/values): audience by country, unavailability ranges (days since
+  1970-01-01, inclusive), text tokens (hashed);
+- sparse, inverted (CSR by key → rows) for the hot path: audience by country and text postings,
+  so that a brief touches only the rows in its target countries / with its words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import time
+import uuid
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+FORMAT = 1
+AGE_BUCKETS: tuple[str, ...] = ("13-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")
+# Inclusive age bounds per bucket; "65+" is taken as 65–79 for overlap fractions.
+AGE_BOUNDS: tuple[tuple[int, int], ...] = (
+    (13, 17), (18, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, 79),
+)  # fmt: skip
+CURRENCIES: tuple[str, ...] = ("EUR", "USD", "GBP")
+NO_FEE = np.uint32(0xFFFFFFFF)
+TEXT_BITS = 20
+TEXT_BUCKETS = 1 << TEXT_BITS
+NEUTRAL = 0.5
+EPOCH = dt.date(1970, 1, 1)
+
+_TOKEN_RE = re.compile(r"\w+")
+STOPWORDS = frozenset(
+    (
+        "a an and are as at be by for from has have i in is it its of on or our the this "
+        "to was we were will with you your who what when where which into about over "
+        "than then them they their there these those us me my not no but if so do does "
+        "did can could should would "
+    ).split()
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased word tokens of at least two characters, stop words removed."""
+    return [t for t in _TOKEN_RE.findall(text.lower()) if len(t) > 1 and t not in STOPWORDS]
+
+
+def token_hashes(text: str) -> np.ndarray:
+    """Sorted unique hashed token ids (crc32, stable across processes unlike hash())."""
+    hs = {zlib.crc32(t.encode()) & (TEXT_BUCKETS - 1) for t in tokenize(text)}
+    return np.array(sorted(hs), dtype=np.uint32)
+
+
+def to_day(d: dt.date | str | int) -> int:
+    """Days since 1970-01-01 for a date, an ISO string or an already converted int."""
+    if isinstance(d, int):
+        return d
+    if isinstance(d, str):
+        d = dt.date.fromisoformat(d)
+    if isinstance(d, dt.datetime):
+        d = d.date()
+    return (d - EPOCH).days
+
+
+@dataclass(frozen=True)
+class ArtistRecord:
+    """What the snapshot needs of one artist. The Django side may pass dicts with these keys.
+
+    rates: deliverable type id → (min fee in minor units, currency code in CURRENCIES);
+    audience: ISO country → share; age: bucket label (AGE_BUCKETS) → share; unavailable:
+    inclusive (start, end) date pairs; text: stage name + bio + genre/mood names; rating 0–5 or
+    None when the artist has no review yet.
+    """
+
+    id: int
+    genres: Sequence[int] = ()
+    moods: Sequence[int] = ()
+    audience: Mapping[str, float] = field(default_factory=dict)
+    age: Mapping[str, float] = field(default_factory=dict)
+    monthly_listeners: int = 0
+    followers: Mapping[str, int] = field(default_factory=dict)
+    engagement_rate: float = 0.0
+    verified: bool = False
+    rates: Mapping[int, tuple[int, str]] = field(default_factory=dict)
+    unavailable: Sequence[tuple[Any, Any]] = ()
+    refused_categories: Sequence[int] = ()
+    text: str = ""
+    rating: float | None = None
+
+
+def _as_record(r: ArtistRecord | Mapping[str, Any]) -> ArtistRecord:
+    if isinstance(r, ArtistRecord):
+        return r
+    if isinstance(r, Mapping):
+        return ArtistRecord(**r)
+    return ArtistRecord(**{f: getattr(r, f) for f in ArtistRecord.__dataclass_fields__})
+
+
+def tag_key(kind: str, ident: int) -> int:
+    """Genres and moods share one bit set: genre id g → 2g, mood id m → 2m + 1."""
+    return 2 * int(ident) + (1 if kind == "mood" else 0)
+
+
+def _bits(keys_per_row: list[list[int]], vocab: dict[int, int]) -> np.ndarray:
+    words = max(1, (len(vocab) + 63) // 64)
+    out = np.zeros((len(keys_per_row), words), dtype=np.uint64)
+    rows: list[int] = []
+    pos: list[int] = []
+    for r, keys in enumerate(keys_per_row):
+        for key in keys:
+            rows.append(r)
+            pos.append(vocab[key])
+    if rows:
+        r_arr = np.array(rows, dtype=np.int64)
+        p_arr = np.array(pos, dtype=np.int64)
+        np.bitwise_or.at(
+            out, (r_arr, p_arr // 64), np.left_shift(np.uint64(1), (p_arr % 64).astype(np.uint64))
+        )
+    return out
+
+
+def _extend_vocab(vocab: list[Any], keys: Iterable[Any]) -> dict[Any, int]:
+    """Append unseen keys to vocab (positions of known keys never move) and return key → pos."""
+    index = {k: i for i, k in enumerate(vocab)}
+    for k in keys:
+        if k not in index:
+            index[k] = len(vocab)
+            vocab.append(k)
+    return index
+
+
+def _invert(
+    keys: np.ndarray, indptr: np.ndarray, n_keys: int, alive: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CSR by row (keys per row) → CSR by key (rows per key, values' positions), live rows only."""
+    lengths = np.diff(indptr)
+    rows = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
+    live = alive[rows]
+    k = keys[live].astype(np.int64)
+    pos = np.flatnonzero(live)
+    order = np.argsort(k, kind="stable")
+    k_indptr = np.zeros(n_keys + 1, dtype=np.int64)
+    np.cumsum(np.bincount(k, minlength=n_keys), out=k_indptr[1:])
+    return k_indptr, rows[live][order], pos[order]
+
+
+ARRAYS: tuple[str, ...] = (
+    "ids", "alive", "listeners", "reach_log", "followers_total", "engagement", "rating",
+    "rating_part", "verified", "tags", "tag_count", "tag_invnorm", "cat_bits", "age_norm",
+    "age_total", "fee", "fee_cur", "aud_indptr", "aud_country", "aud_share", "audc_indptr",
+    "audc_rows", "audc_share", "unav_indptr", "unav_start", "unav_end", "unav_row",
+    "txt_indptr", "txt_tok", "txtp_indptr", "txtp_rows", "id_sorted", "row_of_sorted",
+)  # fmt: skip
+
+
+class ArtistSnapshot:
+    """Immutable columnar artist features (see the module docstring for the layout).
+
+    Vocabularies (tag keys, refused-category ids, countries, deliverable type ids) are plain
+    lists, saved in the manifest; positions only ever get appended to.
+    """
+
+    def __init__(
+        self,
+        arrays: dict[str, np.ndarray],
+        *,
+        tag_vocab: list[int],
+        cat_vocab: list[int],
+        countries: list[str],
+        type_vocab: list[int],
+        version: str | None = None,
+    ) -> None:
+        missing = set(ARRAYS) - set(arrays)
+        if missing:
+            raise ValueError(f"snapshot arrays missing: {sorted(missing)}")
+        self.arrays = arrays
+        for name in ARRAYS:
+            setattr(self, name, arrays[name])
+        self.tag_vocab = list(tag_vocab)
+        self.cat_vocab = list(cat_vocab)
+        self.countries = list(countries)
+        self.type_vocab = list(type_vocab)
+        self.tag_index = {k: i for i, k in enumerate(self.tag_vocab)}
+        self.cat_index = {k: i for i, k in enumerate(self.cat_vocab)}
+        self.country_index = {k: i for i, k in enumerate(self.countries)}
+        self.type_index = {k: i for i, k in enumerate(self.type_vocab)}
+        self.version = version or _new_version()
+        self._tie_ids: np.ndarray | None = None
+
+    # ---- size and lookups -------------------------------------------------------------
+    @property
+    def n_rows(self) -> int:
+        return len(self.arrays["ids"])
+
+    @property
+    def n_alive(self) -> int:
+        return int(np.count_nonzero(self.arrays["alive"]))
+
+    @property
+    def nbytes(self) -> int:
+        return sum(int(a.nbytes) for a in self.arrays.values())
+
+    def rows_for_ids(self, ids: Iterable[int]) -> np.ndarray:
+        """Live rows of the given artist ids, in the given order (-1 for an unknown id)."""
+        want = np.fromiter((int(i) for i in ids), dtype=np.int64)
+        if len(want) == 0:
+            return np.zeros(0, dtype=np.int64)
+        sorted_ids = self.arrays["id_sorted"]
+        pos = np.searchsorted(sorted_ids, want)
+        pos_c = np.minimum(pos, max(len(sorted_ids) - 1, 0))
+        found = (
+            (pos < len(sorted_ids)) & (sorted_ids[pos_c] == want)
+            if len(sorted_ids)
+            else np.zeros(len(want), bool)
+        )
+        return np.where(found, self.arrays["row_of_sorted"][pos_c], -1).astype(np.int64)
+
+    # ---- building -----------------------------------------------------------------------
+    @classmethod
+    def from_records(
+        cls,
+        records: Iterable[ArtistRecord | Mapping[str, Any]],
+        *,
+        _vocabs: tuple[list[int], list[int], list[str], list[int]] | None = None,
+    ) -> ArtistSnapshot:
+        """Build a snapshot from plain records (one pass in Python, then numpy)."""
+        tag_vocab, cat_vocab, countries, type_vocab = (
+            ([], [], [], []) if _vocabs is None else tuple(list(v) for v in _vocabs)
+        )
+        recs = [_as_record(r) for r in records]
+        n = len(recs)
+        tag_keys = [
+            [tag_key("genre", g) for g in r.genres] + [tag_key("mood", m) for m in r.moods]
+            for r in recs
+        ]
+        tag_idx = _extend_vocab(tag_vocab, sorted({k for ks in tag_keys for k in ks}))
+        cat_keys = [[int(c) for c in r.refused_categories] for r in recs]
+        cat_idx = _extend_vocab(cat_vocab, sorted({k for ks in cat_keys for k in ks}))
+        country_idx = _extend_vocab(countries, sorted({c for r in recs for c in r.audience}))
+        type_idx = _extend_vocab(type_vocab, sorted({int(t) for r in recs for t in r.rates}))
+        cur_idx = {c: i for i, c in enumerate(CURRENCIES)}
+
+        ids = np.fromiter((r.id for r in recs), dtype=np.int64, count=n)
+        if len(np.unique(ids)) != n:
+            raise ValueError("duplicate artist ids in records")
+        listeners = np.fromiter((r.monthly_listeners for r in recs), dtype=np.int64, count=n)
+        followers = np.fromiter((sum(r.followers.values()) for r in recs), dtype=np.int64, count=n)
+        engagement = np.fromiter((r.engagement_rate for r in recs), dtype=np.float32, count=n)
+        rating = np.fromiter(
+            (np.nan if r.rating is None else r.rating for r in recs), dtype=np.float32, count=n
+        )
+        verified = np.fromiter((bool(r.verified) for r in recs), dtype=bool, count=n)
+
+        age_raw = np.zeros((len(AGE_BUCKETS), n), dtype=np.float32)
+        bucket_idx = {b: i for i, b in enumerate(AGE_BUCKETS)}
+        aud_c: list[int] = []
+        aud_s: list[float] = []
+        aud_len = np.zeros(n, dtype=np.int64)
+        un_s: list[int] = []
+        un_e: list[int] = []
+        un_len = np.zeros(n, dtype=np.int64)
+        tok_parts: list[np.ndarray] = []
+        tok_len = np.zeros(n, dtype=np.int64)
+        n_types = len(type_vocab)
+        fee = np.full((n_types, n), NO_FEE, dtype=np.uint32)
+        fee_cur = np.zeros((n_types, n), dtype=np.uint8)
+        for row, r in enumerate(recs):
+            for b, s in r.age.items():
+                age_raw[bucket_idx[b], row] = s
+            items = sorted(r.audience.items(), key=lambda cs: country_idx[cs[0]])
+            aud_len[row] = len(items)
+            for c, s in items:
+                aud_c.append(country_idx[c])
+                aud_s.append(float(s))
+            ranges = sorted((to_day(a), to_day(b)) for a, b in r.unavailable)
+            un_len[row] = len(ranges)
+            for a, b in ranges:
+                if b < a:
+                    raise ValueError(f"artist {r.id}: unavailability ends before it starts")
+                un_s.append(a)
+                un_e.append(b)
+            toks = token_hashes(r.text)
+            tok_parts.append(toks)
+            tok_len[row] = len(toks)
+            for t, (amount, cur) in r.rates.items():
+                ti = type_idx[int(t)]
+                if not 0 <= int(amount) < int(NO_FEE):
+                    raise ValueError(f"artist {r.id}: fee out of range")
+                fee[ti, row] = int(amount)
+                fee_cur[ti, row] = cur_idx[cur]
+
+        tag_count = np.fromiter((len(set(k)) for k in tag_keys), dtype=np.uint8, count=n)
+        arrays: dict[str, np.ndarray] = {
+            "ids": ids,
+            "alive": np.ones(n, dtype=bool),
+            "listeners": listeners,
+            "followers_total": followers,
+            "engagement": engagement,
+            "rating": rating,
+            "verified": verified,
+            "tags": _bits(tag_keys, tag_idx),
+            "tag_count": tag_count,
+            "cat_bits": _bits(cat_keys, cat_idx),
+            "fee": fee,
+            "fee_cur": fee_cur,
+            "aud_indptr": _indptr(aud_len),
+            "aud_country": np.array(aud_c, dtype=np.uint16),
+            "aud_share": np.array(aud_s, dtype=np.float32),
+            "unav_indptr": _indptr(un_len),
+            "unav_start": np.array(un_s, dtype=np.int32),
+            "unav_end": np.array(un_e, dtype=np.int32),
+            "txt_indptr": _indptr(tok_len),
+            "txt_tok": np.concatenate(tok_parts) if tok_parts else np.zeros(0, np.uint32),
+        }
+        arrays.update(_age_columns(age_raw))
+        return cls._finish(arrays, tag_vocab, cat_vocab, countries, type_vocab)
+
+    @classmethod
+    def _finish(
+        cls,
+        arrays: dict[str, np.ndarray],
+        tag_vocab: list[int],
+        cat_vocab: list[int],
+        countries: list[str],
+        type_vocab: list[int],
+    ) -> ArtistSnapshot:
+        """Derive the precomputed per-row constants and the inverted indexes."""
+        a = arrays
+        a["reach_log"] = np.log10(
+            1.0 + np.maximum(a["listeners"], a["followers_total"]).astype(np.float64)
+        ).astype(np.float32)
+        a["rating_part"] = np.where(
+            np.isnan(a["rating"]), np.float32(NEUTRAL), np.clip(a["rating"] / 5.0, 0, 1)
+        ).astype(np.float32)
+        cnt = a["tag_count"].astype(np.float32)
+        a["tag_invnorm"] = np.where(cnt > 0, 1.0 / np.sqrt(np.maximum(cnt, 1)), 0).astype(
+            np.float32
+        )
+        n_unav = np.diff(a["unav_indptr"])
+        a["unav_row"] = np.repeat(np.arange(len(n_unav), dtype=np.int32), n_unav)
+        alive = a["alive"]
+        ci, crows, cpos = _invert(a["aud_country"], a["aud_indptr"], len(countries), alive)
+        a["audc_indptr"], a["audc_rows"] = ci, crows
+        a["audc_share"] = a["aud_share"][cpos]
+        ti, trows, _ = _invert(a["txt_tok"], a["txt_indptr"], TEXT_BUCKETS, alive)
+        a["txtp_indptr"], a["txtp_rows"] = ti, trows
+        live = np.flatnonzero(alive)
+        order = np.argsort(a["ids"][live], kind="stable")
+        a["id_sorted"] = a["ids"][live][order]
+        a["row_of_sorted"] = live[order].astype(np.int64)
+        return cls(
+            a,
+            tag_vocab=tag_vocab,
+            cat_vocab=cat_vocab,
+            countries=countries,
+            type_vocab=type_vocab,
+        )
+
+    # ---- incremental update ----------------------------------------------------------------
+    def with_updates(
+        self,
+        changed: Iterable[ArtistRecord | Mapping[str, Any]],
+        removed_ids: Iterable[int] = (),
+        *,
+        compact_above: float = 0.25,
+    ) -> ArtistSnapshot:
+        """A new snapshot version: rows of removed and changed ids are tombstoned, changed and
+        new records appended (vocabularies extended, never reordered), the inverted indexes
+        re-derived from the row-wise arrays (vectorised; no per-artist loop over unchanged rows).
+        When more than ``compact_above`` of the rows are dead, dead rows are dropped."""
+        delta = ArtistSnapshot.from_records(
+            changed,
+            _vocabs=(self.tag_vocab, self.cat_vocab, self.countries, self.type_vocab),
+        )
+        gone = np.concatenate(
+            [delta.ids, np.fromiter((int(i) for i in removed_ids), dtype=np.int64)]
+        )
+        old_rows = self.rows_for_ids(gone)
+        alive = np.array(self.alive, copy=True)
+        alive[old_rows[old_rows >= 0]] = False
+        old = {**self.arrays, "alive": alive}
+        merged = _concat_rows(old, delta.arrays, len(delta.type_vocab), len(self.type_vocab))
+        snap = ArtistSnapshot._finish(
+            merged, delta.tag_vocab, delta.cat_vocab, delta.countries, delta.type_vocab
+        )
+        if snap.n_rows and 1 - snap.n_alive / snap.n_rows > compact_above:
+            snap = snap.compact()
+        return snap
+
+    def compact(self) -> ArtistSnapshot:
+        """Drop tombstoned rows (a new version; row order of live rows kept)."""
+        keep = np.asarray(self.alive, dtype=bool)
+        a = self.arrays
+        out: dict[str, np.ndarray] = {}
+        for name in _ROW_ARRAYS:
+            out[name] = np.asarray(a[name])[keep]
+        for name in _COL_ARRAYS:
+            out[name] = np.asarray(a[name])[:, keep]
+        for ptr, vals in _CSR.items():
+            indptr, parts = _csr_take(a[ptr], [a[v] for v in vals], keep)
+            out[ptr] = indptr
+            out.update(zip(vals, parts, strict=True))
+        return ArtistSnapshot._finish(
+            out, list(self.tag_vocab), list(self.cat_vocab), list(self.countries),
+            list(self.type_vocab),
+        )  # fmt: skip
+
+    def record(self, artist_id: int) -> dict[str, Any]:
+        """The features stored for one artist, decoded back (for tests, audits and the admin)."""
+        rows = self.rows_for_ids([artist_id])
+        if rows[0] < 0:
+            raise KeyError(artist_id)
+        r = int(rows[0])
+        a = self.arrays
+        tags = [
+            self.tag_vocab[w * 64 + b]
+            for w in range(a["tags"].shape[1])
+            for b in range(64)
+            if int(a["tags"][r, w]) >> b & 1
+        ]
+        cats = [
+            self.cat_vocab[w * 64 + b]
+            for w in range(a["cat_bits"].shape[1])
+            for b in range(64)
+            if int(a["cat_bits"][r, w]) >> b & 1
+        ]
+        s, e = int(a["aud_indptr"][r]), int(a["aud_indptr"][r + 1])
+        us, ue = int(a["unav_indptr"][r]), int(a["unav_indptr"][r + 1])
+        ts, te = int(a["txt_indptr"][r]), int(a["txt_indptr"][r + 1])
+        total = float(a["age_total"][r])
+        return {
+            "id": int(a["ids"][r]),
+            "genres": sorted(k // 2 for k in tags if k % 2 == 0),
+            "moods": sorted(k // 2 for k in tags if k % 2 == 1),
+            "refused_categories": sorted(cats),
+            "audience": {
+                self.countries[int(c)]: round(float(v), 4)
+                for c, v in zip(a["aud_country"][s:e], a["aud_share"][s:e], strict=True)
+            },
+            "age": {
+                b: round(float(a["age_norm"][i, r]) * total, 4)
+                for i, b in enumerate(AGE_BUCKETS)
+                if a["age_norm"][i, r] > 0
+            },
+            "monthly_listeners": int(a["listeners"][r]),
+            "followers_total": int(a["followers_total"][r]),
+            "engagement_rate": round(float(a["engagement"][r]), 6),
+            "verified": bool(a["verified"][r]),
+            "rating": None if np.isnan(a["rating"][r]) else round(float(a["rating"][r]), 4),
+            "rates": {
+                self.type_vocab[t]: (int(a["fee"][t, r]), CURRENCIES[int(a["fee_cur"][t, r])])
+                for t in range(len(self.type_vocab))
+                if a["fee"][t, r] != NO_FEE
+            },
+            "unavailable": [
+                (int(x), int(y))
+                for x, y in zip(a["unav_start"][us:ue], a["unav_end"][us:ue], strict=True)
+            ],
+            "text_tokens": [int(t) for t in a["txt_tok"][ts:te]],
+        }
+
+    def tie_ids(self) -> np.ndarray:
+        return self.arrays["ids"]
+
+    # ---- persistence --------------------------------------------------------------------
+    def save(self, root: str | os.PathLike[str], *, keep: int = 3) -> Path:
+        """Write this snapshot as a new version directory under ``root/versions`` and switch
+        ``root/CURRENT`` to it atomically (temp file + os.replace). Readers that already mapped
+        an older version keep it until they reload; the oldest versions beyond ``keep`` are
+        deleted (Linux keeps a deleted file's mapping valid)."""
+        root = Path(root)
+        vdir = root / "versions" / self.version
+        tmp = root / "versions" / f".tmp-{self.version}"
+        tmp.mkdir(parents=True, exist_ok=False)
+        manifest = {
+            "format": FORMAT,
+            "version": self.version,
+            "created_at": time.time(),
+            "n_rows": self.n_rows,
+            "n_alive": self.n_alive,
+            "tag_vocab": self.tag_vocab,
+            "cat_vocab": self.cat_vocab,
+            "countries": self.countries,
+            "type_vocab": self.type_vocab,
+            "arrays": {
+                k: {"dtype": str(v.dtype), "shape": list(v.shape)} for k, v in self.arrays.items()
+            },
+        }
+        for name, arr in self.arrays.items():
+            np.save(tmp / f"{name}.npy", np.ascontiguousarray(arr), allow_pickle=False)
+        (tmp / "manifest.json").write_text(json.dumps(manifest))
+        os.replace(tmp, vdir)
+        pointer = root / f".CURRENT.{os.getpid()}.{uuid.uuid4().hex[:6]}"
+        pointer.write_text(self.version)
+        os.replace(pointer, root / "CURRENT")
+        _prune(root, keep=keep, current=self.version)
+        return vdir
+
+    @classmethod
+    def load(cls, root: str | os.PathLike[str], *, mmap: bool = True) -> ArtistSnapshot:
+        """Open the version named by ``root/CURRENT``; arrays are read-only memory maps."""
+        root = Path(root)
+        version = (root / "CURRENT").read_text().strip()
+        vdir = root / "versions" / version
+        manifest = json.loads((vdir / "manifest.json").read_text())
+        if manifest.get("format") != FORMAT:
+            raise ValueError(f"snapshot format {manifest.get('format')} is not {FORMAT}")
+        arrays: dict[str, np.ndarray] = {}
+        for name in manifest["arrays"]:
+            path = vdir / f"{name}.npy"
+            arr = np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+            arrays[name] = arr
+        return cls(
+            arrays,
+            tag_vocab=manifest["tag_vocab"],
+            cat_vocab=manifest["cat_vocab"],
+            countries=manifest["countries"],
+            type_vocab=manifest["type_vocab"],
+            version=version,
+        )
+
+
+class SnapshotStore:
+    """Per-process handle on a snapshot directory: `get()` returns the mapped snapshot and
+    re-opens it when ``CURRENT`` changed (one stat per call; the file is re-read only when its
+    mtime or size moved, and the arrays only when the version string differs)."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+        self._stamp: tuple[int, int] | None = None
+        self._snap: ArtistSnapshot | None = None
+
+    def get(self) -> ArtistSnapshot:
+        st = (self.root / "CURRENT").stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+        if self._snap is None or stamp != self._stamp:
+            version = (self.root / "CURRENT").read_text().strip()
+            if self._snap is None or version != self._snap.version:
+                self._snap = ArtistSnapshot.load(self.root)
+            self._stamp = stamp
+        return self._snap
+
+
+# ---- helpers -----------------------------------------------------------------------------
+_ROW_ARRAYS = (
+    "ids", "alive", "listeners", "followers_total", "engagement", "rating", "verified", "tags",
+    "tag_count", "cat_bits", "age_total",
+)  # fmt: skip
+_COL_ARRAYS = ("fee", "fee_cur", "age_norm")
+_CSR = {
+    "aud_indptr": ("aud_country", "aud_share"),
+    "unav_indptr": ("unav_start", "unav_end"),
+    "txt_indptr": ("txt_tok",),
+}
+
+
+def _new_version() -> str:
+    return f"v{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"
+
+
+def _indptr(lengths: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=out[1:])
+    return out
+
+
+def _age_columns(age_raw: np.ndarray) -> dict[str, np.ndarray]:
+    total = age_raw.sum(axis=0, dtype=np.float64).astype(np.float32)
+    norm = np.divide(age_raw, total, out=np.zeros_like(age_raw), where=total > 0)
+    return {"age_norm": norm.astype(np.float32), "age_total": total}
+
+
+def _csr_take(
+    indptr: np.ndarray, values: list[np.ndarray], keep: np.ndarray
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    lengths = np.diff(indptr)
+    entry_keep = np.repeat(keep, lengths)
+    return _indptr(lengths[keep]), [np.asarray(v)[entry_keep] for v in values]
+
+
+def _concat_rows(
+    old: dict[str, np.ndarray], new: dict[str, np.ndarray], n_types: int, old_types: int
+) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    for name in ("tags", "cat_bits"):
+        a, b = np.asarray(old[name]), np.asarray(new[name])
+        w = max(a.shape[1], b.shape[1])
+        a = np.pad(a, ((0, 0), (0, w - a.shape[1])))
+        b = np.pad(b, ((0, 0), (0, w - b.shape[1])))
+        out[name] = np.concatenate([a, b])
+    for name in _ROW_ARRAYS:
+        if name not in out:
+            out[name] = np.concatenate([np.asarray(old[name]), np.asarray(new[name])])
+    n_old = len(old["ids"])
+    fee = np.full((n_types, n_old), NO_FEE, dtype=np.uint32)
+    fee[:old_types] = old["fee"]
+    cur = np.zeros((n_types, n_old), dtype=np.uint8)
+    cur[:old_types] = old["fee_cur"]
+    out["fee"] = np.concatenate([fee, new["fee"]], axis=1)
+    out["fee_cur"] = np.concatenate([cur, new["fee_cur"]], axis=1)
+    out["age_norm"] = np.concatenate([old["age_norm"], new["age_norm"]], axis=1)
+    for ptr, vals in _CSR.items():
+        out[ptr] = np.concatenate([old[ptr][:-1], old[ptr][-1] + new[ptr]])
+        for v in vals:
+            out[v] = np.concatenate([np.asarray(old[v]), np.asarray(new[v])])
+    return out
+
+
+def _prune(root: Path, *, keep: int, current: str) -> None:
+    vdirs = sorted(p for p in (root / "versions").iterdir() if p.name.startswith("v"))
+    for p in vdirs[:-keep] if keep > 0 else []:
+        if p.name == current:
+            continue
+        for f in p.iterdir():
+            f.unlink()
+        p.rmdir()
