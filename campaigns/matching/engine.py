@@ -362,9 +362,14 @@ def _note(first_fail: dict[int, str], watch: set[int], rows: np.ndarray, name: s
 
 
 def score_rows(
-    q: _Query, rows: np.ndarray, total_fee: np.ndarray, weights: Mapping[str, float]
+    q: _Query,
+    rows: np.ndarray,
+    total_fee: np.ndarray,
+    weights: Mapping[str, float],
+    *,
+    explain: bool = False,
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Score = Σ weight·part over ``rows`` (float32), and the parts when few rows are asked."""
+    """Score = Σ weight·part over ``rows`` (float32), and with ``explain`` every part."""
     funcs = {
         "genre": part_genre,
         "territory": part_territory,
@@ -375,7 +380,7 @@ def score_rows(
         "text": part_text,
         "verified": part_verified,
     }
-    keep_parts = len(rows) <= SMALL
+    keep_parts = explain
     parts: dict[str, np.ndarray] = {}
     score = np.zeros(len(rows), dtype=np.float32)
     for name in PARTS:
@@ -475,7 +480,7 @@ def rank(
 
     # explanations for the k chosen rows only
     top_rows = rows[order]
-    _, parts = score_rows(q, top_rows, total_fee[order], weights)
+    _, parts = score_rows(q, top_rows, total_fee[order], weights, explain=True)
     boosts = {int(i): float(v) for i, v in curation.boosts.items()}
     wf = {name: float(weights.get(name, 0.0)) for name in PARTS}
     part_lists = {name: parts[name].tolist() for name in PARTS}

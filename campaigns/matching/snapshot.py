@@ -51,12 +51,7 @@ EPOCH = dt.date(1970, 1, 1)
 
 _TOKEN_RE = re.compile(r"\w+")
 STOPWORDS = frozenset(
-    (
-        "a an and are as at be by for from has have i in is it its of on or our the this "
-        "to was we were will with you your who what when where which into about over "
-        "than then them they their there these those us me my not no but if so do does "
-        "did can could should would "
-    ).split()
+    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "i", "in", "is", "it", "its", "of", "on", "or", "our", "the", "this", "to", "was", "we", "were", "will", "with", "you", "your", "who", "what", "when", "where", "which", "into", "about", "over", "than", "then", "them", "they", "their", "there", "these", "those", "us", "me", "my", "not", "no", "but", "if", "so", "do", "does", "did", "can", "could", "should", "would"]
 )
 
 
