@@ -285,3 +285,19 @@ AUX_BRIEF_REQUIRES_APPROVAL = env.bool("AUX_BRIEF_REQUIRES_APPROVAL", default=Fa
 AUX_DEFAULT_EMERGING_SHARE = env.float("AUX_DEFAULT_EMERGING_SHARE", default=0.3)
 AUX_FAIRNESS_ALPHA = env.float("AUX_FAIRNESS_ALPHA", default=0.1)
 AUX_MATCHES_KEPT = env.int("AUX_MATCHES_KEPT", default=200)
+
+# --- Bookings ------------------------------------------------------------------------------------
+# An offer (and each counter-offer) stays open this many days unless an expiry is given.
+AUX_OFFER_TTL_DAYS = env.int("AUX_OFFER_TTL_DAYS", default=14)
+# A submitted deliverable the brand neither approves nor questions is approved after this.
+AUX_REVIEW_WINDOW_DAYS = env.int("AUX_REVIEW_WINDOW_DAYS", default=7)
+# Deliverable types that carry the paid-partnership disclosure (#ad / platform label).
+AUX_SOCIAL_DELIVERABLE_SLUGS = env.list(
+    "AUX_SOCIAL_DELIVERABLE_SLUGS", default=["social-post", "short-video"]
+)
+CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
+CELERY_BEAT_SCHEDULE.update({
+    "offers-expire": {"task": "campaigns.offers_expire", "schedule": 300.0},
+    "milestones-auto-approve": {"task": "campaigns.milestones_auto_approve", "schedule": 900.0},
+    "milestones-flag-overdue": {"task": "campaigns.milestones_flag_overdue", "schedule": 3600.0},
+})  # fmt: skip

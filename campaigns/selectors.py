@@ -1,8 +1,8 @@
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from aux.users.models import User
 
-from .models import Brief, Match
+from .models import Brief, Contract, Match, Message, Milestone, Offer, OfferLine, OfferRevision
 
 
 def briefs_visible_to(*, user: User) -> QuerySet[Brief]:
@@ -28,3 +28,177 @@ def brief_matches(*, brief: Brief) -> QuerySet[Match]:
         .prefetch_related("artist__genres")
         .order_by("rank")
     )
+
+
+# --- Bookings ----------------------------------------------------------------------------------
+
+
+def _party_filter(user: User, *, brand_path: str, artist_path: str) -> Q:
+    return Q(**{f"{brand_path}__memberships__user": user}) | Q(**{f"{artist_path}__user": user})
+
+
+def offers_visible_to(*, user: User) -> QuerySet[Offer]:
+    """Staff see every offer; an artist the offers addressed to them; a brand member its own."""
+    qs = Offer.objects.select_related(
+        "brief", "brief__brand", "artist", "current_revision", "exclusivity_category"
+    )
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_staff:
+        return qs
+    ids = Offer.objects.filter(
+        _party_filter(user, brand_path="brief__brand", artist_path="artist")
+    ).values("pk")
+    return qs.filter(pk__in=ids)
+
+
+def offer_with_history(*, offer: Offer) -> Offer:
+    """The offer with its revisions (newest last), their lines and authors prefetched."""
+    return (
+        Offer.objects.select_related("brief", "brief__brand", "artist", "current_revision")
+        .prefetch_related(
+            Prefetch(
+                "revisions",
+                queryset=OfferRevision.objects.select_related("author", "exclusivity_category")
+                .prefetch_related(
+                    Prefetch(
+                        "lines",
+                        queryset=OfferLine.objects.select_related("deliverable_type"),
+                    )
+                )
+                .order_by("number"),
+            )
+        )
+        .get(pk=offer.pk)
+    )
+
+
+def contracts_visible_to(*, user: User) -> QuerySet[Contract]:
+    qs = Contract.objects.select_related("brand", "artist", "brief", "offer")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_staff:
+        return qs
+    ids = Contract.objects.filter(
+        _party_filter(user, brand_path="brand", artist_path="artist")
+    ).values("pk")
+    return qs.filter(pk__in=ids)
+
+
+def milestones_visible_to(*, user: User) -> QuerySet[Milestone]:
+    qs = Milestone.objects.select_related(
+        "contract", "contract__brand", "contract__artist", "deliverable_type"
+    )
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_staff:
+        return qs
+    ids = Milestone.objects.filter(
+        _party_filter(user, brand_path="contract__brand", artist_path="contract__artist")
+    ).values("pk")
+    return qs.filter(pk__in=ids)
+
+
+def offer_messages(*, offer: Offer) -> QuerySet[Message]:
+    """The thread, oldest first (newest last), with authors."""
+    return Message.objects.filter(offer=offer).select_related("author").order_by("created_at", "id")
+
+
+def diff_revisions(previous: OfferRevision | None, current: OfferRevision) -> list[dict]:
+    """What changed from one revision to the next: [{"what", "before", "after"}] in words.
+
+    Lines are compared by deliverable type; terms field by field. Uses prefetched lines.
+    """
+    from aux.money import format_money
+
+    if previous is None:
+        return []
+    changes: list[dict] = []
+
+    def add(what: str, before, after) -> None:
+        if before != after:
+            changes.append({"what": what, "before": before, "after": after})
+
+    cur = current.currency
+    old_lines = {ln.deliverable_type_id: ln for ln in previous.lines.all()}
+    new_lines = {ln.deliverable_type_id: ln for ln in current.lines.all()}
+    for key in list(old_lines) + [k for k in new_lines if k not in old_lines]:
+        old, new = old_lines.get(key), new_lines.get(key)
+        name = (new or old).deliverable_type.name
+
+        def text(line):
+            if line is None:
+                return "—"
+            return f"{line.quantity} × {format_money(line.fee, cur)}" + (
+                f", due {line.due_date:%Y-%m-%d}" if line.due_date else ""
+            )
+
+        add(name, text(old), text(new))
+    add("Total", format_money(previous.total, cur), format_money(current.total, cur))
+    add("Start", str(previous.start_date or "—"), str(current.start_date or "—"))
+    add("End", str(previous.end_date or "—"), str(current.end_date or "—"))
+    add("Channels", ", ".join(previous.usage_channels) or "—",
+        ", ".join(current.usage_channels) or "—")  # fmt: skip
+    add("Territories", ", ".join(previous.usage_territories) or "worldwide",
+        ", ".join(current.usage_territories) or "worldwide")  # fmt: skip
+    add("Usage term", f"{previous.usage_term_months} months", f"{current.usage_term_months} months")
+
+    def excl(r: OfferRevision) -> str:
+        if r.exclusivity_category_id is None:
+            return "none"
+        return f"{r.exclusivity_category.name}, {r.exclusivity_months} months"
+
+    add("Exclusivity", excl(previous), excl(current))
+    return changes
+
+
+def bookings_for_artist(*, artist) -> dict:
+    """The artist dashboard's lists: offers waiting (new first), contracts, upcoming work."""
+    offers = list(
+        Offer.objects.filter(artist=artist)
+        .select_related("brief", "brief__brand")
+        .order_by("-updated_at")[:20]
+    )
+    contracts = list(
+        Contract.objects.filter(artist=artist)
+        .exclude(status=Contract.Status.CANCELLED)
+        .select_related("brand", "brief")
+        .order_by("-created_at")[:20]
+    )
+    milestones = list(
+        Milestone.objects.filter(
+            contract__artist=artist,
+            contract__status=Contract.Status.ACTIVE,
+            status__in=[
+                Milestone.Status.PENDING,
+                Milestone.Status.CHANGES_REQUESTED,
+                Milestone.Status.SUBMITTED,
+            ],
+        )
+        .select_related("contract", "contract__brand")
+        .order_by("due_date", "id")[:20]
+    )
+    return {"offers": offers, "contracts": contracts, "milestones": milestones}
+
+
+def bookings_for_brand(*, brand) -> dict:
+    """The brand dashboard's lists: offers sent, active contracts, deliverables to review."""
+    offers = list(
+        Offer.objects.filter(brief__brand=brand)
+        .select_related("brief", "artist")
+        .order_by("-updated_at")[:20]
+    )
+    contracts = list(
+        Contract.objects.filter(
+            brand=brand,
+            status__in=[Contract.Status.DRAFT, Contract.Status.ACTIVE, Contract.Status.DISPUTED],
+        )
+        .select_related("artist", "brief")
+        .order_by("-created_at")[:20]
+    )
+    to_review = list(
+        Milestone.objects.filter(contract__brand=brand, status=Milestone.Status.SUBMITTED)
+        .select_related("contract", "contract__artist")
+        .order_by("review_due_at")[:20]
+    )
+    return {"offers": offers, "contracts": contracts, "to_review": to_review}

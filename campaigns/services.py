@@ -1,22 +1,45 @@
 """Writes on briefs: creation, edits, the draft → submitted → published → closed lifecycle."""
 
+import hashlib
+import re
 from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Model
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django_countries import countries
 
-from artists.models import DeliverableType, Genre, Mood
+from artists.models import Artist, DeliverableType, Genre, Mood, Rate
 from aux.audit.services import audit_record
-from aux.errors import ConflictError, PermissionDeniedError
+from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
+from aux.money import format_money
 from aux.users.models import User
-from brands.models import Brand
+from brands.models import Brand, BrandCategory, Membership
 
-from .models import Brief, BriefDeliverable, MatchCuration, Shortlist
-from .permissions import check_can_edit_brand_briefs
+from .models import (
+    Brief,
+    BriefDeliverable,
+    Contract,
+    Dispute,
+    MatchCuration,
+    Message,
+    Milestone,
+    Offer,
+    OfferLine,
+    OfferRevision,
+    Review,
+    Shortlist,
+    Side,
+    Signature,
+)
+from .permissions import brand_role, check_can_edit_brand_briefs
 
 BRIEF_FIELDS = {
     "title", "description", "objective", "visibility", "fairness", "territories", "age_min",
@@ -254,3 +277,955 @@ def shortlist_toggle(*, actor: User, brief: Brief, artist_id: int) -> bool:
         return False
     Shortlist.objects.create(brief=brief, artist_id=artist_id, added_by=actor)
     return True
+
+
+# --- Bookings: offers, contracts, milestones, messages, reviews, disputes ------------------------
+# Every state change below locks its row (select_for_update; several rows in pk order), checks the
+# model's ALLOWED_TRANSITIONS (ConflictError naming the current state) and the actor's side
+# (PermissionDeniedError), records an audit event and calls _notify after commit.
+
+CONTRACT_TEMPLATE_VERSION = "v1"
+USAGE_CHANNELS = {
+    "social": "Social media",
+    "online_video": "Online video",
+    "web": "Websites and e-commerce",
+    "tv": "TV",
+    "radio": "Radio and podcasts",
+    "ooh": "Out of home",
+    "print": "Print",
+    "in_store": "In store",
+    "events": "Live events",
+    "streaming": "Streaming platforms",
+}
+OFFER_TERM_FIELDS = {
+    "start_date", "end_date", "usage_channels", "usage_territories", "usage_term_months",
+    "exclusivity_category", "exclusivity_months", "message",
+}  # fmt: skip
+
+
+def _notify(kind: str, *, target: Model, sides: Iterable[str], **data: Any) -> None:
+    """The single hook for telling people about a booking event (in-app and e-mail).
+
+    Deliberately empty: the notifications issue fills it in (called after commit, so nobody is
+    told about something that was rolled back).
+    """
+    return None
+
+
+def _notify_on_commit(kind: str, *, target: Model, sides: Iterable[str], **data: Any) -> None:
+    sides = tuple(sides)
+    transaction.on_commit(lambda: _notify(kind, target=target, sides=sides, **data))
+
+
+def _on_milestone_approved(milestone: Milestone) -> None:
+    """Payout hook: the payments issue enqueues the transfer to the artist here (after commit)."""
+    return None
+
+
+def _now() -> datetime:
+    return timezone.now()
+
+
+def offer_ttl() -> timedelta:
+    return timedelta(days=getattr(settings, "AUX_OFFER_TTL_DAYS", 14))
+
+
+def review_window() -> timedelta:
+    return timedelta(days=getattr(settings, "AUX_REVIEW_WINDOW_DAYS", 7))
+
+
+def is_social_type(dtype: DeliverableType | None) -> bool:
+    slugs = getattr(settings, "AUX_SOCIAL_DELIVERABLE_SLUGS", ["social-post", "short-video"])
+    return dtype is not None and dtype.slug in slugs
+
+
+def _label(value: str) -> str:
+    return str(value).replace("_", " ")
+
+
+# --- who acts ----------------------------------------------------------------------------------
+
+
+def party_side(user: User, *, brand: Brand, artist: Artist) -> str | None:
+    """Which side of a booking the user belongs to (any brand role counts for reading)."""
+    if not user.is_authenticated:
+        return None
+    if artist.user_id is not None and artist.user_id == user.pk:
+        return Side.ARTIST
+    if brand_role(user, brand) is not None:
+        return Side.BRAND
+    return None
+
+
+def _acting_side(actor: User, *, brand: Brand, artist: Artist) -> str:
+    """The side the actor acts for; brand viewers and outsiders may not act."""
+    if actor.is_authenticated and artist.user_id is not None and artist.user_id == actor.pk:
+        return Side.ARTIST
+    role = brand_role(actor, brand)
+    if role in (Membership.Role.OWNER, Membership.Role.MANAGER):
+        return Side.BRAND
+    if role == Membership.Role.VIEWER:
+        raise PermissionDeniedError("Brand viewers can read bookings but not act on them.")
+    raise PermissionDeniedError("You are not a party to this booking.")
+
+
+def _require(side: str, wanted: str, what: str) -> None:
+    if side != wanted:
+        raise PermissionDeniedError(f"Only the {Side(wanted).label.lower()} can {what}.")
+
+
+# --- offers ------------------------------------------------------------------------------------
+
+
+def _lock_offer(offer: Offer) -> Offer:
+    return Offer.objects.select_for_update().get(pk=offer.pk)
+
+
+def _offer_transition(offer: Offer, to: str) -> None:
+    if to not in Offer.ALLOWED_TRANSITIONS[offer.status]:
+        raise ConflictError(
+            f"This offer is {offer.get_status_display().lower()}; it cannot become "
+            f"{Offer.Status(to).label.lower()}."
+        )
+    offer.status = to
+
+
+def _check_open_and_turn(offer: Offer, side: str, what: str) -> None:
+    if not offer.is_open:
+        raise ConflictError(
+            f"This offer is {offer.get_status_display().lower()}; it can no longer be {what}."
+        )
+    if offer.awaiting != side:
+        raise ConflictError(
+            f"This offer is {offer.get_status_display().lower()} and waits for the "
+            f"{Side(offer.awaiting).label.lower()}'s answer."
+        )
+    if offer.expires_at <= _now():
+        raise ConflictError(
+            f"This offer expired on {offer.expires_at:%Y-%m-%d %H:%M} UTC; it can no longer be "
+            f"{what}."
+        )
+
+
+def artist_min_fee(*, artist: Artist, dtype: DeliverableType, quantity: int, currency: str):
+    """The artist's stated minimum for `quantity` × `dtype` in `currency` (None if not stated)."""
+    rate = Rate.objects.filter(artist=artist, deliverable_type=dtype, currency=currency).first()
+    return None if rate is None else rate.min_fee * quantity
+
+
+def offer_prefill_lines(*, brief: Brief, artist: Artist) -> list[dict[str, Any]]:
+    """The brief's deliverables with a suggested fee: the artist's stated minimum, if any."""
+    lines = []
+    for d in brief.deliverables.select_related("deliverable_type"):
+        minimum = artist_min_fee(
+            artist=artist, dtype=d.deliverable_type, quantity=d.quantity, currency=brief.currency
+        )
+        lines.append({
+            "deliverable_type": d.deliverable_type, "quantity": d.quantity, "notes": d.notes,
+            "fee": minimum or 0, "due_date": None, "min_fee": minimum,
+        })  # fmt: skip
+    return lines
+
+
+def _clean_terms(terms: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    channels = list(terms.get("usage_channels") or [])
+    bad = [c for c in channels if c not in USAGE_CHANNELS]
+    if bad:
+        errors["usage_channels"] = [f"Unknown usage channel(s): {', '.join(map(str, bad))}."]
+    territories = [str(c).upper() for c in terms.get("usage_territories") or []]
+    bad = [c for c in territories if c not in dict(countries)]
+    if bad:
+        errors["usage_territories"] = [f"Unknown country code(s): {', '.join(bad)}."]
+    term = terms.get("usage_term_months")
+    if term is None or not 1 <= int(term) <= 120:
+        errors["usage_term_months"] = ["The usage term must be between 1 and 120 months."]
+    category, months = terms.get("exclusivity_category"), terms.get("exclusivity_months")
+    if category is not None and not isinstance(category, BrandCategory):
+        category = BrandCategory.objects.filter(pk=category).first()
+    if category is not None and not months:
+        errors["exclusivity_months"] = ["Say for how many months exclusivity applies."]
+    if months and category is None:
+        errors["exclusivity_category"] = ["Exclusivity needs a brand category."]
+    if months is not None and months and not 1 <= int(months) <= 60:
+        errors["exclusivity_months"] = ["Exclusivity lasts between 1 and 60 months."]
+    start, end = terms.get("start_date"), terms.get("end_date")
+    if start and end and end < start:
+        errors["end_date"] = ["The work must end on or after its start date."]
+    if errors:
+        raise ValidationError(errors)
+    return {
+        **terms,
+        "usage_channels": sorted(set(channels)),
+        "usage_territories": sorted(set(territories)),
+        "usage_term_months": int(term),
+        "exclusivity_category": category,
+        "exclusivity_months": int(months) if category is not None else None,
+        "message": (terms.get("message") or "").strip(),
+    }
+
+
+def _clean_lines(lines: Iterable[dict[str, Any]], *, artist: Artist, currency: str):
+    out, errors = [], {}
+    for i, item in enumerate(lines):
+        dtype = item.get("deliverable_type")
+        if dtype is not None and not isinstance(dtype, DeliverableType):
+            dtype = DeliverableType.objects.filter(pk=dtype).first()
+        if dtype is None:
+            errors[f"lines.{i}.deliverable_type"] = ["Choose a deliverable type."]
+            continue
+        quantity, fee = int(item.get("quantity") or 1), item.get("fee")
+        if fee is None or int(fee) <= 0:
+            errors[f"lines.{i}.fee"] = ["Each deliverable needs a fee above zero."]
+            continue
+        if quantity < 1 or quantity > 100:
+            errors[f"lines.{i}.quantity"] = ["The quantity must be between 1 and 100."]
+            continue
+        out.append({
+            "deliverable_type": dtype, "quantity": quantity, "fee": int(fee),
+            "notes": (item.get("notes") or "").strip()[:240], "due_date": item.get("due_date"),
+            "min_fee": artist_min_fee(artist=artist, dtype=dtype, quantity=quantity,
+                                      currency=currency),
+        })  # fmt: skip
+    if not out and not errors:
+        errors["lines"] = ["An offer needs at least one deliverable."]
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _clean_offer(terms: dict, lines: Iterable[dict], *, artist: Artist, currency: str):
+    """Validate terms and lines together, so that every field error is reported at once."""
+    errors: dict[str, list[str]] = {}
+    clean_terms = clean_lines = None
+    try:
+        clean_terms = _clean_terms(terms)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        clean_lines = _clean_lines(lines, artist=artist, currency=currency)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return clean_terms, clean_lines
+
+
+def _add_revision(
+    offer: Offer, *, side: str, actor: User | None, terms: dict, lines: list[dict]
+) -> OfferRevision:
+    """Store a new revision with its lines and mirror its terms on the offer."""
+    number = (offer.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+    revision = OfferRevision(
+        offer=offer, number=number, author_side=side, author=actor, currency=offer.currency,
+        total=sum(line["fee"] for line in lines),
+        **{k: terms[k] for k in OFFER_TERM_FIELDS},
+    )  # fmt: skip
+    revision.full_clean(exclude=["offer"])
+    revision.save()
+    OfferLine.objects.bulk_create([OfferLine(revision=revision, **line) for line in lines])
+    for name in OfferRevision.TERM_FIELDS:
+        setattr(offer, name, getattr(revision, name))
+    offer.current_revision = revision
+    offer.below_min_fee = any(
+        line["min_fee"] is not None and line["fee"] < line["min_fee"] for line in lines
+    )
+    return revision
+
+
+def _current_terms(offer: Offer) -> dict[str, Any]:
+    return {name: getattr(offer, name) for name in OFFER_TERM_FIELDS}
+
+
+def _current_lines(offer: Offer) -> list[dict[str, Any]]:
+    return [
+        {"deliverable_type": line.deliverable_type, "quantity": line.quantity, "fee": line.fee,
+         "notes": line.notes, "due_date": line.due_date}
+        for line in offer.current_revision.lines.select_related("deliverable_type")
+    ]  # fmt: skip
+
+
+@transaction.atomic
+def offer_create(
+    *,
+    actor: User,
+    brief: Brief,
+    artist: Artist,
+    lines: Iterable[dict[str, Any]] | None = None,
+    expires_at: datetime | None = None,
+    start_date: date | None = None,
+    end_date: date | None = None,
+    usage_channels: Iterable[str] = ("social",),
+    usage_territories: Iterable[str] | None = None,
+    usage_term_months: int = 12,
+    exclusivity_category: BrandCategory | None = None,
+    exclusivity_months: int | None = None,
+    message: str = "",
+) -> Offer:
+    """A brand owner/manager offers a published brief's work to one artist.
+
+    Lines default to the brief's deliverables priced at the artist's stated minimum; a fee below
+    that minimum is allowed and flagged (`below_min_fee`). An artist without payouts set up can
+    still receive offers (payouts are needed only to be paid). One open offer per (brief, artist).
+    """
+    check_can_edit_brand_briefs(actor, brief.brand)
+    brief = _locked(brief)
+    if brief.status != Brief.Status.PUBLISHED:
+        raise ConflictError(
+            f"This brief is {brief.get_status_display().lower()}; offers are made on published "
+            "briefs only."
+        )
+    if artist.user_id is None:
+        raise ConflictError("This artist has not claimed their profile yet, so cannot answer.")
+    if Offer.objects.filter(brief=brief, artist=artist, status__in=Offer.OPEN_STATUSES).exists():
+        raise ConflictError("This artist already has an open offer for this brief.")
+    now = _now()
+    expires_at = expires_at or now + offer_ttl()
+    if expires_at <= now:
+        raise ValidationError({"expires_at": "The expiry must be in the future."})
+    terms = {
+        "start_date": start_date or brief.start_date, "end_date": end_date or brief.end_date,
+        "usage_channels": usage_channels,
+        "usage_territories": brief.territories if usage_territories is None else usage_territories,
+        "usage_term_months": usage_term_months, "exclusivity_category": exclusivity_category,
+        "exclusivity_months": exclusivity_months, "message": message,
+    }  # fmt: skip
+    if lines is None:
+        lines = offer_prefill_lines(brief=brief, artist=artist)
+    terms, clean_lines = _clean_offer(terms, lines, artist=artist, currency=brief.currency)
+    offer = Offer(
+        brief=brief, artist=artist, created_by=actor, status=Offer.Status.SENT,
+        awaiting=Side.ARTIST, expires_at=expires_at, currency=brief.currency,
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            offer.save()
+    except IntegrityError:
+        # Two managers sending at once: the partial unique constraint decides.
+        raise ConflictError("This artist already has an open offer for this brief.") from None
+    _add_revision(offer, side=Side.BRAND, actor=actor, terms=terms, lines=clean_lines)
+    offer.full_clean()
+    offer.save()
+    audit_record(actor=actor, verb="offer.create", target=offer, total=offer.total,
+                 below_min_fee=offer.below_min_fee)  # fmt: skip
+    _notify_on_commit("offer.received", target=offer, sides=[Side.ARTIST])
+    return offer
+
+
+@transaction.atomic
+def offer_counter(
+    *,
+    actor: User,
+    offer: Offer,
+    lines: Iterable[dict[str, Any]] | None = None,
+    expires_at: datetime | None = None,
+    **changes: Any,
+) -> Offer:
+    """The side whose turn it is proposes changed fees, dates or terms (a new revision).
+
+    An artist's counter makes the offer `countered` (the brand answers next); a brand's counter
+    makes it `sent` again (the artist answers next). Something must change.
+    """
+    unknown = set(changes) - OFFER_TERM_FIELDS
+    if unknown:
+        raise ValueError(f"Not offer terms: {sorted(unknown)}")
+    side = _acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
+    offer = _lock_offer(offer)
+    _check_open_and_turn(offer, side, "countered")
+    before = (_current_terms(offer), _current_lines(offer))
+    terms, new_lines = _clean_offer(
+        {**_current_terms(offer), **changes}, _current_lines(offer) if lines is None else lines,
+        artist=offer.artist, currency=offer.currency,
+    )  # fmt: skip
+    comparable = [{k: v for k, v in line.items() if k != "min_fee"} for line in new_lines]
+    if (terms, comparable) == before:
+        raise ValidationError({"lines": "A counter-offer must change a fee, a date or a term."})
+    _offer_transition(offer, Offer.Status.COUNTERED if side == Side.ARTIST else Offer.Status.SENT)
+    revision = _add_revision(offer, side=side, actor=actor, terms=terms, lines=new_lines)
+    offer.awaiting = Side.BRAND if side == Side.ARTIST else Side.ARTIST
+    offer.expires_at = expires_at or max(offer.expires_at, _now() + offer_ttl())
+    offer.full_clean()
+    offer.save()
+    audit_record(actor=actor, verb="offer.counter", target=offer, side=side,
+                 revision=revision.number, total=offer.total)  # fmt: skip
+    _notify_on_commit("offer.countered", target=offer, sides=[offer.awaiting])
+    return offer
+
+
+@transaction.atomic
+def offer_accept(*, actor: User, offer: Offer) -> Offer:
+    """The side whose turn it is accepts the current revision; the contract is created."""
+    side = _acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
+    offer = _lock_offer(offer)
+    _check_open_and_turn(offer, side, "accepted")
+    _offer_transition(offer, Offer.Status.ACCEPTED)
+    offer.awaiting, offer.closed_at = "", _now()
+    offer.save(update_fields=["status", "awaiting", "closed_at", "updated_at"])
+    contract = _contract_create(offer=offer)
+    audit_record(actor=actor, verb="offer.accept", target=offer, side=side,
+                 revision=offer.current_revision.number, contract=contract.pk)  # fmt: skip
+    _notify_on_commit("offer.accepted", target=offer, sides=[Side.BRAND, Side.ARTIST])
+    return offer
+
+
+@transaction.atomic
+def offer_decline(*, actor: User, offer: Offer, reason: str = "") -> Offer:
+    """The artist turns the offer down (at any point of the negotiation), optionally saying why."""
+    side = _acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
+    _require(side, Side.ARTIST, "decline an offer (the brand withdraws it instead)")
+    offer = _lock_offer(offer)
+    _offer_transition(offer, Offer.Status.DECLINED)
+    offer.awaiting, offer.closed_at = "", _now()
+    offer.decline_reason = reason.strip()[:500]
+    offer.save(update_fields=["status", "awaiting", "closed_at", "decline_reason", "updated_at"])
+    audit_record(actor=actor, verb="offer.decline", target=offer, reason=offer.decline_reason)
+    _notify_on_commit("offer.declined", target=offer, sides=[Side.BRAND])
+    return offer
+
+
+@transaction.atomic
+def offer_withdraw(*, actor: User, offer: Offer) -> Offer:
+    """The brand takes its offer back before it is accepted."""
+    side = _acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
+    _require(side, Side.BRAND, "withdraw an offer (the artist declines it instead)")
+    offer = _lock_offer(offer)
+    _offer_transition(offer, Offer.Status.WITHDRAWN)
+    offer.awaiting, offer.closed_at = "", _now()
+    offer.save(update_fields=["status", "awaiting", "closed_at", "updated_at"])
+    audit_record(actor=actor, verb="offer.withdraw", target=offer)
+    _notify_on_commit("offer.withdrawn", target=offer, sides=[Side.ARTIST])
+    return offer
+
+
+@transaction.atomic
+def offer_expire(*, offer: Offer, now: datetime | None = None) -> bool:
+    """Expire an open offer whose expiry has passed. Safe to run twice: False when nothing to do."""
+    now = now or _now()
+    offer = _lock_offer(offer)
+    if not offer.is_open or offer.expires_at > now:
+        return False
+    _offer_transition(offer, Offer.Status.EXPIRED)
+    offer.awaiting, offer.closed_at = "", now
+    offer.save(update_fields=["status", "awaiting", "closed_at", "updated_at"])
+    audit_record(actor=None, verb="offer.expire", target=offer)
+    _notify_on_commit("offer.expired", target=offer, sides=[Side.BRAND, Side.ARTIST])
+    return True
+
+
+def offers_expire_due(*, now: datetime | None = None) -> int:
+    """Expire every open offer past its expiry (the beat task). Each in its own transaction."""
+    now = now or _now()
+    due = Offer.objects.filter(status__in=Offer.OPEN_STATUSES, expires_at__lte=now)
+    return sum(offer_expire(offer=o, now=now) for o in due.order_by("pk"))
+
+
+# --- contracts -----------------------------------------------------------------------------------
+
+
+def contract_terms_render(*, offer: Offer, revision: OfferRevision) -> str:
+    """The contract text for `revision` of `offer`, from the versioned template file."""
+    lines = list(revision.lines.select_related("deliverable_type"))
+    for line in lines:
+        line.fee_text = format_money(line.fee, revision.currency)
+    channels = [USAGE_CHANNELS.get(c, c) for c in revision.usage_channels]
+    territories = [str(dict(countries).get(c, c)) for c in revision.usage_territories]
+    return render_to_string(
+        f"campaigns/contracts/terms_{CONTRACT_TEMPLATE_VERSION}.txt",
+        {
+            "version": CONTRACT_TEMPLATE_VERSION, "offer": offer, "revision": revision,
+            "brief": offer.brief, "brand": offer.brief.brand, "artist": offer.artist,
+            "lines": lines, "total_text": format_money(revision.total, revision.currency),
+            "review_days": review_window().days,
+            "channels_text": ", ".join(channels) or "none",
+            "territories_text": ", ".join(territories) or "worldwide",
+            "has_social": any(is_social_type(line.deliverable_type) for line in lines),
+        },
+    )  # fmt: skip
+
+
+def terms_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _contract_create(*, offer: Offer) -> Contract:
+    """Freeze the accepted revision as contract text and turn its lines into milestones."""
+    revision = offer.current_revision
+    text = contract_terms_render(offer=offer, revision=revision)
+    contract = Contract(
+        offer=offer, brief=offer.brief, brand=offer.brief.brand, artist=offer.artist,
+        template_version=CONTRACT_TEMPLATE_VERSION, terms_text=text,
+        terms_sha256=terms_hash(text), currency=revision.currency, total=revision.total,
+    )  # fmt: skip
+    contract.full_clean(exclude=["offer"])
+    contract.save()
+    Milestone.objects.bulk_create(
+        Milestone(
+            contract=contract, title=f"{line.quantity} × {line.deliverable_type.name}",
+            deliverable_type=line.deliverable_type,
+            is_social=is_social_type(line.deliverable_type), amount=line.fee,
+            currency=revision.currency, due_date=line.due_date or revision.end_date,
+        )
+        for line in revision.lines.select_related("deliverable_type")
+    )  # fmt: skip
+    audit_record(actor=None, verb="contract.create", target=contract, sha256=contract.terms_sha256)
+    _notify_on_commit("contract.ready", target=contract, sides=[Side.BRAND, Side.ARTIST])
+    return contract
+
+
+def _lock_contract(contract: Contract) -> Contract:
+    return Contract.objects.select_for_update().get(pk=contract.pk)
+
+
+def _contract_transition(contract: Contract, to: str) -> None:
+    if to not in Contract.ALLOWED_TRANSITIONS[contract.status]:
+        raise ConflictError(
+            f"This contract is {contract.get_status_display().lower()}; it cannot become "
+            f"{Contract.Status(to).label.lower()}."
+        )
+    contract.status = to
+
+
+def _normalise_name(name: str) -> str:
+    return re.sub(r"\s+", " ", name or "").strip().casefold()
+
+
+@transaction.atomic
+def contract_sign(
+    *,
+    actor: User,
+    contract: Contract,
+    full_name: str,
+    confirm: bool,
+    ip: str | None = None,
+    user_agent: str = "",
+    terms_sha256: str | None = None,
+) -> Contract:
+    """One side signs by typing their full name (their account's name) and confirming.
+
+    The signature stores who, when, IP, user agent and the hash of the text signed; once both
+    sides have signed the contract is active (funding follows: payments issue).
+    """
+    side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
+    errors = {}
+    if not confirm:
+        errors["confirm"] = ["Confirm that you have read and agree to the terms."]
+    typed = _normalise_name(full_name)
+    if len(typed) < 2:
+        errors["full_name"] = ["Type your full name to sign."]
+    elif actor.name and typed != _normalise_name(actor.name):
+        errors["full_name"] = [f"Type your full name exactly as on your account: {actor.name}."]
+    if errors:
+        raise ValidationError(errors)
+    contract = _lock_contract(contract)
+    if contract.signatures.filter(party=side).exists():
+        raise ConflictError(
+            f"This contract is {contract.get_status_display().lower()}: the "
+            f"{Side(side).label.lower()} has already signed it."
+        )
+    if contract.status != Contract.Status.DRAFT:
+        raise ConflictError(
+            f"This contract is {contract.get_status_display().lower()}; it can no longer be signed."
+        )
+    if terms_sha256 is not None and terms_sha256 != contract.terms_sha256:
+        raise ConflictError(
+            "The terms you read are not the contract's terms; reload and read again."
+        )
+    Signature.objects.create(
+        contract=contract, party=side, user=actor, full_name=re.sub(r"\s+", " ", full_name).strip(),
+        ip=ip or None, user_agent=(user_agent or "")[:500], terms_sha256=contract.terms_sha256,
+    )  # fmt: skip
+    audit_record(actor=actor, verb="contract.sign", target=contract, side=side, ip=ip,
+                 sha256=contract.terms_sha256)  # fmt: skip
+    if contract.signatures.count() == 2:
+        _contract_transition(contract, Contract.Status.ACTIVE)
+        contract.signed_at = _now()
+        contract.save(update_fields=["status", "signed_at"])
+        audit_record(actor=None, verb="contract.activate", target=contract)
+        _notify_on_commit("contract.signed", target=contract, sides=[Side.BRAND, Side.ARTIST])
+        contract_id = contract.pk
+
+        def render_pdf() -> None:
+            from .tasks import contract_render_pdf
+
+            contract_render_pdf.delay(contract_id)
+
+        transaction.on_commit(render_pdf)
+    else:
+        other = Side.ARTIST if side == Side.BRAND else Side.BRAND
+        _notify_on_commit("contract.signed_by_one", target=contract, sides=[other])
+    return contract
+
+
+def _lock_milestones(contract: Contract) -> list[Milestone]:
+    return list(Milestone.objects.select_for_update().filter(contract=contract).order_by("pk"))
+
+
+@transaction.atomic
+def contract_cancel(*, actor: User, contract: Contract, reason: str = "") -> Contract:
+    """Cancel before any deliverable is approved: by both sides asking, or by staff at once.
+
+    After an approval the contract ends only by completion or through a dispute.
+    """
+    side = None if actor.is_staff else _acting_side(
+        actor, brand=contract.brand, artist=contract.artist
+    )  # fmt: skip
+    contract = _lock_contract(contract)
+    milestones = _lock_milestones(contract)
+    if Contract.Status.CANCELLED not in Contract.ALLOWED_TRANSITIONS[contract.status]:
+        raise ConflictError(
+            f"This contract is {contract.get_status_display().lower()}; it cannot be cancelled."
+        )
+    if any(m.status in (Milestone.Status.APPROVED, Milestone.Status.PAID) for m in milestones):
+        raise ConflictError(
+            "A deliverable of this contract is already approved; open a dispute instead."
+        )
+    if side is not None and contract.cancel_requested_by in ("", side):
+        if contract.cancel_requested_by == side:
+            raise ConflictError(
+                f"This contract is {contract.get_status_display().lower()}: the "
+                f"{Side(side).label.lower()} already asked to cancel; the other side must agree."
+            )
+        contract.cancel_requested_by = side
+        contract.cancel_reason = reason.strip()[:500]
+        contract.save(update_fields=["cancel_requested_by", "cancel_reason"])
+        audit_record(actor=actor, verb="contract.cancel_request", target=contract, side=side,
+                     reason=contract.cancel_reason)  # fmt: skip
+        other = Side.ARTIST if side == Side.BRAND else Side.BRAND
+        _notify_on_commit("contract.cancel_requested", target=contract, sides=[other])
+        return contract
+    _contract_transition(contract, Contract.Status.CANCELLED)
+    contract.cancelled_at = _now()
+    if reason.strip():
+        contract.cancel_reason = reason.strip()[:500]
+    contract.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+    for m in milestones:
+        if Milestone.Status.CANCELLED in Milestone.ALLOWED_TRANSITIONS[m.status] or (
+            m.status == Milestone.Status.SUBMITTED
+        ):
+            m.status = Milestone.Status.CANCELLED
+            m.save(update_fields=["status"])
+    audit_record(actor=actor, verb="contract.cancel", target=contract, by_staff=side is None,
+                 reason=contract.cancel_reason)  # fmt: skip
+    _notify_on_commit("contract.cancelled", target=contract, sides=[Side.BRAND, Side.ARTIST])
+    return contract
+
+
+def _maybe_complete(contract: Contract, milestones: list[Milestone]) -> None:
+    done = {Milestone.Status.APPROVED, Milestone.Status.PAID, Milestone.Status.CANCELLED}
+    delivered = {Milestone.Status.APPROVED, Milestone.Status.PAID}
+    if (
+        contract.status == Contract.Status.ACTIVE
+        and all(m.status in done for m in milestones)
+        and any(m.status in delivered for m in milestones)
+    ):
+        _contract_transition(contract, Contract.Status.COMPLETED)
+        contract.completed_at = _now()
+        contract.save(update_fields=["status", "completed_at"])
+        audit_record(actor=None, verb="contract.complete", target=contract)
+        _notify_on_commit("contract.completed", target=contract, sides=[Side.BRAND, Side.ARTIST])
+
+
+# --- milestones ----------------------------------------------------------------------------------
+
+
+def _lock_milestone(milestone: Milestone) -> tuple[Contract, Milestone, list[Milestone]]:
+    """Lock the contract, then its milestones in pk order (the one lock order everywhere)."""
+    contract = _lock_contract(milestone.contract)
+    siblings = _lock_milestones(contract)
+    return contract, next(m for m in siblings if m.pk == milestone.pk), siblings
+
+
+def _milestone_transition(milestone: Milestone, to: str) -> None:
+    if to not in Milestone.ALLOWED_TRANSITIONS[milestone.status]:
+        raise ConflictError(
+            f"This deliverable is {milestone.get_status_display().lower()}; it cannot become "
+            f"{Milestone.Status(to).label.lower()}."
+        )
+    milestone.status = to
+
+
+def _clean_links(links: Iterable[str]) -> list[str]:
+    out = []
+    for link in links:
+        link = (link or "").strip()
+        if not link:
+            continue
+        parsed = urlparse(link)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc or len(link) > 500:
+            raise ValidationError({"links": f"Not a web address: {link[:80]}"})
+        out.append(link)
+    if len(out) > 10:
+        raise ValidationError({"links": "At most 10 links."})
+    return out
+
+
+@transaction.atomic
+def milestone_submit(
+    *,
+    actor: User,
+    milestone: Milestone,
+    note: str = "",
+    links: Iterable[str] = (),
+    disclosure_confirmed: bool = False,
+) -> Milestone:
+    """The artist hands in a deliverable with proof; the brand's review window starts."""
+    contract = milestone.contract
+    side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
+    _require(side, Side.ARTIST, "submit a deliverable")
+    clean_links = _clean_links(links)
+    if not note.strip() and not clean_links:
+        raise ValidationError({"note": "Add a note or a link that shows the work."})
+    contract, milestone, _siblings = _lock_milestone(milestone)
+    if contract.status != Contract.Status.ACTIVE:
+        raise ConflictError(
+            f"This contract is {contract.get_status_display().lower()}; deliverables can be "
+            "submitted once both sides have signed."
+        )
+    if milestone.is_social and not disclosure_confirmed:
+        raise ValidationError(
+            {"disclosure_confirmed": "Confirm the paid-partnership disclosure (#ad or label)."}
+        )
+    _milestone_transition(milestone, Milestone.Status.SUBMITTED)
+    now = _now()
+    milestone.proof_note, milestone.proof_links = note.strip(), clean_links
+    milestone.disclosure_confirmed = bool(disclosure_confirmed)
+    milestone.submitted_at, milestone.review_due_at = now, now + review_window()
+    milestone.save()
+    audit_record(actor=actor, verb="milestone.submit", target=milestone, links=clean_links)
+    _notify_on_commit("milestone.submitted", target=milestone, sides=[Side.BRAND])
+    return milestone
+
+
+def _approve(milestone: Milestone, *, actor: User | None, amount: int, auto: bool) -> None:
+    milestone.approved_at, milestone.approved_by = _now(), actor
+    milestone.approved_amount, milestone.auto_approved = amount, auto
+    milestone.save()
+    transaction.on_commit(lambda: _on_milestone_approved(milestone))
+    _notify_on_commit("milestone.approved", target=milestone, sides=[Side.ARTIST, Side.BRAND])
+
+
+@transaction.atomic
+def milestone_approve(*, actor: User, milestone: Milestone) -> Milestone:
+    """The brand approves a submitted deliverable: final, and the payout follows."""
+    contract = milestone.contract
+    side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
+    _require(side, Side.BRAND, "approve a deliverable")
+    contract, milestone, siblings = _lock_milestone(milestone)
+    if milestone.status == Milestone.Status.DISPUTED:
+        # The table lets a disputed deliverable become approved, but only by staff's decision.
+        raise ConflictError("This deliverable is disputed; AUX staff will decide it.")
+    _milestone_transition(milestone, Milestone.Status.APPROVED)
+    _approve(milestone, actor=actor, amount=milestone.amount, auto=False)
+    audit_record(actor=actor, verb="milestone.approve", target=milestone)
+    _maybe_complete(contract, siblings)
+    return milestone
+
+
+@transaction.atomic
+def milestone_request_changes(*, actor: User, milestone: Milestone, reason: str) -> Milestone:
+    """The brand sends a submitted deliverable back with a reason; the artist resubmits."""
+    contract = milestone.contract
+    side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
+    _require(side, Side.BRAND, "request changes")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say what should change."})
+    contract, milestone, _siblings = _lock_milestone(milestone)
+    _milestone_transition(milestone, Milestone.Status.CHANGES_REQUESTED)
+    milestone.changes_reason, milestone.review_due_at = reason.strip(), None
+    milestone.save()
+    audit_record(actor=actor, verb="milestone.request_changes", target=milestone,
+                 reason=milestone.changes_reason)  # fmt: skip
+    _notify_on_commit("milestone.changes_requested", target=milestone, sides=[Side.ARTIST])
+    return milestone
+
+
+@transaction.atomic
+def milestone_auto_approve(*, milestone: Milestone, now: datetime | None = None) -> bool:
+    """Approve a submitted deliverable whose review window has passed in silence.
+
+    Safe to run twice: returns False when it is not (or no longer) due.
+    """
+    now = now or _now()
+    contract, milestone, siblings = _lock_milestone(milestone)
+    if (
+        milestone.status != Milestone.Status.SUBMITTED
+        or milestone.review_due_at is None
+        or milestone.review_due_at > now
+    ):
+        return False
+    _milestone_transition(milestone, Milestone.Status.APPROVED)
+    _approve(milestone, actor=None, amount=milestone.amount, auto=True)
+    audit_record(actor=None, verb="milestone.auto_approve", target=milestone)
+    _maybe_complete(contract, siblings)
+    return True
+
+
+def milestones_auto_approve_due(*, now: datetime | None = None) -> int:
+    now = now or _now()
+    due = Milestone.objects.filter(status=Milestone.Status.SUBMITTED, review_due_at__lte=now)
+    return sum(milestone_auto_approve(milestone=m, now=now) for m in due.order_by("pk"))
+
+
+@transaction.atomic
+def milestones_flag_overdue(*, today: date | None = None) -> int:
+    """Flag (once) every unfinished deliverable of an active contract past its due date."""
+    today = today or timezone.localdate()
+    overdue = (
+        Milestone.objects.select_for_update()
+        .filter(
+            contract__status=Contract.Status.ACTIVE,
+            status__in=[Milestone.Status.PENDING, Milestone.Status.CHANGES_REQUESTED],
+            due_date__lt=today,
+            overdue_flagged_at__isnull=True,
+        )
+        .order_by("pk")
+    )
+    flagged = 0
+    for m in overdue:
+        m.overdue_flagged_at = _now()
+        m.save(update_fields=["overdue_flagged_at"])
+        audit_record(actor=None, verb="milestone.overdue", target=m, due_date=str(m.due_date))
+        _notify_on_commit("milestone.overdue", target=m, sides=[Side.BRAND, Side.ARTIST])
+        flagged += 1
+    return flagged
+
+
+@transaction.atomic
+def dispute_open(*, actor: User, milestone: Milestone, reason: str) -> Dispute:
+    """Either side disputes a submitted deliverable; staff decide. The contract is disputed."""
+    contract = milestone.contract
+    side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Explain what the dispute is about."})
+    contract, milestone, _siblings = _lock_milestone(milestone)
+    _milestone_transition(milestone, Milestone.Status.DISPUTED)
+    milestone.review_due_at = None
+    milestone.save(update_fields=["status", "review_due_at"])
+    if contract.status == Contract.Status.ACTIVE:
+        _contract_transition(contract, Contract.Status.DISPUTED)
+        contract.save(update_fields=["status"])
+    dispute = Dispute.objects.create(
+        milestone=milestone, opened_by=actor, opened_by_side=side, reason=reason.strip()
+    )
+    audit_record(actor=actor, verb="dispute.open", target=dispute, side=side)
+    _notify_on_commit("dispute.opened", target=dispute, sides=[Side.BRAND, Side.ARTIST])
+    return dispute
+
+
+@transaction.atomic
+def dispute_resolve(
+    *,
+    actor: User,
+    dispute: Dispute,
+    decision: str,
+    decision_text: str,
+    amount: int | None = None,
+) -> Dispute:
+    """Staff decide a dispute in writing: approve in full, approve a partial amount, or cancel."""
+    if not actor.is_staff:
+        raise PermissionDeniedError("Only staff resolve disputes.")
+    if decision not in Dispute.Decision.values:
+        raise ValidationError({"decision": "Choose approve, partial or cancel."})
+    if not (decision_text or "").strip():
+        raise ValidationError({"decision_text": "Write the decision down for both sides."})
+    contract, milestone, siblings = _lock_milestone(dispute.milestone)
+    dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
+    if dispute.status != Dispute.Status.OPEN:
+        raise ConflictError("This dispute is resolved already.")
+    if decision == Dispute.Decision.PARTIAL and (
+        amount is None or not 0 < amount < milestone.amount
+    ):
+        raise ValidationError(
+            {"amount": "A partial amount is above zero and below the deliverable's amount."}
+        )
+    if decision == Dispute.Decision.CANCEL:
+        _milestone_transition(milestone, Milestone.Status.CANCELLED)
+        milestone.save(update_fields=["status"])
+        paid = None
+    else:
+        _milestone_transition(milestone, Milestone.Status.APPROVED)
+        paid = milestone.amount if decision == Dispute.Decision.APPROVE else amount
+        _approve(milestone, actor=actor, amount=paid, auto=False)
+    dispute.status, dispute.decision = Dispute.Status.RESOLVED, decision
+    dispute.decision_text, dispute.amount = decision_text.strip(), paid
+    dispute.resolved_by, dispute.resolved_at = actor, _now()
+    dispute.save()
+    still_open = Dispute.objects.filter(
+        milestone__contract=contract, status=Dispute.Status.OPEN
+    ).exists()
+    if contract.status == Contract.Status.DISPUTED and not still_open:
+        _contract_transition(contract, Contract.Status.ACTIVE)
+        contract.save(update_fields=["status"])
+    audit_record(actor=actor, verb="dispute.resolve", target=dispute, decision=decision,
+                 amount=paid)  # fmt: skip
+    _maybe_complete(contract, siblings)
+    _notify_on_commit("dispute.resolved", target=dispute, sides=[Side.BRAND, Side.ARTIST])
+    return dispute
+
+
+# --- messages and reviews ------------------------------------------------------------------------
+
+
+def thread_is_open(offer: Offer) -> bool:
+    """Messages can be written while negotiating and while the contract runs."""
+    if offer.is_open:
+        return True
+    contract = Contract.objects.filter(offer=offer).first()
+    return contract is not None and contract.status != Contract.Status.CANCELLED
+
+
+def contact_details_visible(offer: Offer) -> bool:
+    """Contact details are shown once both sides have signed the offer's contract."""
+    return Contract.objects.filter(offer=offer, signed_at__isnull=False).exists()
+
+
+@transaction.atomic
+def message_post(*, actor: User, offer: Offer, body: str) -> Message:
+    """A party writes in the offer's thread (also the contract's thread)."""
+    side = _acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "Write a message."})
+    if len(body) > 5000:
+        raise ValidationError({"body": "A message has at most 5000 characters."})
+    if not thread_is_open(offer):
+        raise ConflictError(
+            f"This offer is {offer.get_status_display().lower()}; its thread is closed."
+        )
+    message = Message.objects.create(offer=offer, author=actor, side=side, body=body)
+    other = Side.ARTIST if side == Side.BRAND else Side.BRAND
+    _notify_on_commit("message.new", target=message, sides=[other])
+    return message
+
+
+@transaction.atomic
+def review_create(*, actor: User, contract: Contract, rating: int, text: str = "") -> Review:
+    """After completion each side rates the other once (1–5 with text)."""
+    side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
+    contract = _lock_contract(contract)
+    if contract.status != Contract.Status.COMPLETED:
+        raise ConflictError(
+            f"This contract is {contract.get_status_display().lower()}; reviews come after "
+            "completion."
+        )
+    if Review.objects.filter(contract=contract, author_side=side).exists():
+        raise ConflictError(f"The {Side(side).label.lower()} has already reviewed this booking.")
+    review = Review(
+        contract=contract, author_side=side, author=actor, rating=rating, text=text.strip()
+    )
+    review.full_clean()
+    review.save()
+    audit_record(actor=actor, verb="review.create", target=review, rating=rating)
+    other = Side.ARTIST if side == Side.BRAND else Side.BRAND
+    _notify_on_commit("review.received", target=review, sides=[other])
+    return review
+
+
+def offer_get_for(*, user: User, pk: int) -> Offer:
+    """An offer the user may see (party or staff), else NotFoundError (no id probing)."""
+    from .selectors import offers_visible_to
+
+    offer = offers_visible_to(user=user).filter(pk=pk).first()
+    if offer is None:
+        raise NotFoundError("No such offer.")
+    return offer

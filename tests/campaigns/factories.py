@@ -30,3 +30,50 @@ class BriefDeliverableFactory(factory.django.DjangoModelFactory):
     brief = factory.SubFactory(BriefFactory)
     deliverable_type = factory.SubFactory(DeliverableTypeFactory)
     quantity = 2
+
+
+# --- Bookings: a published brief, an artist with rates, and offers made through the services ------
+
+
+def booking_brief(brand, *, social: bool = False, **kwargs) -> Brief:
+    """A published brief of `brand` asking for 2 live shows (and 3 social posts if `social`)."""
+    from tests.artists.factories import DeliverableTypeFactory
+
+    brief = BriefFactory(brand=brand, status=Brief.Status.PUBLISHED, **kwargs)
+    show = DeliverableTypeFactory(name="Live show", slug="live-show")
+    BriefDeliverableFactory(brief=brief, deliverable_type=show, quantity=2)
+    if social:
+        post = DeliverableTypeFactory(name="Social post", slug="social-post")
+        BriefDeliverableFactory(brief=brief, deliverable_type=post, quantity=3)
+    return brief
+
+
+def booking_artist(**kwargs):
+    """An artist (with a named user) whose minimum is €1,000 per live show and €300 per post."""
+    from tests.artists.factories import ArtistFactory, DeliverableTypeFactory, RateFactory
+
+    artist = ArtistFactory(**kwargs)
+    show = DeliverableTypeFactory(name="Live show", slug="live-show")
+    post = DeliverableTypeFactory(name="Social post", slug="social-post")
+    RateFactory(artist=artist, deliverable_type=show, min_fee=100_000)
+    RateFactory(artist=artist, deliverable_type=post, min_fee=30_000)
+    return artist
+
+
+def make_offer(*, actor, brief, artist, **kwargs):
+    from campaigns.services import offer_create
+
+    return offer_create(actor=actor, brief=brief, artist=artist, **kwargs)
+
+
+def make_active_contract(*, brand_user, brief, artist):
+    """Offer → accepted → signed by both: an active contract with one milestone per line."""
+    from campaigns.services import contract_sign, offer_accept
+
+    offer = make_offer(actor=brand_user, brief=brief, artist=artist)
+    offer = offer_accept(actor=artist.user, offer=offer)
+    contract = offer.contract
+    contract_sign(actor=brand_user, contract=contract, full_name=brand_user.name, confirm=True)
+    contract_sign(actor=artist.user, contract=contract, full_name=artist.user.name, confirm=True)
+    contract.refresh_from_db()
+    return contract

@@ -1,0 +1,220 @@
+"""Contracts: frozen terms and their hash, signatures by both sides, cancellation, reviews."""
+
+import hashlib
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from aux.errors import ConflictError, PermissionDeniedError
+from campaigns import services
+from campaigns.models import Contract, Milestone, Offer, Review
+from tests.brands.factories import MembershipFactory
+from tests.campaigns.factories import (
+    booking_artist,
+    booking_brief,
+    make_active_contract,
+    make_offer,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def brief(brand):
+    return booking_brief(brand, social=True)
+
+
+@pytest.fixture
+def artist():
+    return booking_artist()
+
+
+@pytest.fixture
+def contract(brand_manager, brief, artist):
+    offer = make_offer(actor=brand_manager, brief=brief, artist=artist)
+    return services.offer_accept(actor=artist.user, offer=offer).contract
+
+
+def test_the_contract_hash_is_the_sha256_of_its_text_which_states_the_terms(contract):
+    assert contract.terms_sha256 == hashlib.sha256(contract.terms_text.encode()).hexdigest()
+    text = contract.terms_text
+    assert contract.brand.name in text and contract.artist.stage_name in text
+    assert "2 x Live show" in text and "€2,000" in text and "Total: €2,900" in text
+    assert "Territories: France, Germany" in text or "Territories: Germany, France" in text
+    assert "PAID-PARTNERSHIP DISCLOSURE" in text
+    assert "Exclusivity" not in text and "None: the Artist remains free" in text
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"usage_term_months": 24},
+        {"usage_channels": ["social", "tv"]},
+        {"usage_territories": ["DE"]},
+        {"message": "One more thing."},
+        {"end_date": "later"},
+        {"exclusivity": True},
+        {"fee": 123_400},
+    ],
+)
+def test_the_hash_changes_when_any_term_changes(change, brand_manager, brief, artist):
+    from datetime import timedelta
+
+    from brands.models import BrandCategory
+
+    offer = make_offer(actor=brand_manager, brief=brief, artist=artist)
+    base = services.contract_terms_render(offer=offer, revision=offer.current_revision)
+    kwargs = dict(change)
+    if kwargs.pop("end_date", None):
+        kwargs["end_date"] = offer.end_date + timedelta(days=1)
+    if kwargs.pop("exclusivity", None):
+        kwargs["exclusivity_category"] = BrandCategory.objects.first()
+        kwargs["exclusivity_months"] = 6
+    fee = kwargs.pop("fee", None)
+    if fee:
+        kwargs["lines"] = [
+            {"deliverable_type": ln.deliverable_type, "quantity": ln.quantity, "fee": fee}
+            for ln in offer.current_revision.lines.all()
+        ]
+    offer = services.offer_counter(actor=artist.user, offer=offer, **kwargs)
+    changed = services.contract_terms_render(offer=offer, revision=offer.current_revision)
+    assert services.terms_hash(changed) != services.terms_hash(base)
+
+
+def test_both_sides_sign_with_their_name_and_the_contract_becomes_active(
+    contract, brand_manager, artist, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    contract = services.contract_sign(
+        actor=brand_manager, contract=contract, full_name=f"  {brand_manager.name.upper()} ",
+        confirm=True, ip="203.0.113.7", user_agent="Firefox", terms_sha256=contract.terms_sha256,
+    )  # fmt: skip
+    assert contract.status == Contract.Status.DRAFT
+    with django_capture_on_commit_callbacks(execute=True):
+        contract = services.contract_sign(
+            actor=artist.user, contract=contract, full_name=artist.user.name, confirm=True
+        )
+    assert contract.status == Contract.Status.ACTIVE and contract.signed_at is not None
+    sigs = {s.party: s for s in contract.signatures.all()}
+    assert sigs["brand"].ip == "203.0.113.7" and sigs["brand"].user_agent == "Firefox"
+    assert sigs["brand"].terms_sha256 == contract.terms_sha256 == sigs["artist"].terms_sha256
+    contract.refresh_from_db()
+    assert contract.pdf and contract.pdf.read(5) == b"%PDF-"
+
+
+def test_a_signature_needs_the_account_name_and_confirmation(contract, artist):
+    with pytest.raises(ValidationError) as exc:
+        services.contract_sign(actor=artist.user, contract=contract, full_name="Somebody Else",
+                               confirm=False)  # fmt: skip
+    assert set(exc.value.message_dict) == {"full_name", "confirm"}
+    assert not contract.signatures.exists()
+
+
+def test_signing_twice_or_signing_changed_terms_is_a_conflict(contract, artist):
+    services.contract_sign(actor=artist.user, contract=contract, full_name=artist.user.name,
+                           confirm=True)  # fmt: skip
+    with pytest.raises(ConflictError, match="already signed"):
+        services.contract_sign(actor=artist.user, contract=contract, full_name=artist.user.name,
+                               confirm=True)  # fmt: skip
+
+
+def test_signing_text_other_than_the_contracts_is_refused(contract, artist):
+    with pytest.raises(ConflictError, match="not the contract's terms"):
+        services.contract_sign(actor=artist.user, contract=contract, full_name=artist.user.name,
+                               confirm=True, terms_sha256="0" * 64)  # fmt: skip
+
+
+def test_viewers_and_outsiders_cannot_sign(contract, brand):
+    for actor in (MembershipFactory(brand=brand, role="viewer").user, booking_artist().user,
+                  MembershipFactory(role="owner").user):  # fmt: skip
+        with pytest.raises(PermissionDeniedError):
+            services.contract_sign(actor=actor, contract=contract, full_name=actor.name,
+                                   confirm=True)  # fmt: skip
+
+
+def test_cancellation_by_agreement_needs_both_sides(contract, brand_manager, artist):
+    contract = services.contract_cancel(actor=artist.user, contract=contract, reason="Injury")
+    assert contract.status == Contract.Status.DRAFT and contract.cancel_requested_by == "artist"
+    with pytest.raises(ConflictError, match="already asked"):
+        services.contract_cancel(actor=artist.user, contract=contract)
+    contract = services.contract_cancel(actor=brand_manager, contract=contract)
+    assert contract.status == Contract.Status.CANCELLED
+    assert set(contract.milestones.values_list("status", flat=True)) == {"cancelled"}
+    with pytest.raises(ConflictError, match="cancelled"):
+        services.contract_sign(actor=artist.user, contract=contract, full_name=artist.user.name,
+                               confirm=True)  # fmt: skip
+
+
+def test_staff_cancel_at_once_but_not_after_an_approved_deliverable(
+    brand_manager, brief, artist, staff_user
+):
+    contract = make_active_contract(brand_user=brand_manager, brief=brief, artist=artist)
+    first = contract.milestones.order_by("id").first()
+    services.milestone_submit(actor=artist.user, milestone=first, note="Played it.")
+    services.milestone_approve(actor=brand_manager, milestone=first)
+    with pytest.raises(ConflictError, match="already approved"):
+        services.contract_cancel(actor=staff_user, contract=contract)
+    other = make_active_contract(brand_user=brand_manager, brief=booking_brief(brief.brand),
+                                 artist=artist)  # fmt: skip
+    assert services.contract_cancel(actor=staff_user, contract=other).status == "cancelled"
+
+
+def test_each_side_reviews_once_and_only_after_completion(brand_manager, brief, artist):
+    contract = make_active_contract(brand_user=brand_manager, brief=brief, artist=artist)
+    with pytest.raises(ConflictError, match="active"):
+        services.review_create(actor=artist.user, contract=contract, rating=5)
+    for m in contract.milestones.all():
+        services.milestone_submit(actor=artist.user, milestone=m, note="Done",
+                                  disclosure_confirmed=True)  # fmt: skip
+        services.milestone_approve(actor=brand_manager, milestone=m)
+    contract.refresh_from_db()
+    assert contract.status == Contract.Status.COMPLETED
+    with pytest.raises(ValidationError):
+        services.review_create(actor=brand_manager, contract=contract, rating=9)
+    services.review_create(actor=artist.user, contract=contract, rating=5, text="Smooth.")
+    services.review_create(actor=brand_manager, contract=contract, rating=4, text="Great show.")
+    with pytest.raises(ConflictError, match="already reviewed"):
+        services.review_create(actor=artist.user, contract=contract, rating=1)
+    assert Review.objects.filter(contract=contract).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_accepts_of_one_offer_make_exactly_one_contract(brand, brand_manager):
+    """On PostgreSQL the row lock serialises the two accepts: one wins, the other gets 409."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL (run through scripts/test.sh)")
+    from tests.brands.factories import MembershipFactory as Member
+
+    brief = booking_brief(brand)
+    artist = booking_artist()
+    offer = make_offer(actor=brand_manager, brief=brief, artist=artist)
+    # A brand counter-offer accepted by the artist and, simultaneously, ... the same artist twice
+    # (two tabs): both threads act for the side whose turn it is.
+    Member(brand=brand, role="manager")
+    barrier = threading.Barrier(2)
+    results: list[object] = []
+
+    def accept() -> None:
+        from django.db import connections
+
+        try:
+            fresh = Offer.objects.get(pk=offer.pk)
+            barrier.wait(timeout=10)
+            services.offer_accept(actor=artist.user, offer=fresh)
+            results.append("ok")
+        except ConflictError as exc:
+            results.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=accept) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert results.count("ok") == 1
+    assert len([r for r in results if isinstance(r, ConflictError)]) == 1
+    assert Contract.objects.filter(offer=offer).count() == 1
+    assert Milestone.objects.filter(contract__offer=offer).count() == 1
