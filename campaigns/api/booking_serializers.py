@@ -1,0 +1,229 @@
+"""Offers, contracts, milestones, messages and reviews as the API reads and writes them.
+
+Money is in minor units (cents) with an ISO currency. Output and input serializers differ where
+the workflow step takes other fields than the object shows.
+"""
+
+from django_countries.serializer_fields import CountryField
+from rest_framework import serializers
+
+from artists.models import Artist, DeliverableType
+from brands.models import BrandCategory
+
+from ..masking import mask_contact_details
+from ..models import (
+    Brief,
+    Contract,
+    Message,
+    Milestone,
+    Offer,
+    OfferLine,
+    OfferRevision,
+    Review,
+    Signature,
+)
+from ..services import USAGE_CHANNELS
+
+MAX_MINOR = 10**11
+
+
+class OfferLineSerializer(serializers.ModelSerializer):
+    deliverable_type = serializers.SlugRelatedField(
+        slug_field="slug", queryset=DeliverableType.objects.all()
+    )
+    quantity = serializers.IntegerField(min_value=1, max_value=100, default=1)
+    fee = serializers.IntegerField(min_value=1, max_value=MAX_MINOR, help_text="Minor units.")
+    notes = serializers.CharField(max_length=240, required=False, allow_blank=True, default="")
+    due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    min_fee = serializers.IntegerField(read_only=True, allow_null=True)
+    below_min_fee = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = OfferLine
+        fields = ["deliverable_type", "quantity", "fee", "notes", "due_date", "min_fee",
+                  "below_min_fee"]  # fmt: skip
+
+
+class OfferRevisionSerializer(serializers.ModelSerializer):
+    lines = OfferLineSerializer(many=True, read_only=True)
+    exclusivity_category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = OfferRevision
+        fields = [
+            "number", "author_side", "currency", "total", "start_date", "end_date",
+            "usage_channels", "usage_territories", "usage_term_months", "exclusivity_category",
+            "exclusivity_months", "message", "lines", "created_at",
+        ]  # fmt: skip
+
+
+class OfferSerializer(serializers.ModelSerializer):
+    """An offer with its current terms; the detail adds every revision (oldest first)."""
+
+    brief = serializers.PrimaryKeyRelatedField(read_only=True)
+    brief_title = serializers.CharField(source="brief.title", read_only=True)
+    brand = serializers.SlugRelatedField(source="brief.brand", slug_field="slug", read_only=True)
+    artist = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    exclusivity_category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    revision = serializers.IntegerField(source="current_revision.number", read_only=True)
+    lines = serializers.SerializerMethodField()
+    contract = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Offer
+        fields = [
+            "id", "brief", "brief_title", "brand", "artist", "status", "awaiting", "expires_at",
+            "currency", "total", "start_date", "end_date", "usage_channels", "usage_territories",
+            "usage_term_months", "exclusivity_category", "exclusivity_months", "message",
+            "below_min_fee", "decline_reason", "revision", "lines", "contract", "created_at",
+            "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_lines(self, offer: Offer) -> list[dict]:
+        if offer.current_revision is None:
+            return []
+        lines = offer.current_revision.lines.select_related("deliverable_type")
+        return OfferLineSerializer(lines, many=True).data
+
+    def get_contract(self, offer: Offer) -> int | None:
+        contract = getattr(offer, "contract", None) if offer.status == "accepted" else None
+        return contract.pk if contract else None
+
+
+class OfferDetailSerializer(OfferSerializer):
+    revisions = OfferRevisionSerializer(many=True, read_only=True)
+
+    class Meta(OfferSerializer.Meta):
+        fields = [*OfferSerializer.Meta.fields, "revisions"]
+        read_only_fields = fields
+
+
+class OfferTermsInputSerializer(serializers.Serializer):
+    """Terms shared by a new offer and a counter-offer (all optional in a counter)."""
+
+    lines = OfferLineSerializer(many=True, required=False, max_length=20)
+    start_date = serializers.DateField(required=False)
+    end_date = serializers.DateField(required=False)
+    usage_channels = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(USAGE_CHANNELS.items())),
+        required=False, max_length=len(USAGE_CHANNELS),
+    )  # fmt: skip
+    usage_territories = serializers.ListField(child=CountryField(), required=False,
+                                              max_length=250)  # fmt: skip
+    usage_term_months = serializers.IntegerField(min_value=1, max_value=120, required=False)
+    exclusivity_category = serializers.SlugRelatedField(
+        slug_field="slug", queryset=BrandCategory.objects.all(), required=False, allow_null=True
+    )
+    exclusivity_months = serializers.IntegerField(
+        min_value=1, max_value=60, required=False, allow_null=True
+    )
+    message = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    expires_at = serializers.DateTimeField(required=False)
+
+    def validate(self, attrs: dict) -> dict:
+        start, end = attrs.get("start_date"), attrs.get("end_date")
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {"end_date": "The work must end on or after its start date."}
+            )
+        return attrs
+
+
+class OfferCreateSerializer(OfferTermsInputSerializer):
+    brief = serializers.PrimaryKeyRelatedField(queryset=Brief.objects.all())
+    artist = serializers.SlugRelatedField(slug_field="slug", queryset=Artist.objects.all())
+
+
+class DeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class SignatureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Signature
+        fields = ["party", "full_name", "signed_at", "terms_sha256"]
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    contract = serializers.PrimaryKeyRelatedField(read_only=True)
+    deliverable_type = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "id", "contract", "title", "deliverable_type", "is_social", "amount", "currency",
+            "due_date", "status", "proof_note", "proof_links", "disclosure_confirmed",
+            "submitted_at", "review_due_at", "changes_reason", "approved_at", "auto_approved",
+            "approved_amount", "overdue_flagged_at", "paid_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ContractSerializer(serializers.ModelSerializer):
+    brand = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    artist = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    signatures = SignatureSerializer(many=True, read_only=True)
+    milestones = MilestoneSerializer(many=True, read_only=True)
+    pdf_ready = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Contract
+        fields = [
+            "id", "offer", "brief", "brand", "artist", "status", "template_version",
+            "terms_text", "terms_sha256", "currency", "total", "signed_at",
+            "cancel_requested_by", "cancel_reason", "cancelled_at", "completed_at", "funded",
+            "pdf_ready", "signatures", "milestones", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_pdf_ready(self, contract: Contract) -> bool:
+        return bool(contract.pdf)
+
+
+class SignInputSerializer(serializers.Serializer):
+    full_name = serializers.CharField(max_length=150)
+    confirm = serializers.BooleanField()
+    terms_sha256 = serializers.RegexField(r"^[0-9a-f]{64}$", required=False)
+
+
+class SubmitInputSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    links = serializers.ListField(child=serializers.URLField(max_length=500), required=False,
+                                  max_length=10, default=list)  # fmt: skip
+    disclosure_confirmed = serializers.BooleanField(required=False, default=False)
+
+
+class ReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=3000)
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    """A message; contact details are masked until the contract is signed."""
+
+    author_name = serializers.SerializerMethodField()
+    body = serializers.CharField(max_length=5000)
+
+    class Meta:
+        model = Message
+        fields = ["id", "side", "author_name", "body", "created_at"]
+        read_only_fields = ["id", "side", "author_name", "created_at"]
+
+    def get_author_name(self, message: Message) -> str:
+        return str(message.author) if message.author else ""
+
+    def to_representation(self, message: Message) -> dict:
+        data = super().to_representation(message)
+        if not self.context.get("contacts_visible", False):
+            data["body"] = mask_contact_details(data["body"])
+        return data
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    text = serializers.CharField(max_length=3000, required=False, allow_blank=True, default="")
+
+    class Meta:
+        model = Review
+        fields = ["id", "author_side", "rating", "text", "created_at"]
+        read_only_fields = ["id", "author_side", "created_at"]

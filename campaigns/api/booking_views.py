@@ -1,0 +1,288 @@
+"""`/api/v1/offers/`, `contracts/`, `milestones/`: reads via selectors, steps via services.
+
+Objects the user is not a party to do not exist for them (404); a party acting out of turn or
+in the wrong state gets 409 with the current state in the message; a side that may never take
+that step (an artist withdrawing, a brand viewer approving) gets 403.
+"""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from aux.errors import NotFoundError
+
+from .. import services
+from ..models import Contract, Milestone, Offer
+from ..selectors import (
+    contracts_visible_to,
+    milestones_visible_to,
+    offer_messages,
+    offers_visible_to,
+)
+from .booking_serializers import (
+    ContractSerializer,
+    DeclineSerializer,
+    MessageSerializer,
+    MilestoneSerializer,
+    OfferCreateSerializer,
+    OfferDetailSerializer,
+    OfferSerializer,
+    OfferTermsInputSerializer,
+    ReasonInputSerializer,
+    ReviewSerializer,
+    SignInputSerializer,
+    SubmitInputSerializer,
+)
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input: {detail, errors: {field: [messages]}}"),
+    403: OpenApiResponse(description="This side may not take this step"),
+    404: OpenApiResponse(description="No such object (or you are not a party to it)"),
+    409: OpenApiResponse(description="Not allowed in the current state (the message says which)"),
+}
+
+
+def _client_ip(request: Request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _lines(data: dict) -> list[dict] | None:
+    return None if "lines" not in data else [dict(line) for line in data["lines"]]
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: OfferSerializer(many=True)}),
+    retrieve=extend_schema(responses={200: OfferDetailSerializer, 404: ERRORS[404]}),
+    create=extend_schema(
+        request=OfferCreateSerializer, responses={201: OfferDetailSerializer, **ERRORS}
+    ),
+)
+class OfferViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):  # fmt: skip
+    """Offers: the brand's sent offers, or the offers addressed to the artist."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = OfferSerializer
+
+    def get_queryset(self):
+        qs = offers_visible_to(user=self.request.user).order_by("-updated_at", "-id")
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("revisions__lines__deliverable_type",
+                                     "revisions__exclusivity_category")  # fmt: skip
+        status_filter = self.request.query_params.get("status")
+        if self.action == "list" and status_filter in Offer.Status.values:
+            qs = qs.filter(status=status_filter)
+        return qs
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return OfferDetailSerializer
+        if self.action == "create":
+            return OfferCreateSerializer
+        return OfferSerializer
+
+    def get_object(self) -> Offer:
+        offer = offers_visible_to(user=self.request.user).filter(pk=self.kwargs["pk"]).first()
+        if offer is None:
+            raise NotFoundError("No such offer.")
+        return offer
+
+    def _out(self, offer: Offer, code: int = status.HTTP_200_OK) -> Response:
+        offer = offers_visible_to(user=self.request.user).get(pk=offer.pk)
+        return Response(OfferDetailSerializer(offer).data, status=code)
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = OfferCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        offer = services.offer_create(
+            actor=request.user, brief=data.pop("brief"), artist=data.pop("artist"),
+            lines=_lines(data), **{k: v for k, v in data.items() if k != "lines"},
+        )  # fmt: skip
+        return self._out(offer, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: OfferDetailSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk=None) -> Response:
+        """Accept the current revision (the side whose turn it is); creates the contract."""
+        return self._out(services.offer_accept(actor=request.user, offer=self.get_object()))
+
+    @extend_schema(request=DeclineSerializer, responses={200: OfferDetailSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk=None) -> Response:
+        """The artist declines, with an optional reason."""
+        serializer = DeclineSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        offer = services.offer_decline(
+            actor=request.user, offer=self.get_object(), **serializer.validated_data
+        )
+        return self._out(offer)
+
+    @extend_schema(
+        request=OfferTermsInputSerializer, responses={200: OfferDetailSerializer, **ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def counter(self, request: Request, pk=None) -> Response:
+        """Propose changed fees, dates or terms (omitted fields keep their current value)."""
+        serializer = OfferTermsInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        lines = _lines(data)
+        data.pop("lines", None)
+        offer = services.offer_counter(
+            actor=request.user, offer=self.get_object(), lines=lines, **data
+        )
+        return self._out(offer)
+
+    @extend_schema(request=None, responses={200: OfferDetailSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk=None) -> Response:
+        """The brand withdraws its offer."""
+        return self._out(services.offer_withdraw(actor=request.user, offer=self.get_object()))
+
+    @extend_schema(methods=["GET"], request=None,
+                   responses={200: MessageSerializer(many=True), 404: ERRORS[404]})  # fmt: skip
+    @extend_schema(methods=["POST"], request=MessageSerializer,
+                   responses={201: MessageSerializer, **ERRORS})  # fmt: skip
+    @action(detail=True, methods=["get", "post"])
+    def messages(self, request: Request, pk=None) -> Response:
+        """The thread of the offer and of its contract (contact details masked until signed)."""
+        offer = self.get_object()
+        context = {"contacts_visible": services.contact_details_visible(offer)}
+        if request.method == "POST":
+            serializer = MessageSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            message = services.message_post(
+                actor=request.user, offer=offer, body=serializer.validated_data["body"]
+            )
+            return Response(MessageSerializer(message, context=context).data, status=201)
+        page = self.paginate_queryset(offer_messages(offer=offer))
+        return self.get_paginated_response(MessageSerializer(page, many=True, context=context).data)
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: ContractSerializer(many=True)}),
+    retrieve=extend_schema(responses={200: ContractSerializer, 404: ERRORS[404]}),
+)
+class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Contracts of the user's brands or of the artist: frozen terms, signatures, milestones."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = ContractSerializer
+
+    def get_queryset(self):
+        return (
+            contracts_visible_to(user=self.request.user)
+            .prefetch_related("signatures", "milestones__deliverable_type")
+            .order_by("-created_at", "-id")
+        )
+
+    def get_object(self) -> Contract:
+        contract = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
+        if contract is None:
+            raise NotFoundError("No such contract.")
+        return contract
+
+    def _out(self, contract: Contract) -> Response:
+        return Response(ContractSerializer(self.get_queryset().get(pk=contract.pk)).data)
+
+    @extend_schema(request=SignInputSerializer, responses={200: ContractSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def sign(self, request: Request, pk=None) -> Response:
+        """Sign for your side by typing your full name and confirming."""
+        serializer = SignInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        contract = services.contract_sign(
+            actor=request.user, contract=self.get_object(), ip=_client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""), **serializer.validated_data,
+        )  # fmt: skip
+        return self._out(contract)
+
+    @extend_schema(request=DeclineSerializer, responses={200: ContractSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk=None) -> Response:
+        """Ask to cancel (both sides must), or cancel at once as staff; before any approval."""
+        serializer = DeclineSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        contract = services.contract_cancel(
+            actor=request.user, contract=self.get_object(), **serializer.validated_data
+        )
+        return self._out(contract)
+
+    @extend_schema(methods=["GET"], request=None,
+                   responses={200: ReviewSerializer(many=True), 404: ERRORS[404]})  # fmt: skip
+    @extend_schema(methods=["POST"], request=ReviewSerializer,
+                   responses={201: ReviewSerializer, **ERRORS})  # fmt: skip
+    @action(detail=True, methods=["get", "post"])
+    def reviews(self, request: Request, pk=None) -> Response:
+        """After completion each side rates the other once (1–5 with text)."""
+        contract = self.get_object()
+        if request.method == "POST":
+            serializer = ReviewSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            review = services.review_create(
+                actor=request.user, contract=contract, **serializer.validated_data
+            )
+            return Response(ReviewSerializer(review).data, status=201)
+        return Response(ReviewSerializer(contract.reviews.all(), many=True).data)
+
+
+@extend_schema_view(retrieve=extend_schema(responses={200: MilestoneSerializer, 404: ERRORS[404]}))
+class MilestoneViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A contract's deliverables: submit (artist), approve / request changes (brand), dispute."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = MilestoneSerializer
+    queryset = Milestone.objects.none()
+
+    def get_object(self) -> Milestone:
+        milestone = milestones_visible_to(user=self.request.user).filter(pk=self.kwargs["pk"])
+        milestone = milestone.first()
+        if milestone is None:
+            raise NotFoundError("No such milestone.")
+        return milestone
+
+    def _out(self, milestone: Milestone) -> Response:
+        milestone.refresh_from_db()
+        return Response(MilestoneSerializer(milestone).data)
+
+    @extend_schema(request=SubmitInputSerializer, responses={200: MilestoneSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk=None) -> Response:
+        serializer = SubmitInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        milestone = services.milestone_submit(
+            actor=request.user, milestone=self.get_object(), **serializer.validated_data
+        )
+        return self._out(milestone)
+
+    @extend_schema(request=None, responses={200: MilestoneSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk=None) -> Response:
+        milestone = services.milestone_approve(actor=request.user, milestone=self.get_object())
+        return self._out(milestone)
+
+    @extend_schema(request=ReasonInputSerializer, responses={200: MilestoneSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], url_path="request-changes")
+    def request_changes(self, request: Request, pk=None) -> Response:
+        serializer = ReasonInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        milestone = services.milestone_request_changes(
+            actor=request.user, milestone=self.get_object(), **serializer.validated_data
+        )
+        return self._out(milestone)
+
+    @extend_schema(request=ReasonInputSerializer, responses={200: MilestoneSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def dispute(self, request: Request, pk=None) -> Response:
+        serializer = ReasonInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        dispute = services.dispute_open(
+            actor=request.user, milestone=self.get_object(), **serializer.validated_data
+        )
+        return self._out(dispute.milestone)
