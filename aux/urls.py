@@ -15,6 +15,7 @@ urlpatterns = [
     path("artists/", include("artists.urls")),
     path("brands/", include("brands.urls")),
     path("briefs/", include("campaigns.urls")),
+    path("bookings/", include("campaigns.booking_urls")),
     path("api/v1/", include("aux.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),

@@ -13,3 +13,8 @@ urlpatterns = [
     path("<int:pk>/delete/", views.brief_delete, name="brief_delete"),
     path("<int:pk>/matches/", views.brief_matches_page, name="brief_matches"),
 ]
+
+# Bookings: the offer form starts from a brief (the rest of the booking pages: booking_urls.py).
+from .booking_views import offer_new  # noqa: E402
+
+urlpatterns += [path("<int:pk>/offers/new/", offer_new, name="offer_new")]

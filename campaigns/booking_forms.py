@@ -1,0 +1,84 @@
+"""Forms of the booking pages. Fees are typed in major units (euros) and stored in minor units."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from brands.models import BrandCategory
+
+from .services import USAGE_CHANNELS
+
+
+class TermsForm(forms.Form):
+    """The terms of an offer or a counter-offer, plus one fee field per deliverable line."""
+
+    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    usage_channels = forms.MultipleChoiceField(
+        choices=list(USAGE_CHANNELS.items()), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    usage_territories = forms.CharField(
+        required=False, help_text=_("Country codes separated by commas (empty: worldwide)."),
+    )  # fmt: skip
+    usage_term_months = forms.IntegerField(min_value=1, max_value=120, initial=12)
+    exclusivity_category = forms.ModelChoiceField(
+        queryset=BrandCategory.objects.all(), required=False
+    )
+    exclusivity_months = forms.IntegerField(min_value=1, max_value=60, required=False)
+    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                              max_length=5000)  # fmt: skip
+
+    def __init__(self, *args, lines: list[dict], currency: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        for i, line in enumerate(lines):
+            self.fields[f"fee_{i}"] = forms.DecimalField(
+                label=f"{line['quantity']} × {line['deliverable_type'].name} ({currency})",
+                min_value=Decimal("0.01"), max_digits=12, decimal_places=2,
+                initial=Decimal(line["fee"]) / 100 if line.get("fee") else None,
+            )  # fmt: skip
+
+    def fee_fields(self):
+        return [self[f"fee_{i}"] for i in range(len(self.lines))]
+
+    def term_fields(self):
+        return [self[name] for name in self.fields if not name.startswith("fee_")]
+
+    def cleaned_lines(self) -> list[dict]:
+        return [
+            {"deliverable_type": line["deliverable_type"], "quantity": line["quantity"],
+             "notes": line.get("notes", ""), "due_date": line.get("due_date"),
+             "fee": int(self.cleaned_data[f"fee_{i}"] * 100)}
+            for i, line in enumerate(self.lines)
+        ]  # fmt: skip
+
+    def cleaned_terms(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("fee_")}
+        codes = data.pop("usage_territories") or ""
+        data["usage_territories"] = [c.strip().upper() for c in codes.split(",") if c.strip()]
+        return data
+
+
+class SignForm(forms.Form):
+    full_name = forms.CharField(label=_("Your full name"), max_length=150)
+    confirm = forms.BooleanField(label=_("I have read the terms above and agree to them"))
+
+
+class SubmitForm(forms.Form):
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    links = forms.CharField(required=False, help_text=_("Web addresses, one per line."),
+                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    disclosure_confirmed = forms.BooleanField(
+        required=False, label=_("Published with the paid-partnership disclosure (#ad or label)")
+    )
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label=_("Message"), max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+
+class ReviewForm(forms.Form):
+    rating = forms.TypedChoiceField(choices=[(i, f"{i} ★") for i in range(5, 0, -1)], coerce=int)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)

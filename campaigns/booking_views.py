@@ -1,0 +1,280 @@
+"""Booking pages: make an offer, the offer with its revision timeline, the contract, deliverables,
+the message thread. Thin: every step calls a service; refusals become messages on the page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from artists.models import Artist
+from aux.errors import ApplicationError
+
+from . import services
+from .booking_forms import MessageForm, ReviewForm, SignForm, SubmitForm, TermsForm
+from .models import Contract, Milestone, Offer, Side
+from .selectors import (
+    briefs_visible_to,
+    contracts_visible_to,
+    diff_revisions,
+    milestones_visible_to,
+    offer_messages,
+    offer_with_history,
+    offers_visible_to,
+)
+
+
+def _errors_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def _offer_for(request: HttpRequest, pk: int) -> Offer:
+    offer = offers_visible_to(user=request.user).filter(pk=pk).first()
+    if offer is None:
+        raise Http404(_("No such offer."))
+    return offer
+
+
+def _contract_for(request: HttpRequest, pk: int) -> Contract:
+    contract = contracts_visible_to(user=request.user).filter(pk=pk).first()
+    if contract is None:
+        raise Http404(_("No such contract."))
+    return contract
+
+
+@login_required
+def offer_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """`/briefs/<id>/offers/new/?artist=<slug>`: brief's deliverables at the artist's minimum."""
+    brief = briefs_visible_to(user=request.user).filter(pk=pk).first()
+    if brief is None:
+        raise Http404(_("No such brief."))
+    artist = get_object_or_404(Artist, slug=request.GET.get("artist") or request.POST.get("artist"))
+    lines = services.offer_prefill_lines(brief=brief, artist=artist)
+    initial = {
+        "start_date": brief.start_date, "end_date": brief.end_date, "usage_channels": ["social"],
+        "usage_territories": ", ".join(str(c) for c in brief.territories),
+    }  # fmt: skip
+    form = TermsForm(request.POST or None, lines=lines, currency=brief.currency, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            offer = services.offer_create(
+                actor=request.user, brief=brief, artist=artist, lines=form.cleaned_lines(),
+                **form.cleaned_terms(),
+            )  # fmt: skip
+        except ValidationError as exc:
+            form.add_error(None, _errors_text(exc))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Offer sent to %(artist)s.") % {"artist": artist})
+            return redirect("bookings:offer_detail", pk=offer.pk)
+    return render(request, "campaigns/offer_new.html",
+                  {"brief": brief, "artist": artist, "form": form, "lines": lines})  # fmt: skip
+
+
+@login_required
+def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = offer_with_history(offer=_offer_for(request, pk))
+    revisions = list(offer.revisions.all())
+    timeline = [
+        {"revision": r, "changes": diff_revisions(revisions[i - 1] if i else None, r)}
+        for i, r in enumerate(revisions)
+    ]
+    side = services.party_side(request.user, brand=offer.brief.brand, artist=offer.artist)
+    can_act = side is not None and (side == Side.ARTIST or _can_edit(request, offer))
+    counter_form = None
+    if can_act and offer.is_open and offer.awaiting == side:
+        counter_form = TermsForm(
+            lines=services._current_lines(offer), currency=offer.currency,
+            initial={**services._current_terms(offer),
+                     "usage_territories": ", ".join(offer.usage_territories)},
+        )  # fmt: skip
+    return render(request, "campaigns/offer_detail.html", {
+        "offer": offer, "timeline": list(reversed(timeline)), "side": side, "can_act": can_act,
+        "counter_form": counter_form, "current_lines": revisions[-1].lines.all(),
+        "contract": Contract.objects.filter(offer=offer).first(),
+        **_thread_context(offer),
+    })  # fmt: skip
+
+
+def _can_edit(request: HttpRequest, offer: Offer) -> bool:
+    from brands.models import Membership
+
+    from .permissions import brand_role
+
+    role = brand_role(request.user, offer.brief.brand)
+    return role in (Membership.Role.OWNER, Membership.Role.MANAGER)
+
+
+def _thread_context(offer: Offer) -> dict:
+    return {
+        "thread": offer_messages(offer=offer),
+        "contacts_visible": services.contact_details_visible(offer),
+        "message_form": MessageForm(),
+        "thread_open": services.thread_is_open(offer),
+    }
+
+
+@login_required
+@require_POST
+def offer_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    offer = _offer_for(request, pk)
+    try:
+        if action == "accept":
+            offer = services.offer_accept(actor=request.user, offer=offer)
+            messages.success(request, _("Offer accepted: the contract is ready to sign."))
+            return redirect("bookings:contract_detail", pk=offer.contract.pk)
+        if action == "decline":
+            services.offer_decline(actor=request.user, offer=offer,
+                                   reason=request.POST.get("reason", ""))  # fmt: skip
+            messages.success(request, _("Offer declined."))
+        elif action == "withdraw":
+            services.offer_withdraw(actor=request.user, offer=offer)
+            messages.success(request, _("Offer withdrawn."))
+        elif action == "counter":
+            form = TermsForm(request.POST, lines=services._current_lines(offer),
+                             currency=offer.currency)  # fmt: skip
+            if not form.is_valid():
+                messages.error(request, _("Check the counter-offer: ") + form.errors.as_text())
+            else:
+                services.offer_counter(
+                    actor=request.user, offer=offer, lines=form.cleaned_lines(),
+                    **form.cleaned_terms(),
+                )  # fmt: skip
+                messages.success(request, _("Counter-offer sent."))
+        else:
+            raise Http404(_("No such action."))
+    except ValidationError as exc:
+        messages.error(request, _errors_text(exc))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("bookings:offer_detail", pk=pk)
+
+
+@login_required
+def offer_thread(request: HttpRequest, pk: int) -> HttpResponse:
+    """The message thread (htmx fragment); POST adds a message and answers the new thread."""
+    offer = _offer_for(request, pk)
+    error = None
+    if request.method == "POST":
+        form = MessageForm(request.POST)
+        try:
+            if form.is_valid():
+                services.message_post(actor=request.user, offer=offer,
+                                      body=form.cleaned_data["body"])  # fmt: skip
+            else:
+                error = form.errors.as_text()
+        except ValidationError as exc:
+            error = _errors_text(exc)
+        except ApplicationError as exc:
+            error = exc.message
+        if not request.htmx:
+            if error:
+                messages.error(request, error)
+            return redirect("bookings:offer_detail", pk=pk)
+    return render(request, "campaigns/partials/thread.html",
+                  {"offer": offer, "error": error, **_thread_context(offer)})  # fmt: skip
+
+
+@login_required
+def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract_for(request, pk)
+    side = services.party_side(request.user, brand=contract.brand, artist=contract.artist)
+    offer = contract.offer
+    can_act = side == Side.ARTIST or (side == Side.BRAND and _can_edit(request, offer))
+    signatures = list(contract.signatures.all())
+    signed_sides = {s.party for s in signatures}
+    reviews = list(contract.reviews.all())
+    return render(request, "campaigns/contract_detail.html", {
+        "contract": contract, "side": side, "can_act": can_act, "signatures": signatures,
+        "can_sign": can_act and contract.status == "draft" and side not in signed_sides,
+        "sign_form": SignForm(initial={"full_name": ""}),
+        "milestones": contract.milestones.select_related("deliverable_type"),
+        "submit_form": SubmitForm(), "review_form": ReviewForm(), "reviews": reviews,
+        "can_review": can_act and contract.status == "completed"
+        and side not in {r.author_side for r in reviews},
+        "offer": offer, **_thread_context(offer),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def contract_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    contract = _contract_for(request, pk)
+    try:
+        if action == "sign":
+            form = SignForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.errors.as_text())
+            services.contract_sign(
+                actor=request.user, contract=contract, full_name=form.cleaned_data["full_name"],
+                confirm=form.cleaned_data["confirm"], ip=request.META.get("REMOTE_ADDR"),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                terms_sha256=request.POST.get("terms_sha256") or None,
+            )  # fmt: skip
+            messages.success(request, _("Signed."))
+        elif action == "cancel":
+            services.contract_cancel(actor=request.user, contract=contract,
+                                     reason=request.POST.get("reason", ""))  # fmt: skip
+            messages.success(request, _("Cancellation recorded."))
+        elif action == "review":
+            form = ReviewForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.errors.as_text())
+            services.review_create(actor=request.user, contract=contract, **form.cleaned_data)
+            messages.success(request, _("Thank you for your review."))
+        else:
+            raise Http404(_("No such action."))
+    except ValidationError as exc:
+        messages.error(request, _errors_text(exc))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("bookings:contract_detail", pk=pk)
+
+
+@login_required
+def contract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = _contract_for(request, pk)
+    if not contract.pdf:
+        raise Http404(_("The PDF is being prepared."))
+    return FileResponse(contract.pdf.open("rb"), as_attachment=True,
+                        filename=f"aux-contract-{contract.pk}.pdf")  # fmt: skip
+
+
+@login_required
+@require_POST
+def milestone_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    milestone: Milestone | None = milestones_visible_to(user=request.user).filter(pk=pk).first()
+    if milestone is None:
+        raise Http404(_("No such deliverable."))
+    try:
+        if action == "submit":
+            form = SubmitForm(request.POST)
+            form.is_valid()
+            data = form.cleaned_data
+            services.milestone_submit(
+                actor=request.user, milestone=milestone, note=data.get("note", ""),
+                links=(data.get("links") or "").split(),
+                disclosure_confirmed=data.get("disclosure_confirmed", False),
+            )  # fmt: skip
+            messages.success(request, _("Deliverable submitted for review."))
+        elif action == "approve":
+            services.milestone_approve(actor=request.user, milestone=milestone)
+            messages.success(request, _("Deliverable approved."))
+        elif action == "request-changes":
+            services.milestone_request_changes(actor=request.user, milestone=milestone,
+                                               reason=request.POST.get("reason", ""))  # fmt: skip
+            messages.success(request, _("Changes requested."))
+        elif action == "dispute":
+            services.dispute_open(actor=request.user, milestone=milestone,
+                                  reason=request.POST.get("reason", ""))  # fmt: skip
+            messages.success(request, _("Dispute opened: AUX staff will decide."))
+        else:
+            raise Http404(_("No such action."))
+    except ValidationError as exc:
+        messages.error(request, _errors_text(exc))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("bookings:contract_detail", pk=milestone.contract_id)
