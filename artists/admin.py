@@ -1,6 +1,23 @@
+from django.conf import settings
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from .models import Artist, DeliverableType, Genre, Mood, Rate, Unavailability
+from aux.audit.admin_tools import audit_trail_html, set_verified
+
+from .models import (
+    AgeShare,
+    Artist,
+    AudienceShare,
+    DeliverableType,
+    Genre,
+    MediaLink,
+    Mood,
+    Rate,
+    Unavailability,
+)
+from .services import artist_set_verified
 
 
 @admin.register(Genre, Mood)
@@ -20,16 +37,95 @@ class RateInline(admin.TabularInline):
     extra = 0
 
 
+class AudienceShareInline(admin.TabularInline):
+    model = AudienceShare
+    extra = 0
+    verbose_name_plural = _("audience by country")
+
+
+class AgeShareInline(admin.TabularInline):
+    model = AgeShare
+    extra = 0
+    verbose_name_plural = _("audience by age")
+
+
+class MediaLinkInline(admin.TabularInline):
+    model = MediaLink
+    extra = 0
+
+
 class UnavailabilityInline(admin.TabularInline):
     model = Unavailability
     extra = 0
 
 
+class EmergingFilter(admin.SimpleListFilter):
+    """Emerging is derived (monthly listeners below AUX_EMERGING_MAX_LISTENERS), not stored."""
+
+    title = _("emerging")
+    parameter_name = "emerging"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Emerging")), ("no", _("Established"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.emerging()
+        if self.value() == "no":
+            return queryset.established()
+        return queryset
+
+
 @admin.register(Artist)
 class ArtistAdmin(admin.ModelAdmin):
-    list_display = ["stage_name", "country", "monthly_listeners", "verified", "user"]
-    list_filter = ["verified", "country", "genres"]
-    search_fields = ["stage_name", "slug", "user__email"]
+    list_display = [
+        "stage_name",
+        "slug",
+        "country",
+        "monthly_listeners",
+        "emerging",
+        "verified",
+        "verified_at",
+        "user",
+    ]
+    list_filter = ["verified", EmergingFilter, "country", "genres"]
+    list_select_related = ["user"]
+    search_fields = ["stage_name", "slug", "city", "user__email"]
     autocomplete_fields = ["user"]
     filter_horizontal = ["genres", "moods", "refused_categories"]
-    inlines = [RateInline, UnavailabilityInline]
+    readonly_fields = ["verified", "verified_at", "verified_by", "audit_trail"]
+    inlines = [
+        RateInline,
+        AudienceShareInline,
+        AgeShareInline,
+        MediaLinkInline,
+        UnavailabilityInline,
+    ]
+    actions = ["verify", "unverify"]
+    service_arg = "artist"
+    fieldsets = [
+        (None, {"fields": ["user", "stage_name", "slug", "bio", "photo"]}),
+        (_("Where and what"), {"fields": ["city", "country", "languages", "genres", "moods"]}),
+        (_("Audience"), {"fields": ["monthly_listeners", "followers", "engagement_rate"]}),
+        (_("Values"), {"fields": ["refused_categories"]}),
+        (
+            _("Verification (use the list actions)"),
+            {"fields": ["verified", "verified_at", "verified_by", "audit_trail"]},
+        ),
+    ]
+
+    @admin.display(boolean=True, description=_("emerging"))
+    def emerging(self, obj: Artist) -> bool:
+        return obj.monthly_listeners < settings.AUX_EMERGING_MAX_LISTENERS
+
+    @admin.display(description=_("audit trail"))
+    def audit_trail(self, obj: Artist) -> str:
+        return audit_trail_html(obj)
+
+    @admin.action(description=_("Verify the selected artists"), permissions=["change"])
+    def verify(self, request: HttpRequest, queryset: QuerySet[Artist]) -> None:
+        set_verified(self, request, queryset, service=artist_set_verified, verified=True)
+
+    @admin.action(description=_("Remove the verified mark"), permissions=["change"])
+    def unverify(self, request: HttpRequest, queryset: QuerySet[Artist]) -> None:
+        set_verified(self, request, queryset, service=artist_set_verified, verified=False)

@@ -1,6 +1,12 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from .models import Brand, BrandCategory, Membership
+from aux.audit.admin_tools import audit_trail_html, set_verified
+
+from .models import Brand, BrandCategory, Invitation, Membership
+from .services import brand_set_verified
 
 
 @admin.register(BrandCategory)
@@ -16,9 +22,90 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class InvitationInline(admin.TabularInline):
+    """Invitations are created by owners (with an e-mail); staff see them here read-only."""
+
+    model = Invitation
+    extra = 0
+    fields = [
+        "email",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Brand)
 class BrandAdmin(admin.ModelAdmin):
-    list_display = ["name", "category", "verified", "created_at"]
+    list_display = ["name", "slug", "category", "verified", "verified_at", "created_at"]
     list_filter = ["verified", "category"]
-    search_fields = ["name", "slug"]
-    inlines = [MembershipInline]
+    list_select_related = ["category"]
+    search_fields = ["name", "slug", "website"]
+    readonly_fields = ["verified", "verified_at", "verified_by", "audit_trail"]
+    inlines = [MembershipInline, InvitationInline]
+    actions = ["verify", "unverify"]
+    service_arg = "brand"
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "category", "website", "logo", "description"]}),
+        (
+            _("Verification (use the list actions)"),
+            {"fields": ["verified", "verified_at", "verified_by", "audit_trail"]},
+        ),
+    ]
+
+    @admin.display(description=_("audit trail"))
+    def audit_trail(self, obj: Brand) -> str:
+        return audit_trail_html(obj)
+
+    @admin.action(description=_("Verify the selected brands"), permissions=["change"])
+    def verify(self, request: HttpRequest, queryset: QuerySet[Brand]) -> None:
+        set_verified(self, request, queryset, service=brand_set_verified, verified=True)
+
+    @admin.action(description=_("Remove the verified mark"), permissions=["change"])
+    def unverify(self, request: HttpRequest, queryset: QuerySet[Brand]) -> None:
+        set_verified(self, request, queryset, service=brand_set_verified, verified=False)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read-only: invitations are written by the team services (tokens never shown)."""
+
+    list_display = [
+        "email",
+        "brand",
+        "role",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
+    list_filter = ["role"]
+    list_select_related = ["brand"]
+    search_fields = ["email", "brand__name"]
+    fields = [
+        "brand",
+        "email",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+        "revoked_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

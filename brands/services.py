@@ -1,16 +1,364 @@
-from django.db import transaction
+"""Brand writes: the brand itself, its team (memberships) and invitations by e-mail.
 
+Every function here checks the actor's role, locks the rows it changes and records an audit
+event. Team changes lock the brand row first, so two owners acting at once are serialised and the
+"a brand always keeps an owner" rule cannot be broken by a race.
+"""
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from aux.audit.services import audit_record
+from aux.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from aux.users.models import User
 from aux.utils import unique_slug
 
-from .models import Brand, BrandCategory, Membership
+from .models import Brand, BrandCategory, Invitation, Membership
+
+# Slugs the /brands/ URL space already uses for its own pages.
+RESERVED_SLUGS = {"dashboard", "invitations", "new"}
+EDITABLE_FIELDS = ("name", "category", "website", "description", "logo")
+
+
+def _role(*, user: User, brand: Brand) -> str | None:
+    if not user or not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, brand=brand).values_list("role", flat=True).first()
+
+
+def _require_role(*, user: User, brand: Brand, roles: tuple[str, ...], action: str) -> str:
+    role = _role(user=user, brand=brand)
+    if role not in roles:
+        raise PermissionDeniedError(f"Only a brand {' or '.join(roles)} can {action}.")
+    return role
+
+
+def _lock_brand(brand: Brand) -> Brand:
+    return Brand.objects.select_for_update().get(pk=brand.pk)
+
+
+def _owner_count(brand: Brand) -> int:
+    return Membership.objects.filter(brand=brand, role=Membership.Role.OWNER).count()
 
 
 @transaction.atomic
-def brand_create(*, owner: User, name: str, category: BrandCategory | None = None) -> Brand:
-    """Create a brand with `owner` as its first owner member. A brand always has an owner."""
-    brand = Brand(name=name.strip(), slug=unique_slug(Brand, name), category=category)
+def brand_create(
+    *,
+    owner: User,
+    name: str,
+    category: BrandCategory | None = None,
+    website: str = "",
+    description: str = "",
+) -> Brand:
+    """Create a brand with `owner` as its first owner member. A brand always has an owner.
+
+    Only brand accounts create brands (artists and staff act through their own tools).
+    """
+    if owner.role != User.Role.BRAND:
+        raise PermissionDeniedError("Only a brand account can create a brand.")
+    slug = unique_slug(Brand, name)
+    if slug in RESERVED_SLUGS:
+        slug = unique_slug(Brand, f"{name} brand")
+    brand = Brand(
+        name=name.strip(),
+        slug=slug,
+        category=category,
+        website=website.strip(),
+        description=description.strip(),
+    )
     brand.full_clean()
     brand.save()
     Membership.objects.create(user=owner, brand=brand, role=Membership.Role.OWNER)
+    audit_record(actor=owner, verb="brand.created", target=brand, name=brand.name)
     return brand
+
+
+@transaction.atomic
+def brand_update(*, actor: User, brand: Brand, data: dict[str, Any]) -> Brand:
+    """Change the brand's public details. Owners and managers only; viewers only read.
+
+    `data` holds the fields to change (any of name, category, website, description, logo). A logo
+    is checked by its content and re-encoded (aux.images); a falsy logo removes the current one.
+    """
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ApplicationError(
+            "These fields cannot be changed here.",
+            errors={f: ["Not an editable field."] for f in sorted(unknown)},
+        )
+    _require_role(
+        user=actor,
+        brand=brand,
+        roles=(Membership.Role.OWNER, Membership.Role.MANAGER),
+        action="edit the brand",
+    )
+    brand = _lock_brand(brand)
+    changed: list[str] = []
+    for field, value in data.items():
+        if field == "logo":
+            continue
+        if isinstance(value, str):
+            value = value.strip()
+        if getattr(brand, field) != value:
+            setattr(brand, field, value)
+            changed.append(field)
+    new_logo = None
+    if "logo" in data:
+        if data["logo"]:
+            from aux.images import validate_and_resize_image
+
+            try:
+                new_logo = validate_and_resize_image(data["logo"])
+            except ValidationError as exc:
+                raise ValidationError({"logo": exc.messages}) from exc
+            changed.append("logo")
+        elif brand.logo:
+            brand.logo = ""
+            changed.append("logo")
+    brand.full_clean(exclude=["logo"])
+    if new_logo is not None:
+        brand.logo.save(new_logo.name, new_logo, save=False)
+    if changed:
+        brand.save()
+        audit_record(actor=actor, verb="brand.updated", target=brand, fields=sorted(changed))
+    return brand
+
+
+@transaction.atomic
+def brand_set_verified(*, actor: User, brand: Brand, verified: bool) -> Brand:
+    """Staff mark a brand verified (recording who and when) or take the mark away.
+
+    Setting the state the brand already has changes nothing and records nothing.
+    """
+    if not (actor.is_staff or actor.role == User.Role.STAFF):
+        raise PermissionDeniedError("Only staff can verify brands.")
+    brand = _lock_brand(brand)
+    if brand.verified == verified:
+        return brand
+    brand.verified = verified
+    brand.verified_at = timezone.now() if verified else None
+    brand.verified_by = actor if verified else None
+    brand.save(update_fields=["verified", "verified_at", "verified_by", "updated_at"])
+    audit_record(
+        actor=actor, verb="brand.verified" if verified else "brand.unverified", target=brand
+    )
+    return brand
+
+
+def invitation_link(invitation: Invitation) -> str:
+    path = reverse("brands:invitation", kwargs={"token": invitation.token})
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _send_invitation_email(invitation_id: int) -> None:
+    invitation = Invitation.objects.select_related("brand", "invited_by").get(pk=invitation_id)
+    context = {
+        "invitation": invitation,
+        "brand": invitation.brand,
+        "link": invitation_link(invitation),
+        "inviter": invitation.invited_by,
+    }
+    subject = f"Join {invitation.brand.name} on AUX"
+    body = render_to_string("brands/email/invitation.txt", context)
+    EmailMessage(subject, body, None, [invitation.email]).send()
+
+
+@transaction.atomic
+def invitation_create(*, actor: User, brand: Brand, email: str, role: str) -> Invitation:
+    """An owner invites an e-mail address to the team with a role.
+
+    The invitation carries a random token, expires after AUX_INVITATION_TTL_DAYS days and is
+    e-mailed (text body with the link) once the transaction commits. Inviting someone who is
+    already a member, or who already has a pending invitation, is a ConflictError.
+    """
+    _require_role(user=actor, brand=brand, roles=(Membership.Role.OWNER,), action="invite members")
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ApplicationError(
+            "Enter a valid e-mail address.", errors={"email": ["Enter a valid e-mail address."]}
+        ) from exc
+    if role not in Membership.Role.values:
+        raise ApplicationError(
+            f"Unknown role {role!r}.",
+            errors={"role": [f"Choose one of: {', '.join(Membership.Role.values)}."]},
+        )
+    brand = _lock_brand(brand)
+    if Membership.objects.filter(brand=brand, user__email__iexact=email).exists():
+        raise ConflictError(
+            f"{email} is already a member of {brand.name}.",
+            errors={"email": ["Already a member of this brand."]},
+        )
+    now = timezone.now()
+    if Invitation.objects.filter(
+        brand=brand,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=now,
+    ).exists():
+        raise ConflictError(
+            f"{email} already has a pending invitation to {brand.name}.",
+            errors={"email": ["An invitation to this address is already pending."]},
+        )
+    invitation = Invitation(
+        brand=brand,
+        email=email,
+        role=role,
+        token=secrets.token_urlsafe(32),
+        invited_by=actor,
+        expires_at=now + timedelta(days=settings.AUX_INVITATION_TTL_DAYS),
+    )
+    invitation.full_clean()
+    invitation.save()
+    audit_record(actor=actor, verb="brand.invitation_created", target=brand, email=email, role=role)
+    transaction.on_commit(lambda: _send_invitation_email(invitation.pk))
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, user: User, token: str) -> Membership:
+    """The signed-in user takes the invitation behind `token` and joins the brand.
+
+    The user's e-mail must be the invited one; an expired, revoked or already used invitation is
+    refused. Accepting twice (same user) returns the same membership. A user who is already a
+    member keeps their current role.
+    """
+    invitation = (
+        Invitation.objects.select_for_update().select_related("brand").filter(token=token).first()
+    )
+    if invitation is None:
+        raise NotFoundError("This invitation link is not valid.")
+    if invitation.accepted_at is not None:
+        if invitation.accepted_by_id == user.pk:
+            return Membership.objects.get(brand=invitation.brand, user=user)
+        raise ConflictError("This invitation has already been used.")
+    if invitation.revoked_at is not None:
+        raise ConflictError("This invitation was revoked by the brand.")
+    if invitation.expires_at <= timezone.now():
+        raise ConflictError("This invitation has expired; ask the brand for a new one.")
+    if user.email.lower() != invitation.email.lower():
+        raise PermissionDeniedError(
+            f"This invitation was sent to {invitation.email}; sign in with that address."
+        )
+    if user.role != User.Role.BRAND:
+        raise ConflictError("Only a brand account can join a brand team.")
+    brand = _lock_brand(invitation.brand)
+    membership = Membership.objects.filter(brand=brand, user=user).first()
+    if membership is None:
+        try:
+            with transaction.atomic():
+                membership = Membership.objects.create(brand=brand, user=user, role=invitation.role)
+        except IntegrityError as exc:  # pragma: no cover - the brand lock makes this rare
+            raise ConflictError("You are already a member of this brand.") from exc
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit_record(
+        actor=user,
+        verb="brand.invitation_accepted",
+        target=brand,
+        email=invitation.email,
+        role=membership.role,
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
+    """An owner withdraws a pending invitation; its link stops working at once."""
+    _require_role(
+        user=actor,
+        brand=invitation.brand,
+        roles=(Membership.Role.OWNER,),
+        action="revoke invitations",
+    )
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ConflictError("This invitation was already accepted; remove the member instead.")
+    if invitation.revoked_at is not None:
+        raise ConflictError("This invitation was already revoked.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=actor,
+        verb="brand.invitation_revoked",
+        target=invitation.brand,
+        email=invitation.email,
+    )
+    return invitation
+
+
+@transaction.atomic
+def membership_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
+    """An owner gives a member another role. The last owner cannot be demoted."""
+    if role not in Membership.Role.values:
+        raise ApplicationError(
+            f"Unknown role {role!r}.",
+            errors={"role": [f"Choose one of: {', '.join(Membership.Role.values)}."]},
+        )
+    _require_role(
+        user=actor, brand=membership.brand, roles=(Membership.Role.OWNER,), action="change roles"
+    )
+    brand = _lock_brand(membership.brand)
+    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    if membership.role == role:
+        return membership
+    if membership.role == Membership.Role.OWNER and _owner_count(brand) <= 1:
+        raise ConflictError(
+            "A brand needs at least one owner: make someone else owner first.",
+            errors={"role": ["The last owner cannot be demoted."]},
+        )
+    previous = membership.role
+    membership.role = role
+    membership.full_clean()
+    membership.save(update_fields=["role"])
+    audit_record(
+        actor=actor,
+        verb="brand.member_role_changed",
+        target=brand,
+        user=membership.user.email,
+        role=role,
+        previous=previous,
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: User, membership: Membership) -> None:
+    """An owner removes a member, or a member leaves. The last owner can do neither."""
+    leaving = membership.user_id == actor.pk
+    if not leaving:
+        _require_role(
+            user=actor,
+            brand=membership.brand,
+            roles=(Membership.Role.OWNER,),
+            action="remove members",
+        )
+    brand = _lock_brand(membership.brand)
+    membership = (
+        Membership.objects.select_for_update().select_related("user").filter(pk=membership.pk)
+    ).first()
+    if membership is None:
+        raise NotFoundError("This person is no longer a member.")
+    if membership.role == Membership.Role.OWNER and _owner_count(brand) <= 1:
+        raise ConflictError("A brand needs at least one owner: make someone else owner first.")
+    email = membership.user.email
+    membership.delete()
+    audit_record(
+        actor=actor,
+        verb="brand.member_left" if leaving else "brand.member_removed",
+        target=brand,
+        user=email,
+    )

@@ -12,4 +12,5 @@ urlpatterns = [
     path("artists/me/", ArtistMeView.as_view(), name="api-artist-me"),
     path("", include("artists.api.urls")),
     path("", include("campaigns.api.urls")),
+    path("", include("brands.api.urls")),
 ]

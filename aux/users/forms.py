@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from brands.selectors import invitation_by_token, invitation_state
+
 from .models import User
 from .services import user_complete_signup
 
@@ -15,7 +17,11 @@ class RoleSignupForm(forms.Form):
             (User.Role.BRAND, _("a brand")),
         ],
         widget=forms.RadioSelect,
+        required=False,
     )
+    # Set when the visitor came from a brand invitation link: they join that brand as a brand
+    # user instead of choosing a role and creating a brand of their own.
+    invitation = forms.CharField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label=_("Your name"), max_length=150)
     stage_name = forms.CharField(
         label=_("Stage name"), max_length=120, required=False, help_text=_("For artists.")
@@ -26,6 +32,21 @@ class RoleSignupForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        token = data.get("invitation", "").strip()
+        if token:
+            invitation = invitation_by_token(token=token)
+            if invitation is None or invitation_state(invitation) != "pending":
+                self.add_error(None, _("This invitation is no longer valid."))
+            elif (data.get("email") or "").lower() != invitation.email.lower():
+                self.add_error(
+                    "email",
+                    _("This invitation was sent to %(email)s: sign up with that address.")
+                    % {"email": invitation.email},
+                )
+            data["role"] = User.Role.BRAND
+            return data
+        if not data.get("role"):
+            self.add_error("role", _("This field is required."))
         if data.get("role") == User.Role.BRAND and not data.get("brand_name", "").strip():
             self.add_error("brand_name", _("Tell us the name of your brand."))
         if data.get("role") == User.Role.ARTIST and not (
@@ -42,4 +63,5 @@ class RoleSignupForm(forms.Form):
             name=d["name"],
             stage_name=d.get("stage_name", ""),
             brand_name=d.get("brand_name", ""),
+            invitation_token=d.get("invitation", "").strip(),
         )

@@ -1,18 +1,25 @@
 from django.db import transaction
 
 from artists.services import artist_create
-from brands.services import brand_create
+from brands.services import brand_create, invitation_accept
 
 from .models import User
 
 
 @transaction.atomic
 def user_complete_signup(
-    *, user: User, role: str, name: str = "", stage_name: str = "", brand_name: str = ""
+    *,
+    user: User,
+    role: str,
+    name: str = "",
+    stage_name: str = "",
+    brand_name: str = "",
+    invitation_token: str = "",
 ) -> User:
     """Give a new account its role and what the role needs to start.
 
-    An artist gets their artist profile; a brand user gets their brand, as its owner.
+    An artist gets their artist profile; a brand user gets their brand, as its owner, or joins
+    the brand that invited them when they signed up through an invitation link.
     """
     if role not in (User.Role.ARTIST, User.Role.BRAND):
         raise ValueError(f"Cannot sign up with role {role!r}.")
@@ -21,6 +28,8 @@ def user_complete_signup(
     user.save(update_fields=["role", "name"])
     if role == User.Role.ARTIST:
         artist_create(user=user, stage_name=stage_name or name or user.email.split("@")[0])
+    elif invitation_token:
+        invitation_accept(user=user, token=invitation_token)
     else:
         brand_create(owner=user, name=brand_name)
     return user

@@ -1,6 +1,9 @@
-import factory
+from datetime import timedelta
 
-from brands.models import Brand, BrandCategory, Membership
+import factory
+from django.utils import timezone
+
+from brands.models import Brand, BrandCategory, Invitation, Membership
 from tests.users.factories import UserFactory
 
 
@@ -29,3 +32,20 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory, role="brand")
     brand = factory.SubFactory(BrandFactory)
     role = Membership.Role.OWNER
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    brand = factory.SubFactory(BrandFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.com")
+    role = Membership.Role.VIEWER
+    token = factory.Sequence(lambda n: f"test-token-{n:04d}-" + "x" * 30)
+    invited_by = None
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+    class Params:
+        expired = factory.Trait(
+            expires_at=factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=1))
+        )

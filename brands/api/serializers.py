@@ -1,0 +1,99 @@
+"""Brand API shapes. Input and output serializers are separate where they differ."""
+
+from rest_framework import serializers
+
+from brands.models import Brand, BrandCategory, Invitation, Membership
+
+
+class BrandErrorSerializer(serializers.Serializer):
+    """The one error shape of the API (aux/api/exceptions.py)."""
+
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class BrandPublicSerializer(serializers.ModelSerializer):
+    """What anyone may know about a brand."""
+
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    logo = serializers.ImageField(read_only=True, use_url=True)
+
+    class Meta:
+        model = Brand
+        fields = ["slug", "name", "category", "website", "description", "logo", "verified"]
+        read_only_fields = fields
+
+
+class BrandMemberSerializer(BrandPublicSerializer):
+    """A member's view of the brand: the public fields plus their role and the team size."""
+
+    my_role = serializers.SerializerMethodField()
+    member_count = serializers.SerializerMethodField()
+
+    class Meta(BrandPublicSerializer.Meta):
+        fields = [
+            *BrandPublicSerializer.Meta.fields,
+            "verified_at",
+            "my_role",
+            "member_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_my_role(self, brand: Brand) -> str | None:
+        return self.context.get("roles", {}).get(brand.pk)
+
+    def get_member_count(self, brand: Brand) -> int:
+        count = getattr(brand, "member_count", None)
+        return count if count is not None else brand.memberships.count()
+
+
+class BrandWriteSerializer(serializers.Serializer):
+    """Input for POST (name required) and PATCH (any subset)."""
+
+    name = serializers.CharField(max_length=120)
+    category = serializers.SlugRelatedField(
+        slug_field="slug", queryset=BrandCategory.objects.all(), allow_null=True, required=False
+    )
+    website = serializers.URLField(allow_blank=True, required=False, max_length=200)
+    description = serializers.CharField(allow_blank=True, required=False, max_length=5000)
+    logo = serializers.FileField(
+        required=False, allow_null=True, help_text="An image; null removes the current logo."
+    )
+
+    def validate_name(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("This field may not be blank.")
+        return value
+
+
+class UserBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    email = serializers.EmailField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    user = UserBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "role", "created_at"]
+        read_only_fields = fields
+
+
+class RoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Membership.Role.choices)
+
+
+class InvitationCreateSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=Membership.Role.choices, default="viewer")
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "role", "created_at", "expires_at"]
+        read_only_fields = fields
