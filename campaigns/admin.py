@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
 from aux.errors import ApplicationError
@@ -131,3 +132,115 @@ class MatchCurationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+# --- Bookings ----------------------------------------------------------------------------------
+
+from .models import Contract, Dispute, Milestone, Offer, OfferRevision, Signature  # noqa: E402
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    max_num = 0
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+
+class OfferRevisionInline(ReadOnlyInline):
+    model = OfferRevision
+    fields = ["number", "author_side", "author", "total", "currency", "start_date", "end_date",
+              "usage_term_months", "created_at"]  # fmt: skip
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    """Offers are read here; they change only through the negotiation services."""
+
+    list_display = ["id", "brief", "artist", "status", "awaiting", "total", "currency",
+                    "below_min_fee", "expires_at"]  # fmt: skip
+    list_filter = ["status", "awaiting", "below_min_fee"]
+    search_fields = ["brief__title", "artist__stage_name", "brief__brand__name"]
+    list_select_related = ["brief", "artist"]
+    inlines = [OfferRevisionInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class SignatureInline(ReadOnlyInline):
+    model = Signature
+    fields = ["party", "full_name", "user", "signed_at", "ip", "user_agent", "terms_sha256"]
+
+
+class MilestoneInline(ReadOnlyInline):
+    model = Milestone
+    fields = ["title", "amount", "due_date", "status", "approved_amount", "auto_approved"]
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    """Read-only terms and signatures; staff cancel (before any approval) through the service."""
+
+    list_display = ["id", "brand", "artist", "status", "total", "currency", "signed_at", "funded"]
+    list_filter = ["status", "funded"]
+    search_fields = ["brand__name", "artist__stage_name", "brief__title"]
+    list_select_related = ["brand", "artist"]
+    readonly_fields = [f.name for f in Contract._meta.fields]
+    inlines = [SignatureInline, MilestoneInline]
+    actions = ["cancel"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Cancel selected contracts (staff; before any approval)")
+    def cancel(self, request, queryset) -> None:
+        for contract in queryset:
+            try:
+                services.contract_cancel(actor=request.user, contract=contract,
+                                         reason="Cancelled by staff")  # fmt: skip
+            except ApplicationError as exc:
+                self.message_user(request, f"{contract}: {exc.message}", messages.ERROR)
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["title", "contract", "amount", "due_date", "status", "review_due_at",
+                    "overdue_flagged_at"]  # fmt: skip
+    list_filter = ["status", "is_social", "auto_approved"]
+    list_select_related = ["contract"]
+    readonly_fields = [f.name for f in Milestone._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Dispute)
+class DisputeAdmin(admin.ModelAdmin):
+    """The disputes queue: staff choose a decision and write it; saving calls dispute_resolve."""
+
+    list_display = ["id", "milestone", "opened_by_side", "status", "decision", "created_at"]
+    list_filter = ["status", "decision"]
+    list_select_related = ["milestone"]
+    fields = ["milestone", "opened_by", "opened_by_side", "reason", "status", "decision",
+              "decision_text", "amount", "resolved_by", "resolved_at"]  # fmt: skip
+    readonly_fields = ["milestone", "opened_by", "opened_by_side", "reason", "status",
+                       "resolved_by", "resolved_at"]  # fmt: skip
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def save_model(self, request, obj: Dispute, form, change) -> None:
+        try:
+            services.dispute_resolve(
+                actor=request.user, dispute=obj, decision=obj.decision,
+                decision_text=obj.decision_text, amount=obj.amount,
+            )  # fmt: skip
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
