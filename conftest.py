@@ -36,6 +36,13 @@ def _celery_eager(request):
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def _snapshot_dir(settings, tmp_path):
+    """Each test gets its own matching snapshot directory (never the demo's var/snapshot)."""
+    settings.AUX_SNAPSHOT_DIR = str(tmp_path / "snapshot")
+    settings.AUX_MATCHING_DEBOUNCE_SECONDS = 0
+
+
 @pytest.fixture
 def artist_user(db):
     return ArtistFactory().user

@@ -422,6 +422,17 @@ def _briefs(tax: dict, brands: list[Brand]) -> int:
     return made
 
 
+def _rank_published_briefs() -> int:
+    """Build the matching snapshot and rank every published brief, so match pages are filled."""
+    from campaigns.matching_service import matches_recompute, snapshot_build
+
+    snapshot_build()
+    published = Brief.objects.filter(status=Brief.Status.PUBLISHED)
+    for brief in published:
+        matches_recompute(brief=brief)
+    return published.count()
+
+
 @transaction.atomic
 def seed_demo() -> dict[str, int]:
     """Create the demo world once; later calls find it and create nothing new."""
@@ -434,10 +445,12 @@ def seed_demo() -> dict[str, int]:
     new_artists = _artists(rng, tax, artist_user)
     brands = _brands(rng, tax, password_hash)
     new_briefs = _briefs(tax, brands)
+    ranked = _rank_published_briefs()
     return {
         "artists created": new_artists,
         "artists in total": Artist.objects.count(),
         "brands": Brand.objects.count(),
         "briefs created": new_briefs,
         "briefs in total": Brief.objects.count(),
+        "published briefs ranked": ranked,
     }

@@ -279,12 +279,27 @@ LOGGING = {
 }
 HEALTHZ_WORKER_TIMEOUT = env.float("HEALTHZ_WORKER_TIMEOUT", default=1.0)
 
-# --- Briefs and matching ---------------------------------------------------------------------------
+# --- Briefs and matching -------------------------------------------------------------------------
 # Staff approve submitted briefs before they are published (0: brands publish directly).
 AUX_BRIEF_REQUIRES_APPROVAL = env.bool("AUX_BRIEF_REQUIRES_APPROVAL", default=False)
 AUX_DEFAULT_EMERGING_SHARE = env.float("AUX_DEFAULT_EMERGING_SHARE", default=0.3)
 AUX_FAIRNESS_ALPHA = env.float("AUX_FAIRNESS_ALPHA", default=0.1)
 AUX_MATCHES_KEPT = env.int("AUX_MATCHES_KEPT", default=200)
+# The matching engine's memory-mapped artist snapshot (one directory shared by all processes).
+AUX_SNAPSHOT_DIR = env("AUX_SNAPSHOT_DIR", default=str(BASE_DIR / "var" / "snapshot"))
+AUX_MATCH_WEIGHTS = env.dict(
+    "AUX_MATCH_WEIGHTS",
+    cast={"value": float},
+    default={"genre": 3.0, "territory": 2.0, "age": 1.5, "budget": 1.0, "reach": 1.5,
+             "engagement": 1.0, "rating": 1.0, "text": 1.0, "verified": 0.5},
+)  # fmt: skip
+# 1 unit of each currency in EUR, to compare fees with budgets in another currency.
+AUX_FX_RATES = env.dict(
+    "AUX_FX_RATES", cast={"value": float}, default={"EUR": 1.0, "USD": 0.92, "GBP": 1.17}
+)
+# Artist changes are batched: one snapshot refresh (and re-ranking) at most every N seconds.
+AUX_MATCHING_DEBOUNCE_SECONDS = env.int("AUX_MATCHING_DEBOUNCE_SECONDS", default=30)
+AUX_ARTIST_TOP_RANK = env.int("AUX_ARTIST_TOP_RANK", default=50)  # "briefs you rank well for"
 
 # --- Bookings ------------------------------------------------------------------------------------
 # An offer (and each counter-offer) stays open this many days unless an expiry is given.

@@ -1,14 +1,272 @@
-"""Bridges the Django models and the matching engine (campaigns/matching/, Django-free).
+"""Bridges the database and the matching engine (campaigns/matching/, which knows no Django).
 
-Filled in when the engine lands; until then a brief's ranking is empty.
+- `snapshot_build` reads every artist from PostgreSQL into an ArtistSnapshot and saves a new
+  version under AUX_SNAPSHOT_DIR; every web and worker process memory-maps the current version
+  read-only through one SnapshotStore (a new version is picked up on the next call).
+- `snapshot_refresh` applies only the artists changed since the snapshot was built (their
+  `updated_at` moved: related rows touch it, see campaigns/signals.py) and drops deleted ones.
+- `matches_recompute` ranks one brief and replaces its Match rows (top AUX_MATCHES_KEPT).
+PostgreSQL stays the source of truth: the snapshot can always be rebuilt from it.
 """
 
+import json
+import logging
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
-from .models import Brief
+from artists.models import AgeShare, Artist, AudienceShare, Rate, Unavailability
+
+from .matching import ArtistSnapshot, BriefQuery, Curation, Ranking, SnapshotStore, rank
+from .models import Brief, Match, MatchCuration
+
+logger = logging.getLogger(__name__)
+
+_META = "django-meta.json"
+_stores: dict[str, SnapshotStore] = {}
 
 
+def _root() -> Path:
+    return Path(settings.AUX_SNAPSHOT_DIR)
+
+
+def _chunks(ids: list[int], size: int = 20_000) -> Iterable[list[int]]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def artist_records(artist_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+    """Plain records for the engine, read with one query per table (streamed), not per artist."""
+    base = Artist.objects.order_by("id")
+    if artist_ids is not None:
+        base = base.filter(id__in=list(artist_ids))
+    records: dict[int, dict[str, Any]] = {}
+    rows = base.values_list(
+        "id", "stage_name", "bio", "search_tags", "monthly_listeners", "followers",
+        "engagement_rate", "verified",
+    )  # fmt: skip
+    for aid, name, bio, tags, listeners, followers, engagement, verified in rows.iterator(
+        chunk_size=5000
+    ):
+        records[aid] = {
+            "id": aid,
+            "monthly_listeners": listeners,
+            "followers": {k: int(v) for k, v in (followers or {}).items()},
+            "engagement_rate": float(engagement),
+            "verified": verified,
+            "text": f"{name} {bio} {tags}",
+            "genres": [], "moods": [], "refused_categories": [], "audience": {}, "age": {},
+            "rates": {}, "unavailable": [],
+        }  # fmt: skip
+    if not records:
+        return []
+
+    def related(qs, *fields):
+        if artist_ids is not None:
+            qs = qs.filter(**{f"{fields[0]}__in": list(records)})
+        return qs.values_list(*fields).iterator(chunk_size=20_000)
+
+    for aid, gid in related(Artist.genres.through.objects, "artist_id", "genre_id"):
+        records[aid]["genres"].append(gid)
+    for aid, mid in related(Artist.moods.through.objects, "artist_id", "mood_id"):
+        records[aid]["moods"].append(mid)
+    refused = Artist.refused_categories.through.objects
+    for aid, cid in related(refused, "artist_id", "brandcategory_id"):
+        records[aid]["refused_categories"].append(cid)
+    for aid, country, share in related(AudienceShare.objects, "artist_id", "country", "share"):
+        records[aid]["audience"][str(country)] = float(share)
+    for aid, bucket, share in related(AgeShare.objects, "artist_id", "bucket", "share"):
+        records[aid]["age"][bucket] = float(share)
+    rates = related(Rate.objects, "artist_id", "deliverable_type_id", "min_fee", "currency")
+    for aid, dtype, fee, currency in rates:
+        records[aid]["rates"][dtype] = (fee, currency)
+    # Past unavailability can never overlap a brief: leave it out of the snapshot.
+    future = Unavailability.objects.filter(end__gte=date.today())
+    for aid, start, end in related(future, "artist_id", "start", "end"):
+        records[aid]["unavailable"].append((start, end))
+    return list(records.values())
+
+
+def _write_meta(built_at: datetime, version: str) -> None:
+    (_root() / _META).write_text(json.dumps({"built_at": built_at.isoformat(), "version": version}))
+
+
+def snapshot_build() -> ArtistSnapshot:
+    """Full rebuild from the database; returns the new (saved) snapshot."""
+    started = timezone.now()
+    snap = ArtistSnapshot.from_records(artist_records())
+    snap.save(_root())
+    _write_meta(started, snap.version)
+    logger.info("matching snapshot %s built: %d artists", snap.version, snap.n_alive)
+    return snap
+
+
+def get_snapshot() -> ArtistSnapshot:
+    """The current snapshot, memory-mapped; built first if there is none yet."""
+    root = _root()
+    if not (root / "CURRENT").exists():
+        snapshot_build()
+    store = _stores.setdefault(str(root), SnapshotStore(root))
+    return store.get()
+
+
+def snapshot_refresh() -> int:
+    """Apply the artists changed (or deleted) since the last build; returns how many changed."""
+    root = _root()
+    meta_path = root / _META
+    if not (root / "CURRENT").exists() or not meta_path.exists():
+        return snapshot_build().n_alive
+    meta = json.loads(meta_path.read_text())
+    since = datetime.fromisoformat(meta["built_at"])
+    started = timezone.now()
+    snap = get_snapshot()
+    changed = list(Artist.objects.filter(updated_at__gte=since).values_list("id", flat=True))
+    alive_ids = np.asarray(snap.arrays["ids"])[np.asarray(snap.arrays["alive"], dtype=bool)]
+    db_ids = np.fromiter(Artist.objects.values_list("id", flat=True), dtype=np.int64)
+    removed = np.setdiff1d(alive_ids, db_ids, assume_unique=True).tolist()
+    if not changed and not removed:
+        return 0
+    records = [r for chunk in _chunks(changed) for r in artist_records(chunk)]
+    new = snap.with_updates(records, removed)
+    new.save(root)
+    _write_meta(started, new.version)
+    return len(changed) + len(removed)
+
+
+def brief_query(brief: Brief) -> BriefQuery | None:
+    """What the engine needs of a brief; None while the brief lacks a budget, dates or lines."""
+    lines = {d.deliverable_type_id: d.quantity for d in brief.deliverables.all()}
+    if brief.budget_max is None or brief.start_date is None or not lines:
+        return None
+    return BriefQuery(
+        deliverables=lines,
+        budget_min=brief.budget_min or 0,
+        budget_max=brief.budget_max,
+        currency=brief.currency,
+        start_date=brief.start_date,
+        end_date=brief.end_date,
+        objective=brief.objective,
+        territories=[c.code for c in brief.territories],
+        age_min=brief.age_min,
+        age_max=brief.age_max,
+        genres=[g.pk for g in brief.genres.all()],
+        moods=[m.pk for m in brief.moods.all()],
+        brand_category=brief.brand.category_id,
+        emerging_share=float(brief.emerging_share),
+        fairness=brief.fairness,
+        alpha=settings.AUX_FAIRNESS_ALPHA,
+        text=f"{brief.title} {brief.description}",
+    )
+
+
+def curation_for(brief: Brief) -> Curation:
+    rows = list(MatchCuration.objects.filter(brief=brief))
+    pinned = sorted((c for c in rows if c.pin_order is not None and not c.hidden),
+                    key=lambda c: (c.pin_order, c.artist_id))  # fmt: skip
+    return Curation(
+        pinned=[c.artist_id for c in pinned],
+        boosts={c.artist_id: c.boost for c in rows if c.boost},
+        hidden=[c.artist_id for c in rows if c.hidden],
+    )
+
+
+def brief_rank(brief: Brief, *, k: int | None = None) -> Ranking | None:
+    query = brief_query(brief)
+    if query is None:
+        return None
+    return rank(
+        get_snapshot(),
+        query,
+        weights=settings.AUX_MATCH_WEIGHTS,
+        curation=curation_for(brief),
+        k=k or settings.AUX_MATCHES_KEPT,
+        emerging_threshold=settings.AUX_EMERGING_MAX_LISTENERS,
+        fx=settings.AUX_FX_RATES,
+    )
+
+
+@transaction.atomic
 def matches_recompute(*, brief: Brief) -> int:
-    brief.matches_computed_at = timezone.now()
-    brief.save(update_fields=["matches_computed_at"])
-    return 0
+    """Rank the brief and replace its Match rows; returns how many were stored."""
+    brief = Brief.objects.select_for_update().select_related("brand").get(pk=brief.pk)
+    ranking = brief_rank(brief)
+    now = timezone.now()
+    Match.objects.filter(brief=brief).delete()
+    if ranking is None:
+        brief.match_stats = {"incomplete": brief.missing_for_publication()}
+        brief.matches_computed_at = now
+        brief.save(update_fields=["match_stats", "matches_computed_at"])
+        return 0
+    existing = set(Artist.objects.filter(pk__in=[m.artist_id for m in ranking.matches])
+                   .values_list("pk", flat=True))  # fmt: skip
+    Match.objects.bulk_create(
+        Match(
+            brief=brief,
+            artist_id=m.artist_id,
+            rank=m.rank,
+            score=round(m.score, 6),
+            parts=m.parts,
+            emerging=m.emerging,
+            pinned=m.pinned,
+            boost=m.boost,
+            computed_at=now,
+        )
+        for m in ranking.matches
+        if m.artist_id in existing  # an artist deleted since the snapshot was built
+    )
+    brief.match_stats = {
+        "removed": ranking.removed,
+        "n_total": ranking.n_total,
+        "n_candidates": ranking.n_candidates,
+        "fairness": _jsonable(ranking.fairness),
+        "curation": _jsonable(ranking.curation),
+        "snapshot_version": ranking.snapshot_version,
+    }
+    brief.matches_computed_at = now
+    brief.save(update_fields=["match_stats", "matches_computed_at"])
+    return len(ranking.matches)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def published_briefs_rerank() -> int:
+    """Queue a re-ranking of every published brief (after artist data changed)."""
+    from .tasks import brief_compute_matches
+
+    ids = list(Brief.objects.filter(status=Brief.Status.PUBLISHED).values_list("pk", flat=True))
+    for brief_id in ids:
+        brief_compute_matches.delay(brief_id)
+    return len(ids)
+
+
+def artists_changed() -> None:
+    """Artist data changed: refresh the snapshot soon, once for a burst of changes.
+
+    The first change in a debounce window schedules the refresh (cache.add is atomic on Redis);
+    later ones in the same window are picked up by it, because it reads `updated_at`.
+    """
+    from .tasks import snapshot_refresh as refresh_task
+
+    def schedule() -> None:
+        delay = settings.AUX_MATCHING_DEBOUNCE_SECONDS
+        if cache.add("matching:refresh-scheduled", 1, timeout=delay):
+            refresh_task.apply_async(countdown=delay)
+
+    transaction.on_commit(schedule)

@@ -30,6 +30,20 @@ def brief_matches(*, brief: Brief) -> QuerySet[Match]:
     )
 
 
+def top_briefs_for_artist(*, artist_id: int, max_rank: int, limit: int = 10) -> QuerySet[Match]:
+    """Published public briefs where the artist ranks in the top `max_rank`, best rank first."""
+    return (
+        Match.objects.filter(
+            artist_id=artist_id,
+            rank__lte=max_rank,
+            brief__status=Brief.Status.PUBLISHED,
+            brief__visibility=Brief.Visibility.PUBLIC,
+        )
+        .select_related("brief", "brief__brand")
+        .order_by("rank", "-brief__published_at")[:limit]
+    )
+
+
 # --- Bookings ----------------------------------------------------------------------------------
 
 

@@ -20,6 +20,25 @@ def brief_compute_matches(brief_id: int) -> int:
     return matches_recompute(brief=brief)
 
 
+@shared_task(name="campaigns.snapshot_rebuild", acks_late=True)
+def snapshot_rebuild() -> int:
+    """Full rebuild of the matching snapshot from the database (nightly, or by hand)."""
+    from .matching_service import snapshot_build
+
+    return snapshot_build().n_alive
+
+
+@shared_task(name="campaigns.snapshot_refresh", acks_late=True)
+def snapshot_refresh() -> int:
+    """Apply changed artists to the snapshot, then re-rank every published brief."""
+    from .matching_service import published_briefs_rerank, snapshot_refresh
+
+    changed = snapshot_refresh()
+    if changed:
+        published_briefs_rerank()
+    return changed
+
+
 # --- Bookings ----------------------------------------------------------------------------------
 
 

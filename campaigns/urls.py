@@ -1,17 +1,24 @@
 from django.urls import path
 
-from . import views
+from . import match_views, views
 
 app_name = "campaigns"
 urlpatterns = [
     path("", views.brief_list, name="brief_list"),
     path("new/", views.brief_create, name="brief_create"),
+    path("for-me/", match_views.artist_top_briefs, name="artist_top_briefs"),
     path("<int:pk>/", views.brief_detail, name="brief_detail"),
     path("<int:pk>/edit/<slug:step>/", views.brief_edit, name="brief_edit"),
     path("<int:pk>/publish/", views.brief_publish, name="brief_publish"),
     path("<int:pk>/close/", views.brief_close, name="brief_close"),
     path("<int:pk>/delete/", views.brief_delete, name="brief_delete"),
-    path("<int:pk>/matches/", views.brief_matches_page, name="brief_matches"),
+    path("<int:pk>/matches/", match_views.brief_matches_page, name="brief_matches"),
+    path("<int:pk>/compare/", match_views.compare, name="compare"),
+    path(
+        "<int:pk>/shortlist/<int:artist_id>/",
+        match_views.shortlist_toggle,
+        name="shortlist_toggle",
+    ),
 ]
 
 # Bookings: the offer form starts from a brief (the rest of the booking pages: booking_urls.py).

@@ -19,7 +19,7 @@ from .filters import BriefFilter
 from .forms import STEP_FORMS, STEPS, DeliverableFormSet
 from .models import Brief
 from .permissions import brand_role, can_see_matches
-from .selectors import brief_matches, briefs_visible_to
+from .selectors import briefs_visible_to
 
 EDIT_ROLES = (Membership.Role.OWNER, Membership.Role.MANAGER)
 
@@ -187,12 +187,3 @@ def brief_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("campaigns:brief_detail", pk=pk)
     messages.success(request, _("Draft deleted."))
     return redirect(reverse("campaigns:brief_list"))
-
-
-@login_required
-def brief_matches_page(request: HttpRequest, pk: int) -> HttpResponse:
-    brief = _brief_for(request, pk)
-    if not can_see_matches(request.user, brief):
-        raise Http404(_("No such brief."))
-    page = Paginator(brief_matches(brief=brief), 25).get_page(request.GET.get("page"))
-    return render(request, "campaigns/brief_matches.html", {"brief": brief, "page": page})

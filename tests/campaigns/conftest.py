@@ -1,0 +1,33 @@
+"""Fixtures shared by the campaigns tests."""
+
+from datetime import timedelta
+
+import pytest
+
+from artists.models import Unavailability
+from campaigns.models import Brief
+from tests.artists.factories import ArtistFactory, DeliverableTypeFactory, GenreFactory, RateFactory
+from tests.campaigns.factories import BriefDeliverableFactory, BriefFactory
+
+
+@pytest.fixture
+def world(db):
+    """Three bookable artists (one emerging), one without the deliverable, one unavailable."""
+    live = DeliverableTypeFactory(name="Live show", slug="live-show")
+    house = GenreFactory(name="House", slug="house")
+    brief = BriefFactory(status=Brief.Status.PUBLISHED, budget_max=5_000_000)
+    brief.genres.set([house])
+    BriefDeliverableFactory(brief=brief, deliverable_type=live, quantity=1)
+    artists = {}
+    for name, listeners in [("star", 3_000_000), ("mid", 400_000), ("fresh", 8_000)]:
+        a = ArtistFactory(stage_name=name, slug=name, monthly_listeners=listeners)
+        a.genres.set([house])
+        RateFactory(artist=a, deliverable_type=live, min_fee=200_000)
+        artists[name] = a
+    artists["no-live"] = ArtistFactory(slug="no-live")
+    busy = ArtistFactory(slug="busy")
+    RateFactory(artist=busy, deliverable_type=live, min_fee=100_000)
+    Unavailability.objects.create(artist=busy, start=brief.start_date - timedelta(days=3),
+                                  end=brief.start_date + timedelta(days=3))  # fmt: skip
+    artists["busy"] = busy
+    return brief, artists, live

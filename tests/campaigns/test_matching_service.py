@@ -1,0 +1,85 @@
+"""The database side of matching: snapshot from PostgreSQL, ranking stored as Match rows."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.cache import cache
+
+from artists.models import Rate, Unavailability
+from campaigns import matching_service
+from campaigns.models import Match, MatchCuration
+from tests.artists.factories import ArtistFactory, RateFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_recompute_stores_ranked_matches_with_parts_and_filter_counts(world):
+    brief, _artists, _ = world
+    assert matching_service.matches_recompute(brief=brief) == 3
+
+    matches = list(Match.objects.filter(brief=brief).order_by("rank"))
+    assert [m.rank for m in matches] == [1, 2, 3]
+    assert {m.artist.slug for m in matches} == {"star", "mid", "fresh"}
+    assert next(m for m in matches if m.artist.slug == "fresh").emerging is True
+    top = matches[0]
+    assert set(top.parts) >= {"genre", "territory", "budget", "reach", "verified"}
+    assert all(0.0 <= p["value"] <= 1.0 for p in top.parts.values())
+    brief.refresh_from_db()
+    assert brief.match_stats["removed"]["deliverables"] == 1
+    assert brief.match_stats["removed"]["availability"] == 1
+    assert brief.match_stats["n_candidates"] == 3
+    assert brief.matches_computed_at is not None
+
+
+def test_curation_pins_first_and_hides(world, staff_user):
+    brief, artists, _ = world
+    MatchCuration.objects.create(brief=brief, artist=artists["fresh"], pin_order=1)
+    MatchCuration.objects.create(brief=brief, artist=artists["star"], hidden=True)
+    matching_service.matches_recompute(brief=brief)
+
+    ranked = list(Match.objects.filter(brief=brief).order_by("rank"))
+    assert ranked[0].artist == artists["fresh"] and ranked[0].pinned
+    assert artists["star"].pk not in {m.artist_id for m in ranked}
+    brief.refresh_from_db()
+    assert brief.match_stats["removed"]["hidden"] == 1
+
+
+def test_incomplete_brief_ranks_nobody_and_says_why(world):
+    brief, _, _ = world
+    brief.deliverables.all().delete()
+    assert matching_service.matches_recompute(brief=brief) == 0
+    brief.refresh_from_db()
+    assert brief.match_stats == {"incomplete": ["at least one deliverable"]}
+
+
+def test_refresh_applies_changed_and_deleted_artists_only(world):
+    brief, artists, live = world
+    matching_service.snapshot_build()
+    newcomer = ArtistFactory(slug="newcomer", monthly_listeners=20_000)
+    Rate.objects.create(artist=newcomer, deliverable_type=live, min_fee=50_000)
+    artists["mid"].delete()
+
+    assert matching_service.snapshot_refresh() >= 2
+    matching_service.matches_recompute(brief=brief)
+    slugs = set(Match.objects.filter(brief=brief).values_list("artist__slug", flat=True))
+    assert "newcomer" in slugs and "mid" not in slugs
+    assert matching_service.snapshot_refresh() == 0  # nothing changed since
+
+
+def test_a_rate_change_reranks_published_briefs_after_commit(
+    world, django_capture_on_commit_callbacks
+):
+    brief, artists, live = world
+    matching_service.matches_recompute(brief=brief)
+    cache.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        RateFactory(artist=artists["no-live"], deliverable_type=live, min_fee=10_000)
+    assert Match.objects.filter(brief=brief, artist=artists["no-live"]).exists()
+
+
+def test_unavailability_in_the_past_is_left_out_of_the_snapshot(world):
+    _, artists, _ = world
+    old = date.today() - timedelta(days=400)
+    Unavailability.objects.create(artist=artists["star"], start=old, end=old + timedelta(days=2))
+    records = {r["id"]: r for r in matching_service.artist_records([artists["star"].pk])}
+    assert records[artists["star"].pk]["unavailable"] == []
