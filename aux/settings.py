@@ -235,6 +235,20 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Brands book music artists: briefs, matches, offers, contracts, payouts.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One name per choice set that several models share (or several models name alike).
+    "ENUM_NAME_OVERRIDES": {
+        "CountryEnum": "django_countries.countries",
+        "BriefStatusEnum": "campaigns.models.Brief.Status",
+        "OfferStatusEnum": "campaigns.models.Offer.Status",
+        "ContractStatusEnum": "campaigns.models.Contract.Status",
+        "MilestoneStatusEnum": "campaigns.models.Milestone.Status",
+        "DisputeStatusEnum": "campaigns.models.Dispute.Status",
+        "SideEnum": "campaigns.models.Side",
+        "CurrencyEnum": "aux.money.Currency",
+        "MembershipRoleEnum": "brands.models.Membership.Role",
+        "UserRoleEnum": "aux.users.models.User.Role",
+        "MediaLinkKindEnum": "artists.models.MediaLink.Kind",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -316,3 +330,16 @@ CELERY_BEAT_SCHEDULE.update({
     "milestones-auto-approve": {"task": "campaigns.milestones_auto_approve", "schedule": 900.0},
     "milestones-flag-overdue": {"task": "campaigns.milestones_flag_overdue", "schedule": 3600.0},
 })  # fmt: skip
+
+# --- Notifications -------------------------------------------------------------------------------
+# The bell re-asks the unread count this often (and at once on a `notifications-changed` event).
+AUX_NOTIFICATIONS_POLL_SECONDS = env.int("AUX_NOTIFICATIONS_POLL_SECONDS", default=30)
+# The daily digest e-mail: sent at this UTC hour to everyone with digest items waiting.
+AUX_NOTIFICATIONS_DIGEST_HOUR = env.int("AUX_NOTIFICATIONS_DIGEST_HOUR", default=7)
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
+CELERY_BEAT_SCHEDULE["notifications-daily-digest"] = {
+    "task": "notifications.send_digests",
+    "schedule": crontab(minute=0, hour=AUX_NOTIFICATIONS_DIGEST_HOUR),
+}
