@@ -15,6 +15,7 @@ urlpatterns = [
     path("artists/", include("artists.urls")),
     path("brands/", include("brands.urls")),
     path("briefs/", include("campaigns.urls")),
+    path("notifications/", include("aux.notifications.urls")),
     path("bookings/", include("campaigns.booking_urls")),
     path("api/v1/", include("aux.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

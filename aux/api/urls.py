@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("artists.api.urls")),
     path("", include("campaigns.api.urls")),
     path("", include("brands.api.urls")),
+    path("", include("aux.notifications.api.urls")),
 ]

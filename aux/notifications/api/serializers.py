@@ -1,0 +1,56 @@
+from rest_framework import serializers
+
+from ..models import Channel, Kind, Notification
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    actor = serializers.SerializerMethodField()
+    target_type = serializers.SerializerMethodField()
+    target_id = serializers.IntegerField(source="target_object_id", read_only=True, allow_null=True)
+    is_read = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = [
+            "id", "kind", "kind_label", "text", "url", "actor", "target_type", "target_id",
+            "created_at", "read_at", "is_read",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_actor(self, obj: Notification) -> str | None:
+        return str(obj.actor) if obj.actor_id else None
+
+    def get_target_type(self, obj: Notification) -> str | None:
+        if not obj.target_content_type_id:
+            return None
+        from django.contrib.contenttypes.models import ContentType
+
+        ct = ContentType.objects.get_for_id(obj.target_content_type_id)
+        return f"{ct.app_label}.{ct.model}"
+
+
+class ReadAllSerializer(serializers.Serializer):
+    marked = serializers.IntegerField()
+
+
+class PreferenceSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    label = serializers.CharField(read_only=True)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    default = serializers.ChoiceField(choices=Channel.choices, read_only=True)
+    locked = serializers.BooleanField(read_only=True)
+    locked_reason = serializers.CharField(read_only=True)
+
+
+class PreferencesSerializer(serializers.Serializer):
+    preferences = PreferenceSerializer(many=True)
+
+
+class PreferenceChangeSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+
+
+class PreferencesPatchSerializer(serializers.Serializer):
+    preferences = PreferenceChangeSerializer(many=True, allow_empty=False)

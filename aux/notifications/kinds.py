@@ -1,0 +1,96 @@
+"""What each kind means for delivery: its default channel, whether it can be turned off, its
+e-mail subject, and which brand roles should see it. One table, read by services, forms and API."""
+
+from django.utils.translation import gettext_lazy as _
+
+from brands.models import Membership
+
+from .models import Channel, Kind
+
+# Brand roles: decisions (offers, contracts, deliverables) go to those who can act on them;
+# money and disputes concern every member.
+DECIDERS = (Membership.Role.OWNER, Membership.Role.MANAGER)
+ALL_MEMBERS = (Membership.Role.OWNER, Membership.Role.MANAGER, Membership.Role.VIEWER)
+
+BRAND_ROLES: dict[str, tuple[str, ...]] = {
+    Kind.OFFER_RECEIVED: DECIDERS,
+    Kind.OFFER_COUNTERED: DECIDERS,
+    Kind.OFFER_ACCEPTED: DECIDERS,
+    Kind.OFFER_DECLINED: DECIDERS,
+    Kind.OFFER_WITHDRAWN: DECIDERS,
+    Kind.OFFER_EXPIRED: DECIDERS,
+    Kind.CONTRACT_READY: DECIDERS,
+    Kind.CONTRACT_SIGNED_BY_OTHER: DECIDERS,
+    Kind.CONTRACT_ACTIVE: ALL_MEMBERS,
+    Kind.CONTRACT_FUNDED: ALL_MEMBERS,
+    Kind.CONTRACT_CANCEL_REQUESTED: DECIDERS,
+    Kind.CONTRACT_CANCELLED: ALL_MEMBERS,
+    Kind.CONTRACT_COMPLETED: ALL_MEMBERS,
+    Kind.DELIVERABLE_SUBMITTED: DECIDERS,
+    Kind.DELIVERABLE_APPROVED: DECIDERS,
+    Kind.DELIVERABLE_CHANGES_REQUESTED: DECIDERS,
+    Kind.DELIVERABLE_OVERDUE: DECIDERS,
+    Kind.PAYOUT_SENT: ALL_MEMBERS,
+    Kind.PAYOUT_FAILED: ALL_MEMBERS,
+    Kind.DISPUTE_OPENED: ALL_MEMBERS,
+    Kind.DISPUTE_RESOLVED: ALL_MEMBERS,
+    Kind.MESSAGE_NEW: DECIDERS,
+    Kind.REVIEW_RECEIVED: ALL_MEMBERS,
+}
+
+# Kinds a user can never turn off (they may still choose in-app only or a digest): a contract
+# waiting for your signature and money moving are things you must know about.
+LOCKED: dict[str, str] = {
+    Kind.CONTRACT_READY: _("A contract waiting for your signature cannot be ignored."),
+    Kind.PAYOUT_SENT: _("You are always told when money is paid out."),
+    Kind.PAYOUT_FAILED: _("You are always told when a payout fails."),
+}
+
+# Without a preference row: e-mail at once, except chatter (in-app) and the opt-in brief match.
+DEFAULT_CHANNEL: dict[str, str] = dict.fromkeys(Kind.values, Channel.EMAIL_IMMEDIATE)
+DEFAULT_CHANNEL.update({
+    Kind.MESSAGE_NEW: Channel.IN_APP,
+    Kind.DELIVERABLE_OVERDUE: Channel.DAILY_DIGEST,
+    Kind.BRIEF_MATCH: Channel.OFF,
+})  # fmt: skip
+
+SUBJECTS: dict[str, str] = {
+    Kind.OFFER_RECEIVED: _("You have a new offer"),
+    Kind.OFFER_COUNTERED: _("Your offer was countered"),
+    Kind.OFFER_ACCEPTED: _("Your offer was accepted"),
+    Kind.OFFER_DECLINED: _("Your offer was declined"),
+    Kind.OFFER_WITHDRAWN: _("An offer was withdrawn"),
+    Kind.OFFER_EXPIRED: _("An offer expired"),
+    Kind.CONTRACT_READY: _("A contract is ready for your signature"),
+    Kind.CONTRACT_SIGNED_BY_OTHER: _("The other side signed your contract"),
+    Kind.CONTRACT_ACTIVE: _("Your contract is active"),
+    Kind.CONTRACT_FUNDED: _("Your contract is funded"),
+    Kind.CONTRACT_CANCEL_REQUESTED: _("Cancellation requested for a contract"),
+    Kind.CONTRACT_CANCELLED: _("A contract was cancelled"),
+    Kind.CONTRACT_COMPLETED: _("A contract is complete"),
+    Kind.DELIVERABLE_SUBMITTED: _("A deliverable was submitted for review"),
+    Kind.DELIVERABLE_APPROVED: _("Your deliverable was approved"),
+    Kind.DELIVERABLE_CHANGES_REQUESTED: _("Changes were requested on a deliverable"),
+    Kind.DELIVERABLE_OVERDUE: _("A deliverable is overdue"),
+    Kind.PAYOUT_SENT: _("A payout is on its way"),
+    Kind.PAYOUT_FAILED: _("A payout failed"),
+    Kind.DISPUTE_OPENED: _("A dispute was opened"),
+    Kind.DISPUTE_RESOLVED: _("A dispute was resolved"),
+    Kind.MESSAGE_NEW: _("You have a new message"),
+    Kind.REVIEW_RECEIVED: _("You received a review"),
+    Kind.TEAM_INVITATION: _("You are invited to join a brand on AUX"),
+    Kind.BRIEF_MATCH: _("A new brief ranks you among its top matches"),
+}
+
+
+def is_locked(kind: str) -> bool:
+    return kind in LOCKED
+
+
+def allowed_channels(kind: str) -> list[str]:
+    return [c for c in Channel.values if not (c == Channel.OFF and is_locked(kind))]
+
+
+def template_slug(kind: str) -> str:
+    """`offer.received` → `offer_received` (the e-mail template name)."""
+    return kind.replace(".", "_")
