@@ -5,13 +5,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from aux.errors import ApplicationError
+from aux.errors import ApplicationError, NotFoundError
 
 from . import services
 from .filters import NotificationFilter
@@ -22,6 +22,13 @@ from .selectors import notifications_for, preferences_for, unread_count
 
 PAGE_SIZE = 20
 CHANGED = "notifications-changed"
+
+
+def _mark_read(request: HttpRequest, pk: int):
+    try:
+        return services.notification_mark_read(user=request.user, notification_id=pk)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
 
 
 def poll_seconds() -> int:
@@ -63,7 +70,7 @@ def bell(request: HttpRequest) -> HttpResponse:
 @require_GET
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow a notification's link; following it marks it read (only ever the user's own)."""
-    n = services.notification_mark_read(user=request.user, notification_id=pk)
+    n = _mark_read(request, pk)
     if n.url and url_has_allowed_host_and_scheme(
         n.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -74,7 +81,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    n = services.notification_mark_read(user=request.user, notification_id=pk)
+    n = _mark_read(request, pk)
     if request.htmx:
         response = render(request, "notifications/partials/item.html", {"n": n})
         response["HX-Trigger"] = CHANGED

@@ -33,10 +33,13 @@ def test_notify_creates_nothing_when_the_transaction_rolls_back(
     django_capture_on_commit_callbacks, mailoutbox
 ):
     user = UserFactory()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            _notify([user])
-            raise RuntimeError("the booking change failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        _notify([user])
+        raise RuntimeError("the booking change failed")
     assert callbacks == []
     assert Notification.objects.count() == 0
     assert mailoutbox == []
