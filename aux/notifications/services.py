@@ -237,8 +237,8 @@ def notification_send_email(*, notification_id: int) -> bool:
     """
     with transaction.atomic():
         n = (
-            Notification.objects.select_for_update()
-            .select_related("recipient", "actor")
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("recipient")
             .filter(pk=notification_id)
             .first()
         )

@@ -21,7 +21,16 @@ def redis_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def celery_worker(redis_url, django_db_setup, django_db_blocker):
+def smtp_sink():
+    """A real local SMTP server (aiosmtpd) that the worker's e-mail goes to; keeps what it got."""
+    from tests.notifications.smtp import SmtpSink
+
+    with SmtpSink() as sink:
+        yield sink
+
+
+@pytest.fixture(scope="session")
+def celery_worker(redis_url, django_db_setup, django_db_blocker, smtp_sink):
     """Start `celery worker` as a subprocess on the test database; stop it after the session."""
     from aux.celery import app
 
@@ -35,6 +44,7 @@ def celery_worker(redis_url, django_db_setup, django_db_blocker):
             else f"sqlite:///{db['NAME']}"
         ),
         "REDIS_URL": redis_url,
+        "EMAIL_URL": smtp_sink.url,
     }
     log = open(ROOT / "var" / "celery-worker.log", "w") if (ROOT / "var").is_dir() else None  # noqa: SIM115
     proc = subprocess.Popen(
