@@ -157,3 +157,17 @@ def test_mark_read_only_touches_the_users_own_notifications(django_capture_on_co
     assert mine.read_at is not None and theirs.read_at is None
     assert services.notifications_mark_all_read(user=other) == 1
     assert services.notifications_mark_all_read(user=other) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_real_rollback_creates_nothing_and_real_commit_creates_the_row(mailoutbox):
+    user = UserFactory()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _notify([user], kind=Kind.CONTRACT_READY)
+        raise RuntimeError("signing failed")
+    assert not Notification.objects.exists() and mailoutbox == []
+    with transaction.atomic():
+        _notify([user], kind=Kind.CONTRACT_READY)
+        assert not Notification.objects.exists()
+    assert Notification.objects.filter(recipient=user, kind=Kind.CONTRACT_READY).count() == 1
+    assert len(mailoutbox) == 1
