@@ -248,6 +248,8 @@ SPECTACULAR_SETTINGS = {
         "MembershipRoleEnum": "brands.models.Membership.Role",
         "UserRoleEnum": "aux.users.models.User.Role",
         "MediaLinkKindEnum": "artists.models.MediaLink.Kind",
+        "NotificationKindEnum": "aux.notifications.models.Kind",
+        "NotificationChannelEnum": "aux.notifications.models.Channel",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
