@@ -224,6 +224,18 @@ def invitation_create(*, actor: User, brand: Brand, email: str, role: str) -> In
     invitation.save()
     audit_record(actor=actor, verb="brand.invitation_created", target=brand, email=email, role=role)
     transaction.on_commit(lambda: _send_invitation_email(invitation.pk))
+    invitee = User.objects.filter(email__iexact=invitation.email, is_active=True).first()
+    if invitee is not None:  # someone with an account also sees it in the site
+        from aux.notifications.services import notify
+
+        notify(
+            recipients=[invitee],
+            kind="team.invitation",
+            actor=actor,
+            target=invitation,
+            text=f"{actor} invited you to join {brand.name} as {invitation.get_role_display()}",
+            url=reverse("brands:invitation", args=[invitation.token]),
+        )
     return invitation
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Model
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django_countries import countries
 
@@ -303,16 +304,74 @@ OFFER_TERM_FIELDS = {
 }  # fmt: skip
 
 
-def _notify(kind: str, *, target: Model, sides: Iterable[str], **data: Any) -> None:
-    """The single hook for telling people about a booking event (in-app and e-mail).
+BOTH_SIDES = (Side.BRAND, Side.ARTIST)
 
-    Deliberately empty: the notifications issue fills it in (called after commit, so nobody is
-    told about something that was rolled back).
+# Booking events → notification kinds (aux/notifications/models.py Kind).
+NOTIFICATION_KINDS = {
+    "offer.received": "offer.received", "offer.countered": "offer.countered",
+    "offer.accepted": "offer.accepted", "offer.declined": "offer.declined",
+    "offer.withdrawn": "offer.withdrawn", "offer.expired": "offer.expired",
+    "contract.ready": "contract.ready", "contract.signed_by_one": "contract.signed_by_other",
+    "contract.signed": "contract.active", "contract.cancel_requested": "contract.cancel_requested",
+    "contract.cancelled": "contract.cancelled", "contract.completed": "contract.completed",
+    "milestone.submitted": "deliverable.submitted", "milestone.approved": "deliverable.approved",
+    "milestone.changes_requested": "deliverable.changes_requested",
+    "milestone.overdue": "deliverable.overdue", "dispute.opened": "dispute.opened",
+    "dispute.resolved": "dispute.resolved", "message.new": "message.new",
+    "review.received": "review.received",
+}  # fmt: skip
+
+
+def _booking_of(target: Model) -> tuple[Offer, Contract | None, str, str]:
+    """The offer, contract (if any), page URL and a short subject line for a booking object."""
+    if isinstance(target, Offer):
+        contract = getattr(target, "contract", None) if target.status == "accepted" else None
+        url = reverse("bookings:offer_detail", args=[target.pk])
+        return target, contract, url, str(target.brief)
+    if isinstance(target, Message):
+        offer, contract, url, subject = _booking_of(target.offer)
+        return offer, contract, url, subject
+    contract = {
+        Contract: lambda t: t,
+        Milestone: lambda t: t.contract,
+        Dispute: lambda t: t.milestone.contract,
+        Review: lambda t: t.contract,
+    }[type(target)](target)
+    url = reverse("bookings:contract_detail", args=[contract.pk])
+    subject = f"{target.title} · {contract.brief}" if isinstance(target, Milestone) else ""
+    return contract.offer, contract, url, subject or str(contract.brief)
+
+
+def _notify(kind: str, *, target: Model, sides: Iterable[str], **data: Any) -> None:
+    """Tell the given sides of a booking about an event (in-app and e-mail, by preference).
+
+    The artist side is the artist's account; the brand side is the members whose role should see
+    this kind (notifications.services.brand_recipients). Runs after commit (see below).
     """
-    return None
+    from aux.notifications.models import Kind
+    from aux.notifications.services import brand_recipients, notify
+
+    kind = NOTIFICATION_KINDS[kind]
+    offer, _contract, url, subject = _booking_of(target)
+    recipients: list[User] = []
+    for side in sides:
+        if side == Side.ARTIST and offer.artist.user_id:
+            recipients.append(offer.artist.user)
+        elif side == Side.BRAND:
+            recipients.extend(brand_recipients(offer.brief.brand, kind=kind))
+    notify(
+        recipients=recipients,
+        kind=kind,
+        actor=data.get("actor"),
+        target=target,
+        text=f"{Kind(kind).label}: {subject}",
+        url=url,
+    )
 
 
 def _notify_on_commit(kind: str, *, target: Model, sides: Iterable[str], **data: Any) -> None:
+    # notify() itself defers its writes to on_commit; deferring the lookup too keeps the
+    # recipients as they are once the change is committed.
     sides = tuple(sides)
     transaction.on_commit(lambda: _notify(kind, target=target, sides=sides, **data))
 
@@ -608,7 +667,7 @@ def offer_create(
     offer.save()
     audit_record(actor=actor, verb="offer.create", target=offer, total=offer.total,
                  below_min_fee=offer.below_min_fee)  # fmt: skip
-    _notify_on_commit("offer.received", target=offer, sides=[Side.ARTIST])
+    _notify_on_commit("offer.received", target=offer, sides=[Side.ARTIST], actor=actor)
     return offer
 
 
@@ -648,7 +707,7 @@ def offer_counter(
     offer.save()
     audit_record(actor=actor, verb="offer.counter", target=offer, side=side,
                  revision=revision.number, total=offer.total)  # fmt: skip
-    _notify_on_commit("offer.countered", target=offer, sides=[offer.awaiting])
+    _notify_on_commit("offer.countered", target=offer, sides=[offer.awaiting], actor=actor)
     return offer
 
 
@@ -664,7 +723,7 @@ def offer_accept(*, actor: User, offer: Offer) -> Offer:
     contract = _contract_create(offer=offer)
     audit_record(actor=actor, verb="offer.accept", target=offer, side=side,
                  revision=offer.current_revision.number, contract=contract.pk)  # fmt: skip
-    _notify_on_commit("offer.accepted", target=offer, sides=[Side.BRAND, Side.ARTIST])
+    _notify_on_commit("offer.accepted", target=offer, sides=BOTH_SIDES, actor=actor)
     return offer
 
 
@@ -679,7 +738,7 @@ def offer_decline(*, actor: User, offer: Offer, reason: str = "") -> Offer:
     offer.decline_reason = reason.strip()[:500]
     offer.save(update_fields=["status", "awaiting", "closed_at", "decline_reason", "updated_at"])
     audit_record(actor=actor, verb="offer.decline", target=offer, reason=offer.decline_reason)
-    _notify_on_commit("offer.declined", target=offer, sides=[Side.BRAND])
+    _notify_on_commit("offer.declined", target=offer, sides=[Side.BRAND], actor=actor)
     return offer
 
 
@@ -693,7 +752,7 @@ def offer_withdraw(*, actor: User, offer: Offer) -> Offer:
     offer.awaiting, offer.closed_at = "", _now()
     offer.save(update_fields=["status", "awaiting", "closed_at", "updated_at"])
     audit_record(actor=actor, verb="offer.withdraw", target=offer)
-    _notify_on_commit("offer.withdrawn", target=offer, sides=[Side.ARTIST])
+    _notify_on_commit("offer.withdrawn", target=offer, sides=[Side.ARTIST], actor=actor)
     return offer
 
 
@@ -708,7 +767,7 @@ def offer_expire(*, offer: Offer, now: datetime | None = None) -> bool:
     offer.awaiting, offer.closed_at = "", now
     offer.save(update_fields=["status", "awaiting", "closed_at", "updated_at"])
     audit_record(actor=None, verb="offer.expire", target=offer)
-    _notify_on_commit("offer.expired", target=offer, sides=[Side.BRAND, Side.ARTIST])
+    _notify_on_commit("offer.expired", target=offer, sides=BOTH_SIDES)
     return True
 
 
@@ -768,7 +827,7 @@ def _contract_create(*, offer: Offer) -> Contract:
         for line in revision.lines.select_related("deliverable_type")
     )  # fmt: skip
     audit_record(actor=None, verb="contract.create", target=contract, sha256=contract.terms_sha256)
-    _notify_on_commit("contract.ready", target=contract, sides=[Side.BRAND, Side.ARTIST])
+    _notify_on_commit("contract.ready", target=contract, sides=BOTH_SIDES)
     return contract
 
 
@@ -841,7 +900,7 @@ def contract_sign(
         contract.signed_at = _now()
         contract.save(update_fields=["status", "signed_at"])
         audit_record(actor=None, verb="contract.activate", target=contract)
-        _notify_on_commit("contract.signed", target=contract, sides=[Side.BRAND, Side.ARTIST])
+        _notify_on_commit("contract.signed", target=contract, sides=BOTH_SIDES, actor=actor)
         contract_id = contract.pk
 
         def render_pdf() -> None:
@@ -852,7 +911,7 @@ def contract_sign(
         transaction.on_commit(render_pdf)
     else:
         other = Side.ARTIST if side == Side.BRAND else Side.BRAND
-        _notify_on_commit("contract.signed_by_one", target=contract, sides=[other])
+        _notify_on_commit("contract.signed_by_one", target=contract, sides=[other], actor=actor)
     return contract
 
 
@@ -891,7 +950,7 @@ def contract_cancel(*, actor: User, contract: Contract, reason: str = "") -> Con
         audit_record(actor=actor, verb="contract.cancel_request", target=contract, side=side,
                      reason=contract.cancel_reason)  # fmt: skip
         other = Side.ARTIST if side == Side.BRAND else Side.BRAND
-        _notify_on_commit("contract.cancel_requested", target=contract, sides=[other])
+        _notify_on_commit("contract.cancel_requested", target=contract, sides=[other], actor=actor)
         return contract
     _contract_transition(contract, Contract.Status.CANCELLED)
     contract.cancelled_at = _now()
@@ -906,7 +965,7 @@ def contract_cancel(*, actor: User, contract: Contract, reason: str = "") -> Con
             m.save(update_fields=["status"])
     audit_record(actor=actor, verb="contract.cancel", target=contract, by_staff=side is None,
                  reason=contract.cancel_reason)  # fmt: skip
-    _notify_on_commit("contract.cancelled", target=contract, sides=[Side.BRAND, Side.ARTIST])
+    _notify_on_commit("contract.cancelled", target=contract, sides=BOTH_SIDES, actor=actor)
     return contract
 
 
@@ -922,7 +981,7 @@ def _maybe_complete(contract: Contract, milestones: list[Milestone]) -> None:
         contract.completed_at = _now()
         contract.save(update_fields=["status", "completed_at"])
         audit_record(actor=None, verb="contract.complete", target=contract)
-        _notify_on_commit("contract.completed", target=contract, sides=[Side.BRAND, Side.ARTIST])
+        _notify_on_commit("contract.completed", target=contract, sides=BOTH_SIDES)
 
 
 # --- milestones ----------------------------------------------------------------------------------
@@ -992,7 +1051,7 @@ def milestone_submit(
     milestone.submitted_at, milestone.review_due_at = now, now + review_window()
     milestone.save()
     audit_record(actor=actor, verb="milestone.submit", target=milestone, links=clean_links)
-    _notify_on_commit("milestone.submitted", target=milestone, sides=[Side.BRAND])
+    _notify_on_commit("milestone.submitted", target=milestone, sides=[Side.BRAND], actor=actor)
     return milestone
 
 
@@ -1001,7 +1060,7 @@ def _approve(milestone: Milestone, *, actor: User | None, amount: int, auto: boo
     milestone.approved_amount, milestone.auto_approved = amount, auto
     milestone.save()
     transaction.on_commit(lambda: _on_milestone_approved(milestone))
-    _notify_on_commit("milestone.approved", target=milestone, sides=[Side.ARTIST, Side.BRAND])
+    _notify_on_commit("milestone.approved", target=milestone, sides=BOTH_SIDES, actor=actor)
 
 
 @transaction.atomic
@@ -1035,7 +1094,9 @@ def milestone_request_changes(*, actor: User, milestone: Milestone, reason: str)
     milestone.save()
     audit_record(actor=actor, verb="milestone.request_changes", target=milestone,
                  reason=milestone.changes_reason)  # fmt: skip
-    _notify_on_commit("milestone.changes_requested", target=milestone, sides=[Side.ARTIST])
+    _notify_on_commit(
+        "milestone.changes_requested", target=milestone, sides=[Side.ARTIST], actor=actor
+    )
     return milestone
 
 
@@ -1085,7 +1146,7 @@ def milestones_flag_overdue(*, today: date | None = None) -> int:
         m.overdue_flagged_at = _now()
         m.save(update_fields=["overdue_flagged_at"])
         audit_record(actor=None, verb="milestone.overdue", target=m, due_date=str(m.due_date))
-        _notify_on_commit("milestone.overdue", target=m, sides=[Side.BRAND, Side.ARTIST])
+        _notify_on_commit("milestone.overdue", target=m, sides=BOTH_SIDES)
         flagged += 1
     return flagged
 
@@ -1108,7 +1169,7 @@ def dispute_open(*, actor: User, milestone: Milestone, reason: str) -> Dispute:
         milestone=milestone, opened_by=actor, opened_by_side=side, reason=reason.strip()
     )
     audit_record(actor=actor, verb="dispute.open", target=dispute, side=side)
-    _notify_on_commit("dispute.opened", target=dispute, sides=[Side.BRAND, Side.ARTIST])
+    _notify_on_commit("dispute.opened", target=dispute, sides=BOTH_SIDES, actor=actor)
     return dispute
 
 
@@ -1159,7 +1220,7 @@ def dispute_resolve(
     audit_record(actor=actor, verb="dispute.resolve", target=dispute, decision=decision,
                  amount=paid)  # fmt: skip
     _maybe_complete(contract, siblings)
-    _notify_on_commit("dispute.resolved", target=dispute, sides=[Side.BRAND, Side.ARTIST])
+    _notify_on_commit("dispute.resolved", target=dispute, sides=BOTH_SIDES, actor=actor)
     return dispute
 
 
@@ -1194,7 +1255,7 @@ def message_post(*, actor: User, offer: Offer, body: str) -> Message:
         )
     message = Message.objects.create(offer=offer, author=actor, side=side, body=body)
     other = Side.ARTIST if side == Side.BRAND else Side.BRAND
-    _notify_on_commit("message.new", target=message, sides=[other])
+    _notify_on_commit("message.new", target=message, sides=[other], actor=actor)
     return message
 
 
@@ -1217,7 +1278,7 @@ def review_create(*, actor: User, contract: Contract, rating: int, text: str = "
     review.save()
     audit_record(actor=actor, verb="review.create", target=review, rating=rating)
     other = Side.ARTIST if side == Side.BRAND else Side.BRAND
-    _notify_on_commit("review.received", target=review, sides=[other])
+    _notify_on_commit("review.received", target=review, sides=[other], actor=actor)
     return review
 
 
