@@ -11,7 +11,7 @@ PostgreSQL stays the source of truth: the snapshot can always be rebuilt from it
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 
 _META = "django-meta.json"
 _stores: dict[str, SnapshotStore] = {}
+_FETCH = 20_000  # rows per round trip of the streamed (server-side cursor) reads
+_BUILD_CHUNK = 50_000  # artists per step of snapshot_build (memory vs. re-indexing time)
 
 
 def _root() -> Path:
@@ -44,16 +46,21 @@ def _chunks(ids: list[int], size: int = 20_000) -> Iterable[list[int]]:
 
 def artist_records(artist_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
     """Plain records for the engine, read with one query per table (streamed), not per artist."""
-    base = Artist.objects.order_by("id")
-    if artist_ids is not None:
-        base = base.filter(id__in=list(artist_ids))
+    ids = None if artist_ids is None else list(artist_ids)
+    return _records({} if ids is None else {"id__in": ids}, {} if ids is None else None)
+
+
+def _records(artist_filter: dict[str, Any], related_filter: dict[str, Any] | None) -> list[dict]:
+    """Records of the artists matching `artist_filter`; `related_filter` selects their related
+    rows (None: by the artist ids found). An id range reads every table by index range; an id
+    list becomes `IN (...)`."""
     records: dict[int, dict[str, Any]] = {}
-    rows = base.values_list(
+    rows = Artist.objects.filter(**artist_filter).order_by("id").values_list(
         "id", "stage_name", "bio", "search_tags", "monthly_listeners", "followers",
         "engagement_rate", "verified",
     )  # fmt: skip
     for aid, name, bio, tags, listeners, followers, engagement, verified in rows.iterator(
-        chunk_size=5000
+        chunk_size=_FETCH
     ):
         records[aid] = {
             "id": aid,
@@ -67,11 +74,12 @@ def artist_records(artist_ids: Iterable[int] | None = None) -> list[dict[str, An
         }  # fmt: skip
     if not records:
         return []
+    if related_filter is None:
+        related_filter = {"artist_id__in": list(records)}
 
     def related(qs, *fields):
-        if artist_ids is not None:
-            qs = qs.filter(**{f"{fields[0]}__in": list(records)})
-        return qs.values_list(*fields).iterator(chunk_size=20_000)
+        # Unordered on purpose: PostgreSQL streams the rows without sorting them first.
+        return qs.filter(**related_filter).values_list(*fields).iterator(chunk_size=_FETCH)
 
     for aid, gid in related(Artist.genres.through.objects, "artist_id", "genre_id"):
         records[aid]["genres"].append(gid)
@@ -94,6 +102,15 @@ def artist_records(artist_ids: Iterable[int] | None = None) -> list[dict[str, An
     return list(records.values())
 
 
+def _records_by_id_range(size: int) -> Iterator[list[dict[str, Any]]]:
+    """Every artist's record, `size` artists at a time, in id order (bounded memory)."""
+    ids = np.fromiter(Artist.objects.order_by("id").values_list("id", flat=True), dtype=np.int64)
+    for start in range(0, len(ids), size):
+        lo = int(ids[start])
+        hi = int(ids[min(start + size, len(ids)) - 1])
+        yield _records({"id__gte": lo, "id__lte": hi}, {"artist_id__gte": lo, "artist_id__lte": hi})
+
+
 def _write_meta(built_at: datetime, version: str) -> None:
     (_root() / _META).write_text(json.dumps({"built_at": built_at.isoformat(), "version": version}))
 
@@ -101,7 +118,14 @@ def _write_meta(built_at: datetime, version: str) -> None:
 def snapshot_build() -> ArtistSnapshot:
     """Full rebuild from the database; returns the new (saved) snapshot."""
     started = timezone.now()
-    snap = ArtistSnapshot.from_records(artist_records())
+    # Python records cost ~3 KB an artist, the arrays ~0.4 KB: build from chunks of artists and
+    # append each to the arrays (with_updates), so 1M artists never sit in memory as records.
+    snap = ArtistSnapshot.from_records([])
+    for records in _records_by_id_range(_BUILD_CHUNK):
+        snap = (
+            ArtistSnapshot.from_records(records) if not snap.n_rows else snap.with_updates(records)
+        )
+        del records
     snap.save(_root())
     _write_meta(started, snap.version)
     logger.info("matching snapshot %s built: %d artists", snap.version, snap.n_alive)
@@ -270,3 +294,37 @@ def artists_changed() -> None:
             refresh_task.apply_async(countdown=delay)
 
     transaction.on_commit(schedule)
+
+
+def brief_match_notify(*, brief: Brief, top: int = 10) -> int:
+    """Tell the artists ranked in a published brief's top `top` (once per brief; opt-in kind)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import reverse
+
+    from aux.notifications.models import Notification
+    from aux.notifications.services import notify
+
+    if brief.status != Brief.Status.PUBLISHED or brief.visibility != Brief.Visibility.PUBLIC:
+        return 0
+    told = set(
+        Notification.objects.filter(
+            kind="brief.match",
+            target_content_type=ContentType.objects.get_for_model(Brief),
+            target_object_id=brief.pk,
+        ).values_list("recipient_id", flat=True)
+    )
+    matches = (
+        Match.objects.filter(brief=brief, rank__lte=top, artist__user__isnull=False)
+        .exclude(artist__user__in=told)
+        .select_related("artist__user")
+    )
+    url = reverse("campaigns:brief_detail", args=[brief.pk])
+    for m in matches:
+        notify(
+            recipients=[m.artist.user],
+            kind="brief.match",
+            target=brief,
+            text=f"{brief.title} ({brief.brand.name}) ranks you #{m.rank}",
+            url=url,
+        )
+    return len(matches)

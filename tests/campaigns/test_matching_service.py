@@ -83,3 +83,20 @@ def test_unavailability_in_the_past_is_left_out_of_the_snapshot(world):
     Unavailability.objects.create(artist=artists["star"], start=old, end=old + timedelta(days=2))
     records = {r["id"]: r for r in matching_service.artist_records([artists["star"].pk])}
     assert records[artists["star"].pk]["unavailable"] == []
+
+
+def test_artists_who_opted_in_hear_once_that_a_published_brief_ranks_them(
+    world, django_capture_on_commit_callbacks
+):
+    from aux.notifications.models import Notification, NotificationPreference
+    from campaigns.tasks import brief_compute_matches
+
+    brief, artists, _ = world
+    fresh = artists["fresh"].user
+    NotificationPreference.objects.create(user=fresh, kind="brief.match", channel="in_app")
+    for _ in range(2):  # recomputed twice: told once
+        with django_capture_on_commit_callbacks(execute=True):
+            brief_compute_matches(brief.pk)
+    notes = Notification.objects.filter(kind="brief.match")
+    assert list(notes.values_list("recipient", flat=True)) == [fresh.pk]  # others did not opt in
+    assert "ranks you #" in notes.get().text
