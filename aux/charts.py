@@ -114,3 +114,80 @@ def column_chart(
         ]
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 (every text node is escaped above)
+
+
+def line_chart(
+    labels: Sequence[str],
+    series: Sequence[tuple[str, str, Sequence[float | None]]],
+    *,
+    title: str,
+    width: int = 640,
+    height: int = 240,
+    max_labels: int = 12,
+) -> SafeString:
+    """One line per series over shared x labels (e.g. a ratio per week), any non-negative scale:
+    the y axis runs from 0 to the largest value. `series` is (name, css class, values); a None
+    value leaves a gap. Each point has a <title> with its exact value; a legend names the lines."""
+    left, right, top, bottom = 48, 16, 28, 44
+    plot_w, plot_h = width - left - right, height - top - bottom
+    values = [float(v) for _n, _c, vs in series for v in vs if v is not None]
+    peak = max(values, default=0.0) or 1.0
+    n = len(labels)
+
+    def x(i: int) -> float:
+        return left + (plot_w / 2 if n <= 1 else i * plot_w / (n - 1))
+
+    def y(v: float) -> float:
+        return top + plot_h - float(v) / peak * plot_h
+
+    desc = "; ".join(
+        f"{name}: "
+        + ", ".join(
+            f"{label} {'–' if v is None else f'{v:.3g}'}"
+            for label, v in zip(labels, vs, strict=False)
+        )
+        for name, _c, vs in series
+    )
+    _uid, parts = _open(title, desc if n else "No data", width, height, "chart-lines")
+    base = top + plot_h
+    parts += [
+        f'<line class="chart-axis" x1="{left}" y1="{base}" x2="{width - right}" '
+        f'y2="{base}"></line>',
+        f'<line class="chart-axis" x1="{left}" y1="{top}" x2="{left}" y2="{base}"></line>',
+        f'<text class="chart-label" x="{left - 6}" y="{top}" text-anchor="end" '
+        f'dominant-baseline="middle">{peak:.3g}</text>',
+        f'<text class="chart-label" x="{left - 6}" y="{base}" text-anchor="end" '
+        f'dominant-baseline="middle">0</text>',
+    ]
+    step = max(1, -(-n // max_labels))
+    for i, label in enumerate(labels):
+        if i % step == 0 or i == n - 1:
+            parts.append(
+                f'<text class="chart-label" x="{_num(x(i))}" y="{height - bottom + 16}" '
+                f'text-anchor="middle">{escape(str(label))}</text>'
+            )
+    for s, (name, css, vs) in enumerate(series):
+        parts.append(f'<g class="{escape(css)}">')
+        run: list[str] = []
+        for i, v in enumerate([*vs, None]):
+            if v is None:
+                if len(run) > 1:
+                    parts.append(
+                        f'<polyline class="chart-line" points="{" ".join(run)}"></polyline>'
+                    )
+                run = []
+                continue
+            run.append(f"{_num(x(i))},{_num(y(v))}")
+            parts.append(
+                f'<circle class="chart-point" cx="{_num(x(i))}" cy="{_num(y(v))}" r="3">'
+                f"<title>{escape(name)}, {escape(str(labels[i]))}: {float(v):.3g}</title></circle>"
+            )
+        lx = left + s * 140
+        parts += [
+            f'<rect class="chart-swatch" x="{lx}" y="6" width="12" height="12" rx="2"></rect>',
+            f'<text class="chart-label" x="{lx + 18}" y="12" dominant-baseline="middle">'
+            f"{escape(name)}</text>",
+            "</g>",
+        ]
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 (every text node is escaped above)

@@ -244,3 +244,6 @@ class DisputeAdmin(admin.ModelAdmin):
             self.message_user(request, exc.message, messages.ERROR)
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
+
+
+from . import fairness_admin  # noqa: E402,F401  (registers MatchAdmin and the fairness audit)
