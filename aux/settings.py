@@ -345,3 +345,11 @@ CELERY_BEAT_SCHEDULE["notifications-daily-digest"] = {
     "task": "notifications.send_digests",
     "schedule": crontab(minute=0, hour=AUX_NOTIFICATIONS_DIGEST_HOUR),
 }
+
+# --- Payments ------------------------------------------------------------------------------------
+# The platform fee, charged to the brand on top of the contract total (basis points: 1000 = 10%).
+AUX_PLATFORM_FEE_BPS = env.int("AUX_PLATFORM_FEE_BPS", default=1000)
+CELERY_BEAT_SCHEDULE["payments-reconcile"] = {
+    "task": "payments.reconcile",
+    "schedule": crontab(minute=30, hour=3),
+}

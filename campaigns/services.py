@@ -377,8 +377,10 @@ def _notify_on_commit(kind: str, *, target: Model, sides: Iterable[str], **data:
 
 
 def _on_milestone_approved(milestone: Milestone) -> None:
-    """Payout hook: the payments issue enqueues the transfer to the artist here (after commit)."""
-    return None
+    """Payout hook (after commit): enqueue the transfer of the milestone to its payees."""
+    from payments.services import payout_schedule
+
+    payout_schedule(milestone_id=milestone.pk)
 
 
 def _now() -> datetime:
@@ -900,6 +902,10 @@ def contract_sign(
         contract.signed_at = _now()
         contract.save(update_fields=["status", "signed_at"])
         audit_record(actor=None, verb="contract.activate", target=contract)
+        # The artist's payout split in force now is the one this contract pays (payments).
+        from payments.services import contract_payees_freeze
+
+        contract_payees_freeze(contract=contract)
         _notify_on_commit("contract.signed", target=contract, sides=BOTH_SIDES, actor=actor)
         contract_id = contract.pk
 
@@ -965,6 +971,11 @@ def contract_cancel(*, actor: User, contract: Contract, reason: str = "") -> Con
             m.save(update_fields=["status"])
     audit_record(actor=actor, verb="contract.cancel", target=contract, by_staff=side is None,
                  reason=contract.cancel_reason)  # fmt: skip
+    if contract.funded:
+        from payments.services import on_contract_cancelled
+
+        contract_id = contract.pk
+        transaction.on_commit(lambda: on_contract_cancelled(contract_id=contract_id))
     _notify_on_commit("contract.cancelled", target=contract, sides=BOTH_SIDES, actor=actor)
     return contract
 
@@ -1039,6 +1050,11 @@ def milestone_submit(
         raise ConflictError(
             f"This contract is {contract.get_status_display().lower()}; deliverables can be "
             "submitted once both sides have signed."
+        )
+    if not contract.funded:
+        raise ConflictError(
+            "This contract is not funded yet; deliverables can be submitted once the brand has "
+            "paid the escrow."
         )
     if milestone.is_social and not disclosure_confirmed:
         raise ValidationError(
@@ -1219,6 +1235,11 @@ def dispute_resolve(
         contract.save(update_fields=["status"])
     audit_record(actor=actor, verb="dispute.resolve", target=dispute, decision=decision,
                  amount=paid)  # fmt: skip
+    if contract.funded and decision != Dispute.Decision.APPROVE:
+        from payments.services import on_dispute_resolved
+
+        dispute_id = dispute.pk
+        transaction.on_commit(lambda: on_dispute_resolved(dispute_id=dispute_id))
     _maybe_complete(contract, siblings)
     _notify_on_commit("dispute.resolved", target=dispute, sides=BOTH_SIDES, actor=actor)
     return dispute

@@ -75,5 +75,7 @@ def make_active_contract(*, brand_user, brief, artist):
     contract = offer.contract
     contract_sign(actor=brand_user, contract=contract, full_name=brand_user.name, confirm=True)
     contract_sign(actor=artist.user, contract=contract, full_name=artist.user.name, confirm=True)
+    # Deliverables need a funded contract; funding itself is tested in tests/payments.
+    type(contract).objects.filter(pk=contract.pk).update(funded=True)
     contract.refresh_from_db()
     return contract

@@ -85,6 +85,7 @@ def test_both_sign_on_the_contract_page_and_the_artist_submits(brand_manager, br
                      "terms_sha256": contract.terms_sha256})  # fmt: skip
     contract.refresh_from_db()
     assert contract.status == "active"
+    type(contract).objects.filter(pk=contract.pk).update(funded=True)  # paid: see tests/payments
     show = contract.milestones.get(is_social=False)
     artist_client.post(f"/bookings/milestones/{show.pk}/submit/",
                        {"note": "Played", "links": "https://video.example/1"})  # fmt: skip

@@ -1,0 +1,191 @@
+"""The only module that talks to Stripe (and the only one importing `stripe`).
+
+Every create call carries an idempotency key chosen by the caller. Stripe's errors become ours:
+PaymentTransientError (network, 5xx, rate limit: safe to retry with the same key) or
+PaymentRejectedError (card declined, invalid request: retrying would fail the same way). Results
+are plain dicts (`to_dict()`), so nothing outside this module sees a Stripe object.
+In tests and the demo STRIPE_API_BASE points at the local fake Stripe (payments.devstripe).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import stripe
+from django.conf import settings
+
+from aux.errors import ApplicationError
+
+
+class PaymentError(ApplicationError):
+    """Stripe refused or could not be reached. `code` is Stripe's error code when it gave one."""
+
+    status = 402
+
+    def __init__(self, message: str, *, code: str = "", http_status: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code or ""
+        self.http_status = http_status
+
+
+class PaymentTransientError(PaymentError):
+    """Network trouble, a 5xx or a rate limit: the same request may succeed later."""
+
+    status = 503
+
+
+class PaymentRejectedError(PaymentError):
+    """A card or validation error: the same request will fail again."""
+
+
+class SignatureError(Exception):
+    """A webhook whose signature does not verify."""
+
+
+def _client() -> stripe.StripeClient:
+    # Retries are ours (Celery, with the same idempotency key), not the SDK's.
+    return stripe.StripeClient(
+        settings.STRIPE_SECRET_KEY,
+        base_addresses={"api": settings.STRIPE_API_BASE},
+        max_network_retries=0,
+    )
+
+
+def _call(fn, *args, **kwargs) -> dict[str, Any]:
+    try:
+        return fn(*args, **kwargs).to_dict()
+    except (stripe.APIConnectionError, stripe.RateLimitError) as e:
+        raise PaymentTransientError(str(e.user_message or e), code=e.code or "") from e
+    except stripe.StripeError as e:
+        status = e.http_status or 0
+        message = e.user_message or str(e) or "Stripe refused the request."
+        if status >= 500 or status == 409:
+            raise PaymentTransientError(message, code=e.code or "", http_status=status) from e
+        raise PaymentRejectedError(message, code=e.code or "", http_status=status) from e
+
+
+def _opts(key: str) -> dict[str, Any]:
+    return {"idempotency_key": key}
+
+
+# --- Connect accounts -----------------------------------------------------------------------------
+
+
+def account_create(*, email: str, country: str, user_id: int, idempotency_key: str) -> dict:
+    params = {
+        "type": "express",
+        "country": country or "FR",
+        "email": email,
+        "capabilities": {"transfers": {"requested": True}},
+        "metadata": {"aux_user_id": str(user_id)},
+    }
+    return _call(_client().v1.accounts.create, params=params, options=_opts(idempotency_key))
+
+
+def account_retrieve(account_id: str) -> dict:
+    return _call(_client().v1.accounts.retrieve, account_id)
+
+
+def account_link_create(*, account_id: str, refresh_url: str, return_url: str) -> dict:
+    params = {
+        "account": account_id,
+        "refresh_url": refresh_url,
+        "return_url": return_url,
+        "type": "account_onboarding",
+    }
+    return _call(_client().v1.account_links.create, params=params)
+
+
+# --- PaymentIntents and refunds -----------------------------------------------------------------
+
+
+def payment_intent_create(
+    *, amount: int, currency: str, metadata: dict[str, str], idempotency_key: str
+) -> dict:
+    params = {
+        "amount": amount,
+        "currency": currency.lower(),
+        "payment_method_types": ["card"],
+        "metadata": metadata,
+    }
+    return _call(_client().v1.payment_intents.create, params=params, options=_opts(idempotency_key))
+
+
+def payment_intent_retrieve(payment_intent_id: str) -> dict:
+    return _call(_client().v1.payment_intents.retrieve, payment_intent_id)
+
+
+def payment_intent_confirm(
+    *, payment_intent_id: str, payment_method: str, idempotency_key: str
+) -> dict:
+    """Attach a payment method and confirm (server-side: the demo's test-card path)."""
+    client = _client()
+    _call(
+        client.v1.payment_intents.update,
+        payment_intent_id,
+        params={"payment_method": payment_method},
+        options=_opts(f"{idempotency_key}-pm-{payment_method}"),
+    )
+    return _call(
+        client.v1.payment_intents.confirm,
+        payment_intent_id,
+        options=_opts(f"{idempotency_key}-confirm-{payment_method}"),
+    )
+
+
+def refund_create(
+    *, payment_intent_id: str, amount: int, metadata: dict[str, str], idempotency_key: str
+) -> dict:
+    params = {"payment_intent": payment_intent_id, "amount": amount, "metadata": metadata}
+    return _call(_client().v1.refunds.create, params=params, options=_opts(idempotency_key))
+
+
+def refund_retrieve(refund_id: str) -> dict:
+    return _call(_client().v1.refunds.retrieve, refund_id)
+
+
+# --- Transfers ----------------------------------------------------------------------------------
+
+
+def transfer_create(
+    *,
+    amount: int,
+    currency: str,
+    destination: str,
+    transfer_group: str,
+    metadata: dict[str, str],
+    idempotency_key: str,
+) -> dict:
+    params = {
+        "amount": amount,
+        "currency": currency.lower(),
+        "destination": destination,
+        "transfer_group": transfer_group,
+        "metadata": metadata,
+    }
+    return _call(_client().v1.transfers.create, params=params, options=_opts(idempotency_key))
+
+
+def transfer_retrieve(transfer_id: str) -> dict:
+    return _call(_client().v1.transfers.retrieve, transfer_id)
+
+
+# --- Webhooks -----------------------------------------------------------------------------------
+
+
+def webhook_event_parse(*, payload: bytes, signature: str) -> dict:
+    """Verify the Stripe-Signature header with the endpoint secret and return the event."""
+    try:
+        event = stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+    except (ValueError, stripe.SignatureVerificationError) as e:
+        raise SignatureError(str(e)) from e
+    return event.to_dict()
+
+
+def webhook_signature(*, payload: bytes, timestamp: int, secret: str | None = None) -> str:
+    """A Stripe-Signature header for `payload` (tests and the fake Stripe sign the same way)."""
+    scheme = stripe.WebhookSignature.EXPECTED_SCHEME
+    signed = stripe.WebhookSignature._compute_signature(
+        f"{timestamp}.{payload.decode('utf-8')}", secret or settings.STRIPE_WEBHOOK_SECRET
+    )
+    return f"t={timestamp},{scheme}={signed}"

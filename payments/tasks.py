@@ -1,0 +1,53 @@
+"""Celery tasks of payments: thin, take ids, safe to run any number of times."""
+
+import logging
+
+from celery import shared_task
+
+from .stripe_gateway import PaymentTransientError
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    name="payments.pay_milestone",
+    acks_late=True,
+    autoretry_for=(PaymentTransientError,),
+    retry_backoff=2,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=8,
+)
+def pay_milestone(milestone_id: int) -> list[int]:
+    """Transfer an approved milestone's amount to its payees (one transfer each, ever).
+
+    Retries with backoff on network errors and Stripe 5xx only; card and validation errors mark
+    the payout failed and stop. Returns the ids of the milestone's payouts.
+    """
+    from .services import milestone_pay
+
+    return [p.pk for p in milestone_pay(milestone_id=milestone_id)]
+
+
+@shared_task(
+    name="payments.refund_contract",
+    acks_late=True,
+    autoretry_for=(PaymentTransientError,),
+    retry_backoff=2,
+    retry_backoff_max=300,
+    max_retries=8,
+)
+def refund_contract(contract_id: int, key: str, reason: str, amount: int | None) -> int | None:
+    """Refund unspent escrow (or `amount` of it) plus its share of the fee, once per `key`."""
+    from .services import refund_issue
+
+    refund = refund_issue(contract_id=contract_id, key=key, reason=reason, amount=amount)
+    return refund.pk if refund else None
+
+
+@shared_task(name="payments.reconcile", acks_late=True)
+def reconcile() -> int:
+    """Nightly: compare the ledger with Stripe; differences are logged and mailed to staff."""
+    from .services import reconcile as run
+
+    return len(run())
