@@ -17,9 +17,17 @@ class BrandCategoryAdmin(admin.ModelAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """Read-only: roles change through the brand's team page (brands.services), which keeps
+    the last-owner rule and the audit trail."""
+
     model = Membership
     extra = 0
-    autocomplete_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class InvitationInline(admin.TabularInline):

@@ -16,4 +16,9 @@ urlpatterns = [
         views.BrandInvitationsView.as_view(),
         name="api-brand-invitations",
     ),
+    path(
+        "brands/<slug:slug>/invitations/<int:invitation_id>/",
+        views.BrandInvitationDetailView.as_view(),
+        name="api-brand-invitation",
+    ),
 ]

@@ -11,8 +11,13 @@ from rest_framework.response import Response
 
 from aux.errors import PermissionDeniedError
 from brands import services
-from brands.models import Brand, Membership
-from brands.selectors import brand_role, brand_team, brands_for_user
+from brands.models import Brand, Invitation, Membership
+from brands.selectors import (
+    brand_pending_invitations,
+    brand_role,
+    brand_team,
+    brands_for_user,
+)
 
 from .serializers import (
     BrandErrorSerializer,
@@ -185,6 +190,15 @@ class BrandInvitationsView(GenericAPIView):
     serializer_class = InvitationSerializer
     queryset = Brand.objects.none()  # for the schema
 
+    @extend_schema(responses={200: InvitationSerializer(many=True), **_errors(401, 403, 404)})
+    def get(self, request: Request, slug: str) -> Response:
+        """The brand's pending invitations (owners only: they carry e-mail addresses)."""
+        brand = _brand(slug)
+        if _require_member(request, brand) != Membership.Role.OWNER:
+            raise PermissionDeniedError("Only the brand's owners see its pending invitations.")
+        page = self.paginate_queryset(brand_pending_invitations(brand=brand))
+        return self.get_paginated_response(InvitationSerializer(page, many=True).data)
+
     @extend_schema(
         request=InvitationCreateSerializer,
         responses={201: InvitationSerializer, **_errors(400, 401, 403, 404, 409)},
@@ -197,3 +211,19 @@ class BrandInvitationsView(GenericAPIView):
             actor=request.user, brand=brand, **data.validated_data
         )
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+
+class BrandInvitationDetailView(GenericAPIView):
+    """Revoke a pending invitation (owners): its link stops working at once."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = InvitationSerializer
+    queryset = Invitation.objects.none()  # for the schema
+
+    @extend_schema(responses={204: None, **_errors(401, 403, 404, 409)})
+    def delete(self, request: Request, slug: str, invitation_id: int) -> Response:
+        brand = _brand(slug)
+        _require_member(request, brand)
+        invitation = get_object_or_404(Invitation, pk=invitation_id, brand=brand)
+        services.invitation_revoke(actor=request.user, invitation=invitation)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -258,3 +258,38 @@ def test_the_schema_documents_the_brand_endpoints(api):
     assert {"get", "patch"} <= set(paths["/api/v1/brands/{slug}/"])
     assert {"patch", "delete"} <= set(paths["/api/v1/brands/{slug}/members/{member_id}/"])
     assert "409" in paths["/api/v1/brands/{slug}/members/{member_id}/"]["delete"]["responses"]
+
+
+def test_owner_lists_and_revokes_pending_invitations(api, brand, brand_owner):
+    _as(api, brand_owner).post(
+        f"/api/v1/brands/{brand.slug}/invitations/", {"email": "a@x.com", "role": "viewer"}
+    )
+    listed = api.get(f"/api/v1/brands/{brand.slug}/invitations/").json()
+    assert [i["email"] for i in listed["results"]] == ["a@x.com"]
+    invitation_id = listed["results"][0]["id"]
+
+    assert (
+        api.delete(f"/api/v1/brands/{brand.slug}/invitations/{invitation_id}/").status_code == 204
+    )
+    assert Invitation.objects.get(pk=invitation_id).revoked_at is not None
+    assert api.get(f"/api/v1/brands/{brand.slug}/invitations/").json()["count"] == 0
+    again = api.delete(f"/api/v1/brands/{brand.slug}/invitations/{invitation_id}/")
+    _assert_error_shape(again, 409)
+
+
+def test_only_owners_see_or_revoke_invitations(api, brand, brand_owner, brand_manager):
+    _as(api, brand_owner).post(
+        f"/api/v1/brands/{brand.slug}/invitations/", {"email": "b@x.com", "role": "viewer"}
+    )
+    invitation = Invitation.objects.get(email="b@x.com")
+    _as(api, brand_manager)
+    _assert_error_shape(api.get(f"/api/v1/brands/{brand.slug}/invitations/"), 403)
+    _assert_error_shape(
+        api.delete(f"/api/v1/brands/{brand.slug}/invitations/{invitation.pk}/"), 403
+    )
+    outsider = MembershipFactory(brand=BrandFactory()).user
+    _as(api, outsider)
+    _assert_error_shape(
+        api.delete(f"/api/v1/brands/{brand.slug}/invitations/{invitation.pk}/"), 403
+    )
+    assert Invitation.objects.get(pk=invitation.pk).revoked_at is None
