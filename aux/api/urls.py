@@ -10,6 +10,7 @@ urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     # The own-profile endpoint comes before the artists router so "me" is never read as a slug.
     path("artists/me/", ArtistMeView.as_view(), name="api-artist-me"),
+    path("", include("payments.api.urls")),  # before artists: artists/me/payouts/onboard/
     path("", include("artists.api.urls")),
     path("", include("campaigns.api.urls")),
     path("", include("brands.api.urls")),

@@ -1,0 +1,54 @@
+from rest_framework import serializers
+
+from ..models import LedgerEntry, Payout
+
+
+class FundingSerializer(serializers.Serializer):
+    """What a client needs to pay: the PaymentIntent's client secret and the amounts."""
+
+    payment_id = serializers.IntegerField()
+    status = serializers.CharField()
+    payment_intent = serializers.CharField()
+    client_secret = serializers.CharField()
+    publishable_key = serializers.CharField()
+    stripe_js = serializers.CharField(help_text="Stripe.js URL (the local fake in test mode).")
+    amount = serializers.IntegerField(help_text="Contract total, minor units (to escrow).")
+    fee = serializers.IntegerField(help_text="Platform fee, minor units.")
+    fee_bps = serializers.IntegerField()
+    gross = serializers.IntegerField(help_text="What the card is charged.")
+    currency = serializers.CharField()
+    test_mode = serializers.BooleanField()
+
+
+class PayoutSerializer(serializers.ModelSerializer):
+    milestone_title = serializers.CharField(source="milestone.title", read_only=True)
+
+    class Meta:
+        model = Payout
+        fields = [
+            "id", "contract", "milestone", "milestone_title", "payee", "amount", "currency",
+            "status", "stripe_transfer_id", "failure_message", "created_at", "sent_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class LedgerLineSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(source="transaction.kind", read_only=True)
+    memo = serializers.CharField(source="transaction.memo", read_only=True)
+
+    class Meta:
+        model = LedgerEntry
+        fields = ["id", "kind", "memo", "account", "contract", "amount", "currency", "created_at"]
+        read_only_fields = fields
+
+
+class OnboardInputSerializer(serializers.Serializer):
+    return_url = serializers.URLField(required=False, max_length=500)
+    refresh_url = serializers.URLField(required=False, max_length=500)
+
+
+class OnboardSerializer(serializers.Serializer):
+    url = serializers.URLField(help_text="Send the artist here to finish onboarding.")
+    stripe_account_id = serializers.CharField()
+    payouts_enabled = serializers.BooleanField()
+    requirements_due = serializers.ListField(child=serializers.CharField())

@@ -1,0 +1,58 @@
+"""Reads of payments, with their query optimisation."""
+
+from django.db.models import Q, QuerySet
+
+from aux.users.models import User
+from brands.models import Membership
+from campaigns.models import Contract
+
+from .models import LedgerEntry, Payment, PaymentAccount, Payout
+
+
+def payment_account_for(*, user: User) -> PaymentAccount | None:
+    if not user.is_authenticated:
+        return None
+    return PaymentAccount.objects.filter(user=user).first()
+
+
+def _brand_ids(user: User) -> list[int]:
+    return list(Membership.objects.filter(user=user).values_list("brand_id", flat=True))
+
+
+def payouts_visible_to(*, user: User) -> QuerySet[Payout]:
+    """Payees see their payouts; brand members see the payouts of their brands' contracts."""
+    qs = Payout.objects.select_related("milestone", "contract__artist", "contract__brand", "payee")
+    if user.is_staff:
+        return qs
+    return qs.filter(Q(payee=user) | Q(contract__brand_id__in=_brand_ids(user)))
+
+
+def ledger_lines_for(*, user: User) -> QuerySet[LedgerEntry]:
+    """The caller's own ledger lines: what they were paid (payee) or their brands' movements."""
+    qs = LedgerEntry.objects.select_related("transaction", "contract__artist", "contract__brand")
+    return qs.filter(
+        Q(user=user) | Q(brand_id__in=_brand_ids(user), account__in=["brand_cash", "refunds"])
+    ).order_by("-created_at", "-id")
+
+
+def artist_earnings(*, user: User) -> dict:
+    """Totals for the artist dashboard: paid out, and approved but not sent yet."""
+    payouts = Payout.objects.filter(payee=user)
+    sent = sum(p.amount for p in payouts if p.status == Payout.Status.SENT)
+    pending = sum(p.amount for p in payouts if p.status == Payout.Status.PENDING)
+    return {"sent": sent, "pending": pending}
+
+
+def contract_receipt(*, contract: Contract) -> dict:
+    """Everything a brand's receipt shows for one contract."""
+    payment = contract.payments.filter(status=Payment.Status.SUCCEEDED).first()
+    return {
+        "contract": contract,
+        "payment": payment,
+        "refunds": list(contract.refunds.filter(status="succeeded").order_by("created_at")),
+        "payouts": list(
+            contract.payouts.filter(status=Payout.Status.SENT)
+            .select_related("milestone", "payee")
+            .order_by("sent_at")
+        ),
+    }

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "payments"
+
+urlpatterns = [
+    path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
+    path("contracts/<int:pk>/fund/", views.fund, name="fund"),
+    path("contracts/<int:pk>/receipt/", views.receipt, name="receipt"),
+    path("payouts/onboard/", views.onboard, name="onboard"),
+    path("payouts/onboard/return/", views.onboard_return, name="onboard_return"),
+    path("earnings/", views.earnings, name="earnings"),
+    path("payouts/status/", views.payout_status, name="payout_status"),
+]
