@@ -80,6 +80,10 @@ class Brief(models.Model):
         max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )
     fairness = models.CharField(max_length=10, choices=Fairness.choices, default=Fairness.FAIR)
+    open_call = models.BooleanField(
+        default=False,
+        help_text="Open call: artists who pass the hard filters may apply while it is published.",
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
@@ -654,3 +658,61 @@ class Dispute(models.Model):
 
     def __str__(self) -> str:
         return f"Dispute on {self.milestone} ({self.status})"
+
+
+class Application(models.Model):
+    """An artist's answer to an open-call brief: a pitch, links and the fee they propose.
+
+    One per (brief, artist). Status pending → converted (the brand turned it into an offer,
+    `offer` points at it) | declined (with an optional reason); only campaigns.services
+    (application_*) changes it, checking ALLOWED_TRANSITIONS.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DECLINED = "declined", _("Declined")
+        CONVERTED = "converted", _("Turned into an offer")
+
+    ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+        Status.PENDING: {Status.DECLINED, Status.CONVERTED},
+        Status.DECLINED: set(),
+        Status.CONVERTED: set(),
+    }
+
+    brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="applications")
+    artist = models.ForeignKey(
+        "artists.Artist", on_delete=models.CASCADE, related_name="applications"
+    )
+    pitch = models.TextField(max_length=2000)
+    links = models.JSONField(default=list, blank=True)
+    proposed_fee = models.PositiveBigIntegerField(
+        validators=[MinValueValidator(1)], help_text="Minor units, in the brief's currency."
+    )
+    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decline_reason = models.CharField(max_length=500, blank=True)
+    offer = models.OneToOneField(
+        Offer, null=True, blank=True, on_delete=models.SET_NULL, related_name="application"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brief", "artist"],
+                name="application_once_per_brief_artist",
+                violation_error_message=_("You have already applied to this brief."),
+            ),
+            models.CheckConstraint(
+                condition=Q(proposed_fee__gte=1), name="application_fee_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.artist} → {self.brief} ({self.status})"

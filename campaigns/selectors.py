@@ -216,3 +216,43 @@ def bookings_for_brand(*, brand) -> dict:
         .order_by("review_due_at")[:20]
     )
     return {"offers": offers, "contracts": contracts, "to_review": to_review}
+
+
+# --- Open calls: applications --------------------------------------------------------------------
+
+from django.db.models import OuterRef, Subquery  # noqa: E402
+
+from .models import Application  # noqa: E402
+
+
+def _with_match(qs: QuerySet[Application]) -> QuerySet[Application]:
+    """Each application with the applicant's rank and score in the brief's last ranking."""
+    match = Match.objects.filter(brief=OuterRef("brief_id"), artist=OuterRef("artist_id"))
+    return qs.annotate(
+        match_score=Subquery(match.values("score")[:1]),
+        match_rank=Subquery(match.values("rank")[:1]),
+    )
+
+
+def applications_for_brief(*, brief: Brief) -> QuerySet[Application]:
+    """A brief's applications, pending first, then best ranked; with the match score."""
+    return _with_match(
+        Application.objects.filter(brief=brief).select_related("artist", "offer")
+    ).order_by("-status", "match_rank", "-created_at")
+
+
+def applications_visible_to(*, user: User) -> QuerySet[Application]:
+    """Staff see every application; an artist their own; a brand member those to its briefs."""
+    qs = Application.objects.select_related("brief", "brief__brand", "artist", "offer")
+    if not user.is_authenticated:
+        return qs.none()
+    if not user.is_staff:
+        qs = qs.filter(Q(artist__user=user) | Q(brief__brand__memberships__user=user)).distinct()
+    return _with_match(qs).order_by("-created_at", "-id")
+
+
+def application_of(*, brief: Brief, user: User) -> Application | None:
+    """The signed-in artist's application to the brief, if any."""
+    if not user.is_authenticated:
+        return None
+    return Application.objects.filter(brief=brief, artist__user=user).first()

@@ -25,3 +25,16 @@ urlpatterns = [
 from .booking_views import offer_new  # noqa: E402
 
 urlpatterns += [path("<int:pk>/offers/new/", offer_new, name="offer_new")]
+
+# Open calls: applications to a brief (application_views.py).
+from . import application_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/apply/", application_views.application_new, name="application_new"),
+    path("<int:pk>/open-call/", application_views.brief_open_call, name="brief_open_call"),
+    path(
+        "<int:pk>/applications/<int:app_id>/<slug:action>/",
+        application_views.application_action,
+        name="application_action",
+    ),
+]

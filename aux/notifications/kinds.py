@@ -36,6 +36,8 @@ BRAND_ROLES: dict[str, tuple[str, ...]] = {
     Kind.DISPUTE_RESOLVED: ALL_MEMBERS,
     Kind.MESSAGE_NEW: DECIDERS,
     Kind.REVIEW_RECEIVED: ALL_MEMBERS,
+    Kind.APPLICATION_RECEIVED: DECIDERS,
+    Kind.DELIVERABLE_REVIEW_REMINDER: DECIDERS,
 }
 
 # Kinds a user can never turn off (they may still choose in-app only or a digest): a contract
@@ -80,6 +82,9 @@ SUBJECTS: dict[str, str] = {
     Kind.REVIEW_RECEIVED: _("You received a review"),
     Kind.TEAM_INVITATION: _("You are invited to join a brand on AUX"),
     Kind.BRIEF_MATCH: _("A new brief ranks you among its top matches"),
+    Kind.APPLICATION_RECEIVED: _("An artist applied to your open call"),
+    Kind.APPLICATION_DECLINED: _("Your application was declined"),
+    Kind.DELIVERABLE_REVIEW_REMINDER: _("A deliverable will be approved automatically tomorrow"),
 }
 
 

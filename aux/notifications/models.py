@@ -36,6 +36,9 @@ class Kind(models.TextChoices):
     REVIEW_RECEIVED = "review.received", _("Review received")
     TEAM_INVITATION = "team.invitation", _("Team invitation")
     BRIEF_MATCH = "brief.match", _("New brief that ranks you well")
+    APPLICATION_RECEIVED = "application.received", _("Application to an open call received")
+    APPLICATION_DECLINED = "application.declined", _("Application declined")
+    DELIVERABLE_REVIEW_REMINDER = "deliverable.review_reminder", _("Review window ending soon")
 
 
 class Channel(models.TextChoices):

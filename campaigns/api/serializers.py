@@ -51,11 +51,11 @@ class BriefSerializer(serializers.ModelSerializer):
             "fairness", "territories", "age_min", "age_max", "genres", "moods", "budget_min",
             "budget_max", "currency", "start_date", "end_date", "emerging_share", "deliverables",
             "created_at", "updated_at", "submitted_at", "published_at", "closed_at",
-            "matches_computed_at",
+            "matches_computed_at", "open_call",
         ]  # fmt: skip
         read_only_fields = [
             "id", "status", "created_at", "updated_at", "submitted_at", "published_at",
-            "closed_at", "matches_computed_at",
+            "closed_at", "matches_computed_at", "open_call",
         ]  # fmt: skip
 
     def validate(self, attrs: dict) -> dict:

@@ -1,5 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
+from .application_views import ApplicationViewSet
 from .booking_views import ContractViewSet, MilestoneViewSet, OfferViewSet
 from .views import BriefViewSet
 
@@ -8,4 +9,5 @@ router.register("briefs", BriefViewSet, basename="brief")
 router.register("offers", OfferViewSet, basename="offer")
 router.register("contracts", ContractViewSet, basename="contract")
 router.register("milestones", MilestoneViewSet, basename="milestone")
+router.register("applications", ApplicationViewSet, basename="application")
 urlpatterns = router.urls

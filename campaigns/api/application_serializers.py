@@ -1,0 +1,44 @@
+"""Applications to open calls as the API reads and writes them. Money in minor units."""
+
+from rest_framework import serializers
+
+from ..models import Application, Brief
+
+MAX_MINOR = 10**11
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    """An application with the applicant's place in the brief's ranking (null: not ranked)."""
+
+    brief = serializers.PrimaryKeyRelatedField(read_only=True)
+    artist = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    offer = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    match_score = serializers.FloatField(read_only=True, allow_null=True, default=None)
+    match_rank = serializers.IntegerField(read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = Application
+        fields = [
+            "id", "brief", "artist", "pitch", "links", "proposed_fee", "currency", "status",
+            "decline_reason", "offer", "match_score", "match_rank", "created_at", "decided_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ApplicationCreateSerializer(serializers.Serializer):
+    brief = serializers.PrimaryKeyRelatedField(queryset=Brief.objects.all())
+    pitch = serializers.CharField(max_length=2000)
+    links = serializers.ListField(
+        child=serializers.URLField(max_length=500), max_length=10, required=False, default=list
+    )
+    proposed_fee = serializers.IntegerField(
+        min_value=1, max_value=MAX_MINOR, help_text="Minor units, in the brief's currency."
+    )
+
+
+class ApplicationDeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ApplicationAcceptSerializer(serializers.Serializer):
+    message = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")

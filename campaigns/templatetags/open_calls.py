@@ -1,0 +1,40 @@
+"""Open-call bits for the brief and match pages (their views stay as they are)."""
+
+from django import template
+
+from brands.models import Membership
+
+from ..permissions import brand_role
+from ..selectors import application_of, applications_for_brief
+
+register = template.Library()
+
+
+@register.inclusion_tag("campaigns/partials/open_call_box.html", takes_context=True)
+def open_call_box(context, brief) -> dict:
+    """On the brief page: the brand's open-call switch, or the artist's apply button / status."""
+    user = context["request"].user
+    role = brand_role(user, brief.brand)
+    return {
+        "brief": brief,
+        "csrf_token": context.get("csrf_token"),
+        "can_switch": role in (Membership.Role.OWNER, Membership.Role.MANAGER)
+        and brief.status != "closed",
+        "is_artist": hasattr(user, "artist"),
+        "application": application_of(brief=brief, user=user),
+    }
+
+
+@register.inclusion_tag("campaigns/partials/applicants.html", takes_context=True)
+def applicants_section(context, brief) -> dict:
+    """On the match page: the open call's applicants with their match score, and the actions."""
+    user = context["request"].user
+    role = brand_role(user, brief.brand)
+    show = brief.open_call or brief.applications.exists()
+    return {
+        "brief": brief,
+        "show": show,
+        "csrf_token": context.get("csrf_token"),
+        "applications": list(applications_for_brief(brief=brief)) if show else [],
+        "can_act": role in (Membership.Role.OWNER, Membership.Role.MANAGER),
+    }
