@@ -1,0 +1,38 @@
+"""Helpers for payments tests: a signed contract whose artist has onboarded on the fake Stripe."""
+
+from campaigns.models import Contract
+from payments import services
+from tests.brands.factories import MembershipFactory
+from tests.campaigns.factories import booking_artist, booking_brief, make_offer
+
+from .stripe_server import onboarding_complete
+
+
+def onboard(user) -> None:
+    """Create the user's Express account and complete onboarding on the fake Stripe."""
+    url = services.payouts_onboard(
+        actor=user, return_url="http://testserver/back", refresh_url="http://testserver/back"
+    )
+    onboarding_complete(url)
+    services.payment_account_refresh(user=user)
+
+
+def signed_contract(*, onboarded: bool = True, social: bool = True):
+    """Brand manager, artist, and an active (signed, unfunded) contract with two milestones."""
+    from campaigns.services import contract_sign, offer_accept
+
+    manager = MembershipFactory(role="manager").user
+    brief = booking_brief(manager.memberships.get().brand, social=social)
+    artist = booking_artist()
+    if onboarded:
+        onboard(artist.user)
+    offer = make_offer(actor=manager, brief=brief, artist=artist)
+    contract = offer_accept(actor=artist.user, offer=offer).contract
+    contract_sign(actor=manager, contract=contract, full_name=manager.name, confirm=True)
+    contract_sign(actor=artist.user, contract=contract, full_name=artist.user.name, confirm=True)
+    return manager, artist, Contract.objects.get(pk=contract.pk)
+
+
+def fund(manager, contract, card: str = "pm_card_visa"):
+    payment = services.payment_start(actor=manager, contract=contract)
+    return services.payment_pay_test(actor=manager, payment=payment, payment_method=card)
