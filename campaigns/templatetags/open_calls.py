@@ -28,13 +28,14 @@ def open_call_box(context, brief) -> dict:
 @register.inclusion_tag("campaigns/partials/applicants.html", takes_context=True)
 def applicants_section(context, brief) -> dict:
     """On the match page: the open call's applicants with their match score, and the actions."""
-    user = context["request"].user
-    role = brand_role(user, brief.brand)
-    show = brief.open_call or brief.applications.exists()
+    # Only open calls show the section: a brief that never was one costs the page no query.
+    if not brief.open_call:
+        return {"brief": brief, "show": False}
+    role = brand_role(context["request"].user, brief.brand)
     return {
         "brief": brief,
-        "show": show,
+        "show": True,
         "csrf_token": context.get("csrf_token"),
-        "applications": list(applications_for_brief(brief=brief)) if show else [],
+        "applications": list(applications_for_brief(brief=brief)),
         "can_act": role in (Membership.Role.OWNER, Membership.Role.MANAGER),
     }
