@@ -446,6 +446,7 @@ def seed_demo() -> dict[str, int]:
     brands = _brands(rng, tax, password_hash)
     new_briefs = _briefs(tax, brands)
     ranked = _rank_published_briefs()
+    bookings = _bookings(password_hash)
     return {
         "artists created": new_artists,
         "artists in total": Artist.objects.count(),
@@ -453,4 +454,219 @@ def seed_demo() -> dict[str, int]:
         "briefs created": new_briefs,
         "briefs in total": Brief.objects.count(),
         "published briefs ranked": ranked,
+        "booking objects created": bookings,
     }
+
+
+# --- Bookings: offers, contracts, milestones, messages, reviews, open calls in every state -------
+# Made through the campaigns services (as the brand's owner and the artists), so every object is
+# one the site itself could have made. Funding is the payments issue's (Stripe): here an escrow is
+# marked funded so that deliverables can move. Idempotent: skipped once Fizzwave has offers.
+
+DEMO_BAND_LOGINS = ["band1@aux.test", "band2@aux.test", "band3@aux.test"]
+
+
+def _demo_lines(brief, artist) -> list[dict]:
+    from campaigns.services import offer_prefill_lines
+
+    lines = offer_prefill_lines(brief=brief, artist=artist)
+    for line in lines:
+        if not line["fee"]:
+            line["fee"] = (
+                BASE_FEES.get(line["deliverable_type"].slug, 1000) * 100 * line["quantity"]
+            )
+    return lines
+
+
+def _claim_bands(password_hash: str) -> list[Artist]:
+    """Three more artists with accounts (the first unclaimed ones by slug), to book besides the
+    demo artist; looked up by their login first, so a second run claims nobody new."""
+    bands = []
+    for i, email in enumerate(DEMO_BAND_LOGINS, start=1):
+        user = _user(email, f"Band member {i}", User.Role.ARTIST, password_hash)
+        artist = Artist.objects.filter(user=user).first()
+        if artist is None:
+            artist = Artist.objects.filter(user__isnull=True).order_by("slug").first()
+            artist.user = user
+            artist.save(update_fields=["user"])
+        bands.append(artist)
+    return bands
+
+
+def _offer(brand_user, brief, artist, *, message: str = ""):
+    from campaigns.services import offer_create
+
+    return offer_create(actor=brand_user, brief=brief, artist=artist,
+                        lines=_demo_lines(brief, artist), message=message)  # fmt: skip
+
+
+def _signed(brand_user, brief, artist, *, funded: bool = True):
+    """Offer → accepted by the artist → signed by both (→ funded): an active contract."""
+    from campaigns.models import Contract
+    from campaigns.services import contract_sign, offer_accept
+
+    offer = offer_accept(actor=artist.user, offer=_offer(brand_user, brief, artist))
+    contract = offer.contract
+    for user in (brand_user, artist.user):
+        contract_sign(actor=user, contract=contract, full_name=user.name, confirm=True)
+    if funded:
+        Contract.objects.filter(pk=contract.pk).update(funded=True, funded_at=contract.signed_at)
+        contract.refresh_from_db()
+    return contract
+
+
+def _submit(artist, milestone, note: str) -> None:
+    from campaigns.services import milestone_submit
+
+    milestone_submit(actor=artist.user, milestone=milestone, note=note,
+                     links=[f"https://media.example/{milestone.pk}"],
+                     disclosure_confirmed=True)  # fmt: skip
+
+
+def _complete(brand_user, artist, contract, reviews: tuple[tuple[int, str], ...] = ()) -> None:
+    from campaigns.services import milestone_approve, review_create
+
+    for m in contract.milestones.order_by("pk"):
+        _submit(artist, m, "Delivered as agreed.")
+        milestone_approve(actor=brand_user, milestone=m)
+    contract.refresh_from_db()
+    for user, (rating, text) in zip((brand_user, artist.user), reviews, strict=False):
+        review_create(actor=user, contract=contract, rating=rating, text=text)
+
+
+def _applications(briefs: dict[str, Brief], demo_artist: Artist) -> int:
+    """Two open calls: applicants on Fizzwave's festival brief (pending and declined) and the
+    demo artist's own application to Trailhead's playlist brief."""
+    from campaigns.models import Application
+    from campaigns.services import application_eligibility
+
+    made = 0
+    fizz = briefs["Summer of Fizz: festival stages"]
+    trail = briefs["Trailhead marathon playlist"]
+    Brief.objects.filter(pk__in=[fizz.pk, trail.pk]).update(open_call=True)
+    pitches = [
+        "We have played three summer festivals in Germany; our sets build to a singalong.",
+        "A duo with a live drummer: we would bring the energy and film every show for you.",
+        "Our fans are 18–30 and love sparkling drinks; happy to shoot posts backstage.",
+    ]
+    candidates = Artist.objects.filter(user__isnull=True).order_by("slug")
+    chosen = []
+    for artist in candidates.iterator():
+        if not application_eligibility(brief=fizz, artist=artist):
+            chosen.append(artist)
+        if len(chosen) == len(pitches):
+            break
+    for i, (artist, pitch) in enumerate(zip(chosen, pitches, strict=False)):
+        declined = i == len(pitches) - 1
+        _, created = Application.objects.get_or_create(
+            brief=fizz, artist=artist,
+            defaults={
+                "pitch": pitch, "links": [f"https://media.example/{artist.slug}"],
+                "proposed_fee": (fizz.budget_min or 0) + 50_000 * (i + 1), "currency": "EUR",
+                "status": "declined" if declined else "pending",
+                "decline_reason": "We are looking for a headliner this year." if declined else "",
+            },
+        )  # fmt: skip
+        made += created
+    _, created = Application.objects.get_or_create(
+        brief=trail, artist=demo_artist,
+        defaults={"pitch": "Running is how I write: I would make this playlist from my own "
+                           "long-run mixes.", "links": ["https://media.example/demo-artist"],
+                  "proposed_fee": 400_000, "currency": "EUR"},
+    )  # fmt: skip
+    return made + created
+
+
+def _bookings(password_hash: str) -> int:
+    """Offers in every state, contracts (awaiting signature, active, disputed, completed,
+    cancelled), milestones (pending, submitted, approved, changes requested, disputed), a message
+    thread, reviews, and open-call applications; the demo artist and Fizzwave in most of them."""
+    from campaigns.models import Offer
+    from campaigns.services import (
+        contract_cancel,
+        contract_sign,
+        dispute_open,
+        message_post,
+        milestone_approve,
+        milestone_request_changes,
+        offer_accept,
+        offer_counter,
+        offer_decline,
+        offer_expire,
+        offer_withdraw,
+    )
+
+    briefs = {b.title: b for b in Brief.objects.filter(status=Brief.Status.PUBLISHED)}
+    demo = Artist.objects.get(user__email=DEMO_LOGINS["artist"])
+    made = _applications(briefs, demo)
+    fizz = Brand.objects.get(slug="fizzwave-cola")
+    if Offer.objects.filter(brief__brand=fizz).exists():
+        return made
+    owner = User.objects.get(email=DEMO_LOGINS["brand"])
+    f1, f2 = (
+        briefs["Summer of Fizz: festival stages"],
+        briefs["Fizzwave zero-sugar launch playlist"],
+    )
+    band1, band2, band3 = _claim_bands(password_hash)
+
+    # Demo artist × Fizzwave: a disputed contract (one deliverable approved, one disputed) ...
+    disputed = _signed(owner, f1, demo)
+    first, second, *_ = list(disputed.milestones.order_by("pk"))
+    _submit(demo, first, "Main stage show, Berlin: set list and photos.")
+    milestone_approve(actor=owner, milestone=first)
+    _submit(demo, second, "Six posts published with the #ad label.")
+    dispute_open(actor=owner, milestone=second, reason="Only four of the six posts went live.")
+    # ... a contract both sides cancelled before signing ...
+    offer = offer_accept(actor=demo.user, offer=_offer(owner, f2, demo))
+    contract_cancel(actor=owner, contract=offer.contract, reason="The launch moved to next year.")
+    contract_cancel(actor=demo.user, contract=offer.contract, reason="Agreed.")
+    # ... and, now, a fresh offer waiting for the artist and a counter waiting for the brand.
+    sent = _offer(owner, f1, demo, message="We loved your last festival run. Two more shows?")
+    message_post(actor=demo.user, offer=sent, body="Thanks! Could the shows be on weekends?")
+    message_post(actor=owner, offer=sent, body="Yes, both on Saturdays.")
+    countered = _offer(owner, f2, demo)
+    lines = _demo_lines(f2, demo)
+    for line in lines:
+        line["fee"] = line["fee"] * 12 // 10
+    offer_counter(actor=demo.user, offer=countered, lines=lines,
+                  message="A bit more for four videos, please.")  # fmt: skip
+
+    # Fizzwave with the other bands: awaiting signature, active, completed, declined, withdrawn,
+    # expired.
+    offer = offer_accept(actor=band1.user, offer=_offer(owner, f1, band1))
+    contract_sign(actor=owner, contract=offer.contract, full_name=owner.name, confirm=True)
+    active = _signed(owner, f2, band1)
+    first, second, *_ = list(active.milestones.order_by("pk"))
+    _submit(band1, first, "Playlist live: 40 tracks, cover art attached.")
+    _submit(band1, second, "Four videos, links below.")
+    milestone_request_changes(actor=owner, milestone=second,
+                              reason="Please show the can in the first three seconds.")  # fmt: skip
+    message_post(actor=band1.user, offer=active.offer, body="Playlist is up, videos next week.")
+    message_post(actor=owner, offer=active.offer, body="Great, the team loves the cover.")
+    message_post(actor=band1.user, offer=active.offer, body="Re-cut of the videos on Friday.")
+    _complete(
+        owner,
+        band2,
+        _signed(owner, f1, band2),
+        reviews=((5, "On time, great crowd work."), (5, "Clear brief, paid fast.")),
+    )
+    offer_decline(actor=band2.user, offer=_offer(owner, f2, band2),
+                  reason="We are on tour in those weeks.")  # fmt: skip
+    offer_withdraw(actor=owner, offer=_offer(owner, f1, band3))
+    late = _offer(owner, f2, band3)
+    offer_expire(offer=late, now=late.expires_at + timedelta(seconds=1))
+
+    # The demo artist with other brands: a completed, reviewed booking and a declined offer.
+    pulse_owner = User.objects.get(email="owner@pulseaudio.test")
+    pulse = briefs["Pulse Buds launch creators"]
+    _complete(
+        pulse_owner,
+        demo,
+        _signed(pulse_owner, pulse, demo),
+        reviews=((4, "Great videos, one day late."), (5, "Friendly team, fair terms.")),
+    )
+    nordlicht = briefs["Nordlicht AW27 runway sound"]
+    nord_owner = User.objects.get(email="owner@nordlicht.test")
+    offer_decline(actor=demo.user, offer=_offer(nord_owner, nordlicht, demo),
+                  reason="Runway techno is not my sound.")  # fmt: skip
+    return made + Offer.objects.filter(brief__brand=fizz).count()
