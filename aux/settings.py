@@ -332,6 +332,12 @@ CELERY_BEAT_SCHEDULE.update({
     "milestones-auto-approve": {"task": "campaigns.milestones_auto_approve", "schedule": 900.0},
     "milestones-flag-overdue": {"task": "campaigns.milestones_flag_overdue", "schedule": 3600.0},
 })  # fmt: skip
+# Brands are reminded this many hours before a submitted deliverable is approved automatically.
+AUX_REVIEW_REMINDER_HOURS = env.int("AUX_REVIEW_REMINDER_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["milestones-review-remind"] = {
+    "task": "campaigns.milestones_review_remind",
+    "schedule": 1800.0,
+}
 
 # --- Notifications -------------------------------------------------------------------------------
 # The bell re-asks the unread count this often (and at once on a `notifications-changed` event).

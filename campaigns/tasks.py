@@ -79,3 +79,11 @@ def contract_render_pdf(contract_id: int) -> bool:
         logger.info("contract %s is gone; no PDF", contract_id)
         return False
     return contract_pdf_store(contract=contract)
+
+
+@shared_task(name="campaigns.milestones_review_remind", acks_late=True)
+def milestones_review_remind() -> int:
+    """Beat: remind brands a day before a submitted deliverable is approved automatically."""
+    from .services import milestones_review_remind_due
+
+    return milestones_review_remind_due()
