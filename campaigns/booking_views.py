@@ -3,7 +3,7 @@ the message thread. Thin: every step calls a service; refusals become messages o
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -50,6 +50,13 @@ def offer_new(request: HttpRequest, pk: int) -> HttpResponse:
     brief = briefs_visible_to(user=request.user).filter(pk=pk).first()
     if brief is None:
         raise Http404(_("No such brief."))
+    # Only the brand's owners and managers may open the form (the service checks again on POST).
+    from .permissions import check_can_edit_brand_briefs
+
+    try:
+        check_can_edit_brand_briefs(request.user, brief.brand)
+    except ApplicationError as exc:
+        raise PermissionDenied(exc.message) from exc
     artist = get_object_or_404(Artist, slug=request.GET.get("artist") or request.POST.get("artist"))
     lines = services.offer_prefill_lines(brief=brief, artist=artist)
     initial = {
