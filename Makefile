@@ -20,10 +20,20 @@ $(BIN)/.installed: pyproject.toml
 venv: $(BIN)/.installed
 
 ## The demo site on the embedded default: SQLite, eager Celery tasks, demo data.
+## The fake Stripe (localstripe + Connect, test mode) runs beside it on STRIPE_PORT and stops with it.
+STRIPE_PORT ?= 8420
 run: venv
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@mkdir -p var; \
+	if ! curl -sf http://127.0.0.1:$(STRIPE_PORT)/js.stripe.com/v3/ >/dev/null 2>&1; then \
+	  $(BIN)/python -m payments.devstripe --port $(STRIPE_PORT) --quiet --pidfile var/devstripe.pid \
+	    --webhook-url http://$(HOST):$(PORT)/payments/stripe/webhook/ \
+	    --webhook-secret "$${STRIPE_WEBHOOK_SECRET:-whsec_local}" >var/devstripe.log 2>&1 & \
+	fi; \
+	trap '[ -f var/devstripe.pid ] && kill $$(cat var/devstripe.pid) 2>/dev/null; rm -f var/devstripe.pid' EXIT; \
+	STRIPE_API_BASE=$${STRIPE_API_BASE:-http://127.0.0.1:$(STRIPE_PORT)} \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## The whole suite on real PostgreSQL and Redis (installed and started when missing).
 test: venv

@@ -9,6 +9,15 @@ from .stripe_gateway import PaymentTransientError
 logger = logging.getLogger(__name__)
 
 
+def _fresh_content_types() -> None:
+    # A worker lives long and caches content type ids; after a database flush or restore (the
+    # integration tests flush between tests) they may differ, and the audit trail's foreign key
+    # would then fail on commit. One cheap query per task keeps the worker right.
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
 @shared_task(
     name="payments.pay_milestone",
     acks_late=True,
@@ -26,6 +35,7 @@ def pay_milestone(milestone_id: int) -> list[int]:
     """
     from .services import milestone_pay
 
+    _fresh_content_types()
     return [p.pk for p in milestone_pay(milestone_id=milestone_id)]
 
 
@@ -41,6 +51,7 @@ def refund_contract(contract_id: int, key: str, reason: str, amount: int | None)
     """Refund unspent escrow (or `amount` of it) plus its share of the fee, once per `key`."""
     from .services import refund_issue
 
+    _fresh_content_types()
     refund = refund_issue(contract_id=contract_id, key=key, reason=reason, amount=amount)
     return refund.pk if refund else None
 

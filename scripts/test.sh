@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 PG_PORT=${AUX_TEST_PG_PORT:-54329}
 REDIS_PORT=${AUX_TEST_REDIS_PORT:-63799}
+STRIPE_PORT=${AUX_TEST_STRIPE_PORT:-$((REDIS_PORT - 55000))}
 RUN_DIR=${AUX_TEST_RUN_DIR:-/tmp/aux-test-$PG_PORT}
 
 need_apt=()
@@ -31,6 +32,8 @@ as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 stop_services() {
   [ -f "$RUN_DIR/pg/postmaster.pid" ] && as_pg "$pg_bin/pg_ctl" -D "$RUN_DIR/pg" -m immediate stop >/dev/null 2>&1 || true
   redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  # The fake Stripe (payments.devstripe) of this run, by its own pid only.
+  [ -f "$RUN_DIR/stripe.pid" ] && kill "$(cat "$RUN_DIR/stripe.pid")" >/dev/null 2>&1 || true
 }
 stop_services
 rm -rf "$RUN_DIR"
@@ -45,10 +48,17 @@ as_pg "$pg_bin/pg_ctl" -D "$RUN_DIR/pg" -w -l "$RUN_DIR/pg.log" \
 redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes --save '' --appendonly no \
   --logfile "$RUN_DIR/redis.log"
 for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+echo "==> starting the fake Stripe (localstripe + Connect) on 127.0.0.1:$STRIPE_PORT"
+$BIN/python -m payments.devstripe --port "$STRIPE_PORT" --quiet --pidfile "$RUN_DIR/stripe.pid" \
+  >"$RUN_DIR/stripe.log" 2>&1 &
+for _ in $(seq 100); do
+  curl -sf "http://127.0.0.1:$STRIPE_PORT/js.stripe.com/v3/" >/dev/null 2>&1 && break; sleep 0.1
+done
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/aux"
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
+export STRIPE_API_BASE="http://127.0.0.1:$STRIPE_PORT" AUX_TEST_STRIPE_API_BASE="http://127.0.0.1:$STRIPE_PORT"
 
 echo "==> static checks"
 $BIN/ruff check .

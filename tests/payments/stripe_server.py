@@ -32,8 +32,8 @@ def _answers(base: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def stripe_api():
+@pytest.fixture(scope="session", name="stripe_api")
+def stripe_api_fixture():
     """The base URL of a running fake Stripe; settings and os.environ point at it."""
     from django.conf import settings
 

@@ -12,7 +12,6 @@ from payments.services import contract_balances, ledger_totals
 from tests.users.factories import UserFactory
 
 from .factories import fund, onboard, signed_contract
-from .stripe_server import stripe_api  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,7 +23,7 @@ def _approve_all(manager, artist, contract, capture):
         bookings.milestone_approve(actor=manager, milestone=m)
 
 
-def test_funding_escrows_the_total_and_books_the_fee(stripe_api):  # noqa: F811
+def test_funding_escrows_the_total_and_books_the_fee(stripe_api):
     manager, _artist, contract = signed_contract()
     quote = services.contract_funding_quote(contract=contract)
     assert quote["fee"] == contract.total // 10 and quote["gross"] == contract.total + quote["fee"]
@@ -36,7 +35,7 @@ def test_funding_escrows_the_total_and_books_the_fee(stripe_api):  # noqa: F811
     assert b["brand_cash"] == -quote["gross"] and ledger_totals() == {contract.currency: 0}
 
 
-def test_a_contract_cannot_be_funded_before_the_artist_set_up_payouts(stripe_api):  # noqa: F811
+def test_a_contract_cannot_be_funded_before_the_artist_set_up_payouts(stripe_api):
     manager, artist, contract = signed_contract(onboarded=False)
     with pytest.raises(ConflictError, match="payouts"):
         services.payment_start(actor=manager, contract=contract)
@@ -44,7 +43,7 @@ def test_a_contract_cannot_be_funded_before_the_artist_set_up_payouts(stripe_api
     assert fund(manager, contract).status == Payment.Status.SUCCEEDED
 
 
-def test_only_brand_owners_and_managers_fund(stripe_api):  # noqa: F811
+def test_only_brand_owners_and_managers_fund(stripe_api):
     from tests.brands.factories import MembershipFactory
 
     _manager, artist, contract = signed_contract()
@@ -55,7 +54,7 @@ def test_only_brand_owners_and_managers_fund(stripe_api):  # noqa: F811
         services.payment_start(actor=artist.user, contract=contract)
 
 
-def test_a_declined_card_leaves_the_contract_unfunded_and_a_new_attempt_works(stripe_api):  # noqa: F811
+def test_a_declined_card_leaves_the_contract_unfunded_and_a_new_attempt_works(stripe_api):
     manager, _artist, contract = signed_contract()
     with pytest.raises(services.gateway.PaymentRejectedError, match="declined"):
         fund(manager, contract, card="pm_card_chargeCustomerFail")
@@ -65,7 +64,7 @@ def test_a_declined_card_leaves_the_contract_unfunded_and_a_new_attempt_works(st
     assert Payment.objects.filter(contract=contract).count() == 2
 
 
-def test_unfunded_deliverables_cannot_be_submitted(stripe_api):  # noqa: F811
+def test_unfunded_deliverables_cannot_be_submitted(stripe_api):
     _manager, artist, contract = signed_contract()
     with pytest.raises(ConflictError, match="not funded"):
         bookings.milestone_submit(actor=artist.user, milestone=contract.milestones.first(),
@@ -74,7 +73,7 @@ def test_unfunded_deliverables_cannot_be_submitted(stripe_api):  # noqa: F811
 
 def test_approving_both_milestones_pays_two_transfers_and_empties_escrow(
     stripe_api,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     manager, artist, contract = signed_contract()
     fund(manager, contract)
@@ -89,7 +88,7 @@ def test_approving_both_milestones_pays_two_transfers_and_empties_escrow(
     assert ledger_totals() == {contract.currency: 0}
 
 
-def test_running_the_payout_again_never_pays_twice(stripe_api, django_capture_on_commit_callbacks):  # noqa: F811
+def test_running_the_payout_again_never_pays_twice(stripe_api, django_capture_on_commit_callbacks):
     manager, artist, contract = signed_contract()
     fund(manager, contract)
     with django_capture_on_commit_callbacks(execute=True):
@@ -103,7 +102,7 @@ def test_running_the_payout_again_never_pays_twice(stripe_api, django_capture_on
 
 def test_a_split_pays_each_payee_their_share_to_the_cent(
     stripe_api,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     from campaigns.services import contract_sign, offer_accept
     from tests.brands.factories import MembershipFactory
@@ -138,7 +137,7 @@ def test_a_split_pays_each_payee_their_share_to_the_cent(
     assert parts == {artist.user_id: 66_680, producer.pk: 66_660, drummer.pk: 66_660}
 
 
-def test_split_shares_must_sum_to_10000(stripe_api):  # noqa: F811
+def test_split_shares_must_sum_to_10000(stripe_api):
     from tests.campaigns.factories import booking_artist
 
     artist = booking_artist()
@@ -150,7 +149,7 @@ def test_split_shares_must_sum_to_10000(stripe_api):  # noqa: F811
 
 def test_cancelling_a_funded_contract_refunds_escrow_and_fee(
     stripe_api,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     manager, artist, contract = signed_contract()
     payment = fund(manager, contract)
@@ -167,7 +166,7 @@ def test_cancelling_a_funded_contract_refunds_escrow_and_fee(
 def test_a_partial_dispute_refunds_the_rest_exactly(
     stripe_api,
     django_capture_on_commit_callbacks,
-    staff_user,  # noqa: F811
+    staff_user,
 ):
     manager, artist, contract = signed_contract()
     payment = fund(manager, contract)
