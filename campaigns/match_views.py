@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -18,7 +18,7 @@ from aux.users.models import User
 from . import services
 from .matching import PARTS
 from .models import Brief, Match
-from .permissions import can_see_matches
+from .permissions import brand_role, can_see_matches
 from .selectors import brief_matches, briefs_visible_to, top_briefs_for_artist
 
 PART_LABELS = {
@@ -53,13 +53,6 @@ def _visible_brief(request: HttpRequest, pk: int) -> Brief:
     return brief
 
 
-def _offer_url(brief: Brief) -> str | None:
-    try:
-        return reverse("campaigns:offer_create", args=[brief.pk])
-    except NoReverseMatch:  # bookings not installed yet
-        return None
-
-
 @login_required
 def brief_matches_page(request: HttpRequest, pk: int) -> HttpResponse:
     brief = _visible_brief(request, pk)
@@ -92,7 +85,9 @@ def brief_matches_page(request: HttpRequest, pk: int) -> HttpResponse:
             "removed": (stats.get("removed") or {}).items(),
             "stats": stats,
             "fairness": stats.get("fairness") or {},
-            "offer_url": _offer_url(brief),
+            "offer_url": reverse("campaigns:offer_new", args=[brief.pk])
+            if brand_role(request.user, brief.brand) in ("owner", "manager")
+            else None,
         },
     )
 

@@ -105,3 +105,17 @@ def test_top_briefs_skip_drafts_and_private_briefs(client, ranked):
     html = client.get(reverse("campaigns:artist_top_briefs")).content.decode()
     assert brief.title not in html
     assert "No published brief ranks you" in html
+
+
+def test_each_match_on_a_published_brief_has_a_make_an_offer_link(client, ranked):
+    brief, _, _ = ranked
+    client.force_login(MembershipFactory(brand=brief.brand, role="owner").user)
+    html = client.get(reverse("campaigns:brief_matches", args=[brief.pk])).content.decode()
+    assert f"/briefs/{brief.pk}/offers/new/?artist=star" in html
+
+
+def test_viewers_get_no_make_an_offer_link(client, ranked):
+    brief, _, viewer = ranked
+    client.force_login(viewer)
+    html = client.get(reverse("campaigns:brief_matches", args=[brief.pk])).content.decode()
+    assert "/offers/new/" not in html
