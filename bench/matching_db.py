@@ -40,6 +40,13 @@ PYTHON = sys.executable
 BENCH_ARTISTS = 1000  # how many artists `snapshot` changes before timing the refresh
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process (user + system): less sensitive to the machine's load than
+    wall time (PostgreSQL's own work is in its server processes, not counted here)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return round(usage.ru_utime + usage.ru_stime, 1)
+
+
 def load_average() -> float:
     return round(os.getloadavg()[0], 2)
 
@@ -246,6 +253,7 @@ def _snapshot_step(args: argparse.Namespace) -> None:
         }
     elif args.step == "build":
         baseline = rss_mb()
+        cpu0 = cpu_seconds()
         t0 = time.perf_counter()
         snap = matching_service.snapshot_build()
         build_s = time.perf_counter() - t0
@@ -254,6 +262,7 @@ def _snapshot_step(args: argparse.Namespace) -> None:
             "step": "snapshot_build",
             "n": n,
             "snapshot_build_s": round(build_s, 2),
+            "cpu_s": round(cpu_seconds() - cpu0, 1),
             "snapshot_mb": round(size, 1),
             "rss_before_mb": baseline,
             "peak_rss_mb": rss_mb(),

@@ -19,7 +19,9 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import FloatField, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from artists.models import AgeShare, Artist, AudienceShare, Rate, Unavailability
@@ -55,19 +57,20 @@ def _records(artist_filter: dict[str, Any], related_filter: dict[str, Any] | Non
     rows (None: by the artist ids found). An id range reads every table by index range; an id
     list becomes `IN (...)`."""
     records: dict[int, dict[str, Any]] = {}
+    # Casts done by the database: JSON as text (json.loads is ~4x cheaper than the JSONField
+    # converter) and decimals as floats (no Decimal objects), ~1 s per 100k artists saved.
     rows = Artist.objects.filter(**artist_filter).order_by("id").values_list(
-        "id", "stage_name", "bio", "search_tags", "monthly_listeners", "followers",
-        "engagement_rate", "verified",
+        "id", "stage_name", "bio", "search_tags", "monthly_listeners", "verified",
+        Cast("followers", TextField()), Cast("engagement_rate", FloatField()),
     )  # fmt: skip
-    for aid, name, bio, tags, listeners, followers, engagement, verified in rows.iterator(
-        chunk_size=_FETCH
-    ):
+    loads = json.loads
+    for aid, name, bio, tags, listeners, verified, followers, engagement in _stream(rows):
         records[aid] = {
             "id": aid,
             "monthly_listeners": listeners,
-            "followers": {k: int(v) for k, v in (followers or {}).items()},
-            "engagement_rate": float(engagement),
-            "verified": verified,
+            "followers": {k: int(v) for k, v in loads(followers or "{}").items()},
+            "engagement_rate": engagement,
+            "verified": bool(verified),
             "text": f"{name} {bio} {tags}",
             "genres": [], "moods": [], "refused_categories": [], "audience": {}, "age": {},
             "rates": {}, "unavailable": [],
@@ -79,7 +82,7 @@ def _records(artist_filter: dict[str, Any], related_filter: dict[str, Any] | Non
 
     def related(qs, *fields):
         # Unordered on purpose: PostgreSQL streams the rows without sorting them first.
-        return qs.filter(**related_filter).values_list(*fields).iterator(chunk_size=_FETCH)
+        return _stream(qs.filter(**related_filter).values_list(*fields))
 
     for aid, gid in related(Artist.genres.through.objects, "artist_id", "genre_id"):
         records[aid]["genres"].append(gid)
@@ -88,18 +91,31 @@ def _records(artist_filter: dict[str, Any], related_filter: dict[str, Any] | Non
     refused = Artist.refused_categories.through.objects
     for aid, cid in related(refused, "artist_id", "brandcategory_id"):
         records[aid]["refused_categories"].append(cid)
-    for aid, country, share in related(AudienceShare.objects, "artist_id", "country", "share"):
-        records[aid]["audience"][str(country)] = float(share)
-    for aid, bucket, share in related(AgeShare.objects, "artist_id", "bucket", "share"):
-        records[aid]["age"][bucket] = float(share)
+    share = Cast("share", FloatField())
+    for aid, country, s in related(AudienceShare.objects, "artist_id", "country", share):
+        records[aid]["audience"][str(country)] = s
+    for aid, bucket, s in related(AgeShare.objects, "artist_id", "bucket", share):
+        records[aid]["age"][bucket] = s
     rates = related(Rate.objects, "artist_id", "deliverable_type_id", "min_fee", "currency")
     for aid, dtype, fee, currency in rates:
         records[aid]["rates"][dtype] = (fee, currency)
     # Past unavailability can never overlap a brief: leave it out of the snapshot.
     future = Unavailability.objects.filter(end__gte=date.today())
-    for aid, start, end in related(future, "artist_id", "start", "end"):
+    future = future.filter(**related_filter).values_list("artist_id", "start", "end")
+    for aid, start, end in future.iterator(chunk_size=_FETCH):  # ORM: dates as date objects
         records[aid]["unavailable"].append((start, end))
     return list(records.values())
+
+
+def _stream(rows: QuerySet) -> Iterator[tuple]:
+    """The rows of a values_list queryset straight from a server-side cursor: no per-row
+    converters or model iterator (a third of the read time at 1M artists). Only for columns
+    whose raw database values are what the engine wants (ints, strings, floats cast in SQL)."""
+    sql, params = rows.query.sql_with_params()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(_FETCH):
+            yield from chunk
 
 
 def _records_by_id_range(size: int) -> Iterator[list[dict[str, Any]]]:
@@ -118,14 +134,10 @@ def _write_meta(built_at: datetime, version: str) -> None:
 def snapshot_build() -> ArtistSnapshot:
     """Full rebuild from the database; returns the new (saved) snapshot."""
     started = timezone.now()
-    # Python records cost ~3 KB an artist, the arrays ~0.4 KB: build from chunks of artists and
-    # append each to the arrays (with_updates), so 1M artists never sit in memory as records.
-    snap = ArtistSnapshot.from_records([])
-    for records in _records_by_id_range(_BUILD_CHUNK):
-        snap = (
-            ArtistSnapshot.from_records(records) if not snap.n_rows else snap.with_updates(records)
-        )
-        del records
+    # Python records cost ~3 KB an artist, the arrays ~0.3 KB: read the artists in id ranges and
+    # turn each range into arrays before reading the next, so 1M artists never sit in memory as
+    # Python objects (from_batches joins the arrays once at the end).
+    snap = ArtistSnapshot.from_batches(_records_by_id_range(_BUILD_CHUNK))
     snap.save(_root())
     _write_meta(started, snap.version)
     logger.info("matching snapshot %s built: %d artists", snap.version, snap.n_alive)

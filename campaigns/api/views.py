@@ -91,10 +91,14 @@ class BriefViewSet(
     @action(detail=True, methods=["get"], filterset_class=None)
     def matches(self, request, pk=None) -> Response:
         """The ranked artists with score parts, plus how many artists each filter removed."""
-        brief = self.get_object()
+        # Neither the brief's genres/moods/deliverables nor the artists' genres are part of this
+        # response: skip those prefetches (4 + 1 queries, about half of the endpoint's time).
+        brief = self.get_queryset().prefetch_related(None).filter(pk=pk).first()
+        if brief is None:
+            raise NotFoundError("No such brief.")
         if not can_see_matches(request.user, brief):
             raise PermissionDeniedError("Only the brand's members see a brief's matches.")
-        page = self.paginate_queryset(brief_matches(brief=brief))
+        page = self.paginate_queryset(brief_matches(brief=brief).prefetch_related(None))
         response = self.get_paginated_response(MatchSerializer(page, many=True).data)
         response.data["computed_at"] = brief.matches_computed_at
         response.data["stats"] = brief.match_stats
