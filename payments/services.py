@@ -20,11 +20,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from artists.models import Artist
 from aux.audit.services import audit_record
 from aux.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from aux.money import format_money
 from aux.users.models import User
 from brands.models import Membership
 from campaigns.models import Contract, Dispute, Milestone
@@ -452,6 +454,11 @@ def payment_succeeded(*, payment: Payment, amount_received: int | None = None) -
     contract.save(update_fields=["funded", "funded_at"])
     audit_record(actor=None, verb="contract.fund", target=contract, payment=payment.pk,
                  gross=payment.gross)  # fmt: skip
+    _tell(
+        kind="contract.funded", target=contract, brand=contract.brand,
+        users=[contract.artist.user], text=f"Escrow funded for {contract.brief}",
+        url=reverse("bookings:contract_detail", args=[contract.pk]),
+    )  # fmt: skip
     return payment
 
 
@@ -570,6 +577,11 @@ def _payout_fail(payout: Payout, message: str) -> None:
     payout.save(update_fields=["status", "failure_message"])
     audit_record(actor=None, verb="payout.fail", target=payout, message=payout.failure_message)
     logger.error("payout %s failed: %s", payout.pk, message)
+    _tell(
+        kind="payout.failed", target=payout, users=[payout.payee],
+        text=f"A payout of {format_money(payout.amount, payout.currency)} failed; we are on it",
+        url=reverse("payments:earnings"),
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -599,6 +611,11 @@ def payout_record_transfer(*, payout_id: int, transfer: dict[str, Any]) -> Payou
                (Account.ARTIST_PAID, payout.amount, payout.payee)],
     )  # fmt: skip
     audit_record(actor=None, verb="payout.sent", target=payout, transfer=payout.stripe_transfer_id)
+    _tell(
+        kind="payout.sent", target=payout, users=[payout.payee],
+        text=f"{format_money(payout.amount, payout.currency)} paid for {milestone.title}",
+        url=reverse("payments:earnings"),
+    )  # fmt: skip
     if (
         milestone.status == Milestone.Status.APPROVED
         and not milestone.payouts.exclude(status=Payout.Status.SENT).exists()
@@ -889,3 +906,13 @@ def reconcile() -> list[str]:
 
         mail_admins("Payments reconciliation found differences", "\n".join(problems))
     return problems
+
+
+def _tell(*, kind: str, target, users=(), brand=None, text: str, url: str) -> None:
+    """Notify the given users (and the brand's members who should see `kind`) after commit."""
+    from aux.notifications.services import brand_recipients, notify
+
+    recipients = [u for u in users if u is not None]
+    if brand is not None:
+        recipients += list(brand_recipients(brand, kind=kind))
+    notify(recipients=recipients, kind=kind, target=target, text=text, url=url)

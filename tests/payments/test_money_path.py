@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
+from aux.notifications.models import Notification
 from campaigns import services as bookings
 from campaigns.models import Milestone
 from payments import services
@@ -86,6 +87,10 @@ def test_approving_both_milestones_pays_two_transfers_and_empties_escrow(
     b = contract_balances(contract=contract)
     assert b["escrow"] == 0 and b["artist_paid"] == contract.total
     assert ledger_totals() == {contract.currency: 0}
+    told = Notification.objects.filter(recipient=artist.user)
+    assert told.filter(kind="contract.funded").count() == 1
+    assert told.filter(kind="payout.sent").count() == 2
+    assert Notification.objects.filter(kind="contract.funded", recipient=manager).exists()
 
 
 def test_running_the_payout_again_never_pays_twice(stripe_api, django_capture_on_commit_callbacks):
@@ -98,6 +103,7 @@ def test_running_the_payout_again_never_pays_twice(stripe_api, django_capture_on
         services.milestone_pay(milestone_id=m.pk)
     assert Payout.objects.filter(milestone=m).count() == 1
     assert LedgerEntry.objects.filter(account="artist_paid", contract=contract).count() == 2
+    assert Notification.objects.filter(kind="payout.sent", recipient=artist.user).count() == 2
 
 
 def test_a_split_pays_each_payee_their_share_to_the_cent(
