@@ -11,6 +11,7 @@ urlpatterns = [
     # The own-profile endpoint comes before the artists router so "me" is never read as a slug.
     path("artists/me/", ArtistMeView.as_view(), name="api-artist-me"),
     path("", include("payments.api.urls")),  # before artists: artists/me/payouts/onboard/
+    path("", include("campaigns.api.report_urls")),  # before artists: artists/me/earnings/
     path("", include("artists.api.urls")),
     path("", include("campaigns.api.urls")),
     path("", include("brands.api.urls")),
