@@ -11,7 +11,7 @@ urlpatterns = [
     path("briefs/<int:pk>/report.csv", views.brief_report_csv, name="brief_report_csv"),
     path("brands/<slug:slug>/reports/", views.brand_reports, name="brand_reports"),
     path("staff/marketplace/", views.marketplace, name="marketplace"),
-    path("bookings/milestones/<int:pk>/results/", views.result_report, name="result_report"),
+    path("bookings/milestone-results/<int:pk>/", views.result_report, name="result_report"),
     path("bookings/results/<int:pk>/question/", views.result_question, name="result_question"),
     path("bookings/results/<int:pk>/answer/", views.result_answer, name="result_answer"),
 ]
