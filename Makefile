@@ -20,20 +20,28 @@ $(BIN)/.installed: pyproject.toml
 venv: $(BIN)/.installed
 
 ## The demo site on the embedded default: SQLite, eager Celery tasks, demo data.
-## The fake Stripe (localstripe + Connect, test mode) runs beside it on STRIPE_PORT and stops with it.
+## The fake Stripe (localstripe + Connect, test mode) starts first on STRIPE_PORT, so that seed_demo
+## onboards the demo artists and funds contracts through it; it keeps its state in
+## var/devstripe-state.pickle (the demo database keeps its Stripe ids across restarts) and stops
+## with the site.
 STRIPE_PORT ?= 8420
+STRIPE_STATE ?= var/devstripe-state.pickle
 run: venv
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
 	@mkdir -p var; \
 	if ! curl -sf http://127.0.0.1:$(STRIPE_PORT)/js.stripe.com/v3/ >/dev/null 2>&1; then \
 	  $(BIN)/python -m payments.devstripe --port $(STRIPE_PORT) --quiet --pidfile var/devstripe.pid \
+	    --state $(STRIPE_STATE) \
 	    --webhook-url http://$(HOST):$(PORT)/payments/stripe/webhook/ \
 	    --webhook-secret "$${STRIPE_WEBHOOK_SECRET:-whsec_local}" >var/devstripe.log 2>&1 & \
 	fi; \
 	trap '[ -f var/devstripe.pid ] && kill $$(cat var/devstripe.pid) 2>/dev/null; rm -f var/devstripe.pid' EXIT; \
-	STRIPE_API_BASE=$${STRIPE_API_BASE:-http://127.0.0.1:$(STRIPE_PORT)} \
-	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	for _ in $$(seq 100); do \
+	  curl -sf http://127.0.0.1:$(STRIPE_PORT)/js.stripe.com/v3/ >/dev/null 2>&1 && break; sleep 0.1; \
+	done; \
+	export STRIPE_API_BASE=$${STRIPE_API_BASE:-http://127.0.0.1:$(STRIPE_PORT)}; \
+	$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py seed_demo && \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## The whole suite on real PostgreSQL and Redis (installed and started when missing).
 test: venv
@@ -51,4 +59,4 @@ bench: venv
 	$(BIN)/python bench/matching.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache db.sqlite3 media
+	rm -rf $(VENV) .pytest_cache db.sqlite3 media var/devstripe-state.pickle

@@ -1,6 +1,6 @@
 """Reads of payments, with their query optimisation."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from aux.users.models import User
 from brands.models import Membership
@@ -35,12 +35,20 @@ def ledger_lines_for(*, user: User) -> QuerySet[LedgerEntry]:
     ).order_by("-created_at", "-id")
 
 
-def artist_earnings(*, user: User) -> dict:
-    """Totals for the artist dashboard: paid out, and approved but not sent yet."""
-    payouts = Payout.objects.filter(payee=user)
-    sent = sum(p.amount for p in payouts if p.status == Payout.Status.SENT)
-    pending = sum(p.amount for p in payouts if p.status == Payout.Status.PENDING)
-    return {"sent": sent, "pending": pending}
+def artist_earnings(*, user: User) -> list[dict]:
+    """Totals for the artist dashboard, one row per currency (amounts in different currencies
+    never add up): paid out, and approved but not sent yet. Sorted by currency code."""
+    rows = (
+        Payout.objects.filter(payee=user, status__in=[Payout.Status.SENT, Payout.Status.PENDING])
+        .values("currency", "status")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    totals: dict[str, dict] = {}
+    for r in rows:
+        row = totals.setdefault(r["currency"], {"currency": r["currency"], "sent": 0, "pending": 0})
+        row[r["status"]] = r["total"]
+    return [totals[c] for c in sorted(totals)]
 
 
 def contract_receipt(*, contract: Contract) -> dict:

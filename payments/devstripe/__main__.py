@@ -3,23 +3,54 @@
 localstripe's stock command listens on every interface and pickles its state to /tmp after every
 write; this launcher binds 127.0.0.1 only, keeps state in memory, adds Connect (connect.py) and can
 register one webhook endpoint at start (our /payments/stripe/webhook/).
+
+`--state FILE` (used by `make run` only) keeps the state across restarts instead: localstripe's own
+store pickling, redirected from /tmp to FILE, plus the saved Idempotency-Key responses; the file is
+loaded at start and rewritten atomically after every write. The demo database keeps Stripe ids
+(accounts, PaymentIntents, transfers), so the fake Stripe must still know them after a restart.
+Tests run without it: each session starts from an empty, in-memory fake Stripe.
 """
 
 import argparse
 import asyncio
 import logging
 import os
+import pickle
 import sys
+from pathlib import Path
 
 
-def build_app(*, base_url: str):
+def _persist_to(path: Path, store, connect) -> None:
+    """Load the state in `path` (if any) and make every store write save it there."""
+    if path.exists():
+        with path.open("rb") as f:
+            saved = pickle.load(f)  # noqa: S301 (our own file, written by this process)
+        store.clear()
+        dict.update(store, saved["store"])
+        connect._idempotent.update(saved["idempotent"])
+
+    def dump() -> None:
+        tmp = path.with_name(path.name + ".tmp")
+        with tmp.open("wb") as f:
+            state = {"store": dict(store), "idempotent": connect._idempotent}
+            pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+
+    store.dump_to_disk = dump
+
+
+def build_app(*, base_url: str, state: str = ""):
     from localstripe import resources
     from localstripe.server import app
 
-    # State in memory only: no pickle written to /tmp by every request.
-    resources.store.dump_to_disk = lambda: None
     from . import connect
 
+    if state:
+        Path(state).parent.mkdir(parents=True, exist_ok=True)
+        _persist_to(Path(state), resources.store, connect)
+    else:
+        # State in memory only: no pickle written to /tmp by every request.
+        resources.store.dump_to_disk = lambda: None
     connect.install(app, base_url=base_url)
     return app
 
@@ -30,6 +61,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--webhook-url", default="")
     parser.add_argument("--webhook-secret", default="")
     parser.add_argument("--pidfile", default="")
+    parser.add_argument("--state", default="", help="keep the state in this file (make run)")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
 
@@ -37,7 +69,7 @@ def main(argv: list[str] | None = None) -> None:
     from localstripe.webhooks import register_webhook
 
     base_url = f"http://127.0.0.1:{args.port}"
-    app = build_app(base_url=base_url)
+    app = build_app(base_url=base_url, state=args.state)
     if args.webhook_url and args.webhook_secret:
         register_webhook("aux", args.webhook_url, args.webhook_secret, None)
     if args.pidfile:

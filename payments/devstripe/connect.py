@@ -276,6 +276,18 @@ _idempotent: dict[tuple[str, str], tuple[str, int, bytes]] = {}
 _locks: dict[tuple[str, str], asyncio.Lock] = {}
 # Injected failures for tests: path prefix → [remaining count, status].
 _faults: dict[str, list[int]] = {}
+# Injected slowness for tests: path prefix → [remaining count, seconds]. The request is executed
+# (and its idempotent response saved) first, then the answer waits: a client killed meanwhile has
+# created the object without learning it, as when a worker dies mid-call against Stripe.
+_latency: dict[str, list[float]] = {}
+
+
+async def _maybe_slow(request: web.Request) -> None:
+    for prefix, slow in list(_latency.items()):
+        if request.path.startswith(prefix) and slow[0] > 0:
+            slow[0] -= 1
+            await asyncio.sleep(slow[1])
+            return
 
 
 def _fingerprint(request: web.Request, body: bytes) -> str:
@@ -300,7 +312,9 @@ async def idempotency_middleware(request: web.Request, handler):
             )
     key = request.headers.get("Idempotency-Key")
     if request.method != "POST" or not key:
-        return await handler(request)
+        response = await handler(request)
+        await _maybe_slow(request)
+        return response
     body = await request.read()
     scope = (request.headers.get("Authorization", ""), key)
     lock = _locks.setdefault(scope, asyncio.Lock())
@@ -327,8 +341,10 @@ async def idempotency_middleware(request: web.Request, handler):
             response = e.to_response()
         if response.status < 400 or response.status in (402,):
             _idempotent[scope] = (fingerprint, response.status, response.body)
+            store.dump_to_disk()  # with --state, the saved response survives a restart too
         response.headers["Idempotency-Key"] = key
-        return response
+    await _maybe_slow(request)
+    return response
 
 
 # --- Routes ---------------------------------------------------------------------------------------
@@ -401,9 +417,17 @@ async def config_faults(request: web.Request):
     return web.Response()
 
 
+async def config_latency(request: web.Request):
+    """Test hook: the next `count` requests under `path` answer `seconds` late (after running)."""
+    data = await get_post_data(request) or {}
+    _latency[data["path"]] = [int(data.get("count", 1)), float(data.get("seconds", 1))]
+    return web.Response()
+
+
 async def flush_connect(request: web.Request):
     _idempotent.clear()
     _faults.clear()
+    _latency.clear()
     return web.Response()
 
 
@@ -417,4 +441,5 @@ def install(app: web.Application, *, base_url: str) -> None:
     app.router.add_get("/_config/connect/onboarding/{id}", onboarding_page)
     app.router.add_post("/_config/connect/onboarding/{id}", onboarding_complete)
     app.router.add_post("/_config/faults", config_faults)
+    app.router.add_post("/_config/latency", config_latency)
     app.router.add_delete("/_config/idempotency", flush_connect)
