@@ -254,6 +254,8 @@ SPECTACULAR_SETTINGS = {
         "MembershipRoleEnum": "brands.models.Membership.Role",
         "UserRoleEnum": "aux.users.models.User.Role",
         "MediaLinkKindEnum": "artists.models.MediaLink.Kind",
+        "MilestoneResultKindEnum": "campaigns.models.MilestoneResult.Kind",
+        "MilestoneResultStatusEnum": "campaigns.models.MilestoneResult.Status",
         "NotificationKindEnum": "aux.notifications.models.Kind",
         "NotificationChannelEnum": "aux.notifications.models.Channel",
     },
