@@ -233,12 +233,15 @@ def snapshot(args: argparse.Namespace) -> None:
 
 def _snapshot_step(args: argparse.Namespace) -> None:
     django_setup(args)
+    from django.core.management import call_command
     from django.db.models import F
     from django.utils import timezone
 
     from artists.models import Artist
     from campaigns import matching_service
 
+    if args.step != "refresh":
+        call_command("migrate", verbosity=0)  # the models may have moved on since `load`
     n = Artist.objects.count()
     if args.step == "records":
         # Reading every artist as Python records at once: what the build avoids (memory).
@@ -370,6 +373,7 @@ def _latencies(args, label: str, values: list[float], statuses: set[int], extra:
 
 def api(args: argparse.Namespace) -> None:
     django_setup(args)
+    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from rest_framework.authtoken.models import Token
@@ -380,6 +384,7 @@ def api(args: argparse.Namespace) -> None:
     from campaigns import matching_service
     from campaigns.models import Brief
 
+    call_command("migrate", verbosity=0)  # the models may have moved on since `load`
     n = Artist.objects.count()
     brief_id = _bench_brief()
     brief = Brief.objects.get(pk=brief_id)
