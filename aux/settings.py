@@ -367,3 +367,27 @@ CELERY_BEAT_SCHEDULE["payments-reconcile"] = {
     "task": "payments.reconcile",
     "schedule": crontab(minute=30, hour=3),
 }
+
+# --- Hardening (issue 9: SECURITY.md) -------------------------------------------------------------
+# Request size limits (Django refuses bigger bodies with 400 before any view runs). Uploaded images
+# are further limited by AUX_MAX_IMAGE_BYTES and checked by content (aux/images.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=20)
+# The admin lives at a path of the operator's choosing (e.g. "staff-7f3k/"): less noise from bots.
+ADMIN_URL = env("ADMIN_URL", default="admin/")
+if not ADMIN_URL.endswith("/"):
+    ADMIN_URL += "/"
+# Scoped API throttles on the writes a spammer would aim at (per user; 429 with the error shape).
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update({
+    "offers": env("AUX_THROTTLE_OFFERS", default="30/hour"),
+    "messages": env("AUX_THROTTLE_MESSAGES", default="120/hour"),
+})  # fmt: skip
+# The schema documents request bodies apart from responses (so required text says minLength 1)
+# and every operation's error responses (aux/api/schema.py).
+SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "aux.api.schema.add_error_responses",
+]

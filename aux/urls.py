@@ -22,8 +22,11 @@ urlpatterns = [
     path("api/v1/", include("aux.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
 ]
+
+# The API answers its own JSON error shape for unknown URLs too (pages keep the HTML 404).
+handler404 = "aux.api.exceptions.not_found"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

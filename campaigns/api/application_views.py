@@ -61,6 +61,8 @@ class ApplicationViewSet(
 ):  # fmt: skip
     """Applications to open calls: the artist applies, the brand converts or declines."""
 
+    lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
+
     permission_classes = [IsAuthenticated]
     serializer_class = ApplicationSerializer
 

@@ -12,6 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from aux.api.throttles import BookingWriteThrottle
 from aux.errors import NotFoundError
 
 from .. import services
@@ -65,6 +66,10 @@ class OfferViewSet(
     viewsets.GenericViewSet,
 ):  # fmt: skip
     """Offers: the brand's sent offers, or the offers addressed to the artist."""
+
+    throttle_classes = [BookingWriteThrottle]  # offers and messages per user (aux/api/throttles)
+
+    lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
 
     permission_classes = [IsAuthenticated]
     serializer_class = OfferSerializer
@@ -172,6 +177,8 @@ class OfferViewSet(
 class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Contracts of the user's brands or of the artist: frozen terms, signatures, milestones."""
 
+    lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
+
     permission_classes = [IsAuthenticated]
     serializer_class = ContractSerializer
 
@@ -235,6 +242,8 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 @extend_schema_view(retrieve=extend_schema(responses={200: MilestoneSerializer, 404: ERRORS[404]}))
 class MilestoneViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """A contract's deliverables: submit (artist), approve / request changes (brand), dispute."""
+
+    lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
 
     permission_classes = [IsAuthenticated]
     serializer_class = MilestoneSerializer

@@ -44,6 +44,8 @@ class BriefViewSet(
 ):
     """Campaign briefs: brands write theirs; everyone signed in reads published public ones."""
 
+    lookup_value_regex = r"\d+"  # ids are integers: anything else is a 404, not a 500
+
     serializer_class = BriefSerializer
     permission_classes = [IsAuthenticated]
     filterset_class = BriefFilter
