@@ -143,6 +143,7 @@ def _brand(w: World) -> dict:
 # --- Site and accounts ------------------------------------------------------------------------
 _case("home", "200 200 200 200 200 200 200 200")
 _case("healthz", "200 200 200 200 200 200 200 200")
+_case("set_language", "405 405 405 405 405 405 405 405")  # the language switcher: POST only
 _case("account_login", "200 302 302 302 302 302 302 302")
 _case("account_logout", "302 200 200 200 200 200 200 200")
 _case("account_inactive", "200 200 200 200 200 200 200 200")
@@ -167,6 +168,8 @@ _case(
     kwargs=lambda w: reset_key_kwargs(w.artist_a.user),
 )
 _case("account_reset_password_done", "200 200 200 200 200 200 200 200")
+# The language switcher (POST only; it changes only the visitor's own language).
+_case("set_language", "405 405 405 405 405 405 405 405")  # POST only
 _case("users:dashboard", "L 302 302 302 302 302 302 302")
 
 # --- Artists ------------------------------------------------------------------------------------
