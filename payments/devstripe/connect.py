@@ -283,6 +283,8 @@ _latency: dict[str, list[float]] = {}
 
 
 async def _maybe_slow(request: web.Request) -> None:
+    if request.method != "POST":  # reads (a test polling for the object) stay fast
+        return
     for prefix, slow in list(_latency.items()):
         if request.path.startswith(prefix) and slow[0] > 0:
             slow[0] -= 1
@@ -418,7 +420,7 @@ async def config_faults(request: web.Request):
 
 
 async def config_latency(request: web.Request):
-    """Test hook: the next `count` requests under `path` answer `seconds` late (after running)."""
+    """Test hook: the next `count` POSTs under `path` answer `seconds` late (after running)."""
     data = await get_post_data(request) or {}
     _latency[data["path"]] = [int(data.get("count", 1)), float(data.get("seconds", 1))]
     return web.Response()

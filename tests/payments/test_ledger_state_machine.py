@@ -1,0 +1,143 @@
+"""Random sequences of fund / approve / refund / cancel on a contract keep the ledger's invariants.
+
+A hypothesis state machine drives the real services against the fake Stripe over HTTP (eager
+tasks, so approvals pay and cancellations refund at once). After every step: escrow never negative,
+paid out ≤ funded, every currency's entries sum to zero, the money is conserved (escrow + paid +
+refunded = funded) and Stripe holds exactly the transfers and refunds the ledger says.
+Kept small (a few examples of a few steps) so it runs in well under a minute.
+"""
+
+import pytest
+import stripe
+from django.conf import settings as dj_settings
+from django.db.models import Sum
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from aux.errors import ApplicationError
+from campaigns import services as bookings
+from campaigns.models import Contract, Milestone
+from payments import services
+from payments.models import Payment, Payout, Refund
+from payments.services import contract_balances, ledger_totals
+
+from .factories import fund, signed_contract
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class LedgerMachine(RuleBasedStateMachine):
+    """One fresh signed contract (two deliverables, artist onboarded) per example."""
+
+    def __init__(self):
+        super().__init__()
+        self.manager, self.artist, self.contract = signed_contract()
+        self.refunds = 0
+
+    def _contract(self) -> Contract:
+        return Contract.objects.get(pk=self.contract.pk)
+
+    def _payment(self) -> Payment | None:
+        return services.contract_funded_payment(self._contract())
+
+    @precondition(lambda self: self._payment() is None)
+    @rule()
+    def fund(self):
+        try:
+            fund(self.manager, self._contract())
+        except ApplicationError:
+            assert self._contract().status != Contract.Status.ACTIVE  # only a cancelled one refuses
+
+    @precondition(lambda self: self._payment() is not None)
+    @rule(data=st.data())
+    def submit_and_approve(self, data):
+        pending = list(
+            self._contract().milestones.filter(status=Milestone.Status.PENDING).order_by("pk")
+        )
+        if not pending:
+            return
+        m = data.draw(st.sampled_from(pending), label="milestone")
+        try:
+            bookings.milestone_submit(actor=self.artist.user, milestone=m, note="done",
+                                      disclosure_confirmed=True)  # fmt: skip
+            bookings.milestone_approve(actor=self.manager, milestone=m)
+        except ApplicationError:
+            assert self._contract().status != Contract.Status.ACTIVE
+
+    @precondition(lambda self: self._payment() is not None)
+    @rule(amount=st.integers(min_value=1, max_value=400_000))
+    def refund(self, amount):
+        self.refunds += 1
+        services.refund_issue(contract_id=self.contract.pk, key=f"sm-{self.refunds}",
+                              reason="state machine", amount=amount)  # fmt: skip
+
+    @precondition(lambda self: self._payment() is not None)
+    @rule()
+    def cancel(self):
+        try:
+            bookings.contract_cancel(actor=self.manager, contract=self._contract(), reason="x")
+            bookings.contract_cancel(actor=self.artist.user, contract=self._contract(), reason="y")
+        except ApplicationError:
+            # Refused once a deliverable is approved (or when already cancelled): nothing moves.
+            pass
+
+    @precondition(lambda self: self._payment() is not None)
+    @rule()
+    def pay_again(self):
+        for m in self._contract().milestones.filter(status__in=["approved", "paid"]):
+            services.milestone_pay(milestone_id=m.pk)
+
+    @invariant()
+    def ledger_invariants_hold(self):
+        contract = self._contract()
+        b = contract_balances(contract=contract)
+        payment = self._payment()
+        funded = payment.amount if payment else 0
+        refunded = (
+            Refund.objects.filter(contract=contract, status="succeeded").aggregate(
+                a=Sum("amount"), f=Sum("fee_amount")
+            )
+        )  # fmt: skip
+        refunded_amount, refunded_fee = refunded["a"] or 0, refunded["f"] or 0
+        assert b["escrow"] >= 0
+        assert b["artist_paid"] <= funded
+        assert b["platform_fee"] >= 0
+        assert all(total == 0 for total in ledger_totals().values())
+        assert b["escrow"] + b["artist_paid"] + refunded_amount == funded
+        assert b["refunds"] == refunded_amount + refunded_fee
+        assert contract.funded == (payment is not None)
+        if payment is None:
+            return
+        # Stripe agrees with the books: the transfers and the refunds are exactly ours.
+        client = stripe.StripeClient(
+            dj_settings.STRIPE_SECRET_KEY,
+            max_network_retries=0,
+            base_addresses={"api": dj_settings.STRIPE_API_BASE},
+        )
+        account = self.artist.user.payment_account.stripe_account_id
+        transfers = client.v1.transfers.list(params={"destination": account}).data
+        sent = Payout.objects.filter(contract=contract, status="sent")
+        assert sorted(t.id for t in transfers) == sorted(p.stripe_transfer_id for p in sent)
+        assert sum(t.amount for t in transfers) == b["artist_paid"]
+        intent = client.v1.payment_intents.retrieve(payment.stripe_payment_intent_id)
+        stripe_refunded = sum(
+            r.amount for r in client.v1.refunds.list(params={"payment_intent": intent.id}).data
+        )
+        assert stripe_refunded == refunded_amount + refunded_fee
+
+
+def test_random_fund_approve_refund_cancel_sequences_keep_the_ledger_invariants(stripe_api):
+    run_state_machine_as_test(
+        LedgerMachine,
+        settings=settings(
+            max_examples=10, stateful_step_count=8, deadline=None, derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        ),
+    )  # fmt: skip
