@@ -128,7 +128,7 @@ def line_chart(
     """One line per series over shared x labels (e.g. a ratio per week), any non-negative scale:
     the y axis runs from 0 to the largest value. `series` is (name, css class, values); a None
     value leaves a gap. Each point has a <title> with its exact value; a legend names the lines."""
-    left, right, top, bottom = 48, 16, 28, 44
+    left, right, top, bottom = 56, 44, 28, 44  # room for centred date labels at both ends
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [float(v) for _n, _c, vs in series for v in vs if v is not None]
     peak = max(values, default=0.0) or 1.0
