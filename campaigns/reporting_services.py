@@ -56,6 +56,11 @@ def _side_for(actor: User, milestone: Milestone) -> str:
     return _acting_side(actor, brand=contract.brand, artist=contract.artist)
 
 
+def check_can_report(*, actor: User, milestone: Milestone) -> None:
+    """Only the contract's artist reports results (checked before the input is even read)."""
+    _require(_side_for(actor, milestone), Side.ARTIST, "report results")
+
+
 @transaction.atomic
 def result_report(
     *,
@@ -74,7 +79,7 @@ def result_report(
     old one in the audit trail); evidence is a http(s) link or an image re-encoded by
     aux.images (never the uploaded bytes).
     """
-    _require(_side_for(actor, milestone), Side.ARTIST, "report results")
+    check_can_report(actor=actor, milestone=milestone)
     if kind not in MilestoneResult.Kind.values:
         raise ValidationError({"kind": f"Unknown kind of result: {str(kind)[:40]}."})
     number = _clean_value(value)

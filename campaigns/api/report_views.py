@@ -82,6 +82,7 @@ class MilestoneResultsView(APIView):
     @extend_schema(request=ResultInputSerializer, responses={201: ResultSerializer, **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         milestone = _milestone(request, pk)
+        reporting_services.check_can_report(actor=request.user, milestone=milestone)
         serializer = ResultInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         result = reporting_services.result_report(

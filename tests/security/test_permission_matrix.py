@@ -651,6 +651,24 @@ _case(
     writes=[Write("delete", allowed=BRAND_A_EDIT)],
 )
 
+# Reporting: a campaign's numbers are the brand's (members read them) and staff's.
+_case("reports:brief_report", "L 404 404 200 200 200 404 200", kwargs=_pk("contract_brief_a"))
+_case("reports:brief_report_csv", "L 404 404 200 200 200 404 200", kwargs=_pk("contract_brief_a"))
+_case("reports:brand_reports", "L 404 404 200 200 200 404 200", kwargs=_brand)
+_case("reports:marketplace", "L L L L L L L 200")  # the admin's staff login
+_case("reports:result_report", None, kwargs=_pk("milestone"),
+      writes=[Write("post", allowed=("artist_a",))])  # fmt: skip
+_case("reports:result_question", None, kwargs=lambda w: {"pk": 1})
+_case("reports:result_answer", None, kwargs=lambda w: {"pk": 1})
+_case("api-brief-report", "403 404 404 200 200 200 404 200", api=True,
+      kwargs=_pk("contract_brief_a"))  # fmt: skip
+_case("api-milestone-results", "403 200 404 200 200 200 404 200", api=True,
+      kwargs=_pk("milestone"), writes=[Write("post", allowed=("artist_a",))])  # fmt: skip
+_case("api-result-question", None, api=True, kwargs=lambda w: {"pk": 1})
+_case("api-result-answer", None, api=True, kwargs=lambda w: {"pk": 1})
+# Anyone may be paid (split payees need not be artists): each user reads their own earnings.
+_case("api-artist-earnings", "403 200 200 200 200 200 200 200", api=True)
+
 _case("api-schema", "200 200 200 200 200 200 200 200", api=True)
 _case("api-docs", "200 200 200 200 200 200 200 200")
 
