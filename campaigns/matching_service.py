@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import FloatField, QuerySet, TextField
@@ -81,10 +80,6 @@ def _records(artist_filter: dict[str, Any], related_filter: dict[str, Any] | Non
     if related_filter is None:
         related_filter = {"artist_id__in": list(records)}
 
-    if connection.vendor == "postgresql":
-        _related_grouped(records, related_filter)
-        return list(records.values())
-
     def related(qs, *fields):
         # Unordered on purpose: PostgreSQL streams the rows without sorting them first.
         return _stream(qs.filter(**related_filter).values_list(*fields))
@@ -110,54 +105,6 @@ def _records(artist_filter: dict[str, Any], related_filter: dict[str, Any] | Non
     for aid, start, end in future.iterator(chunk_size=_FETCH):  # ORM: dates as date objects
         records[aid]["unavailable"].append((start, end))
     return list(records.values())
-
-
-def _related_grouped(records: dict[int, dict[str, Any]], related_filter: dict[str, Any]) -> None:
-    """PostgreSQL: one row per artist and table (array_agg in the database) instead of one per
-    related row, about 6 rows an artist instead of 17 for Python to walk through."""
-    rf = related_filter
-
-    def grouped(qs, *aggregates):
-        names = [f"a{i}" for i in range(len(aggregates))]
-        rows = qs.filter(**rf).order_by().values("artist_id")
-        rows = rows.annotate(**dict(zip(names, aggregates, strict=True)))
-        return _stream(rows.values_list("artist_id", *names))
-
-    for aid, ids in grouped(Artist.genres.through.objects, ArrayAgg("genre_id")):
-        records[aid]["genres"] = ids
-    for aid, ids in grouped(Artist.moods.through.objects, ArrayAgg("mood_id")):
-        records[aid]["moods"] = ids
-    refused = Artist.refused_categories.through.objects
-    for aid, ids in grouped(refused, ArrayAgg("brandcategory_id")):
-        records[aid]["refused_categories"] = ids
-    # Aggregates over one group stay paired when ordered by a key unique per artist (the
-    # country, the bucket: unique constraints).
-    share = Cast("share", FloatField())
-    audience = grouped(AudienceShare.objects, ArrayAgg("country", order_by="country"),
-                       ArrayAgg(share, order_by="country"))  # fmt: skip
-    for aid, countries, shares in audience:
-        records[aid]["audience"] = dict(zip(countries, shares, strict=True))
-    ages = grouped(AgeShare.objects, ArrayAgg("bucket", order_by="bucket"),
-                   ArrayAgg(share, order_by="bucket"))  # fmt: skip
-    for aid, buckets, shares in ages:
-        records[aid]["age"] = dict(zip(buckets, shares, strict=True))
-    # Each aggregate sorts its own input: order by a key unique within the artist so that
-    # ties cannot pair one rate's fee with another's currency.
-    key = ("deliverable_type_id", "id")
-    rates = grouped(
-        Rate.objects,
-        ArrayAgg("deliverable_type_id", order_by=key),
-        ArrayAgg("min_fee", order_by=key),
-        ArrayAgg("currency", order_by=key),
-    )
-    for aid, types, fees, currencies in rates:
-        records[aid]["rates"] = dict(zip(types, zip(fees, currencies, strict=True), strict=True))
-    # Past unavailability can never overlap a brief: leave it out of the snapshot.
-    future = Unavailability.objects.filter(end__gte=date.today())
-    key = ("start", "id")
-    spans = grouped(future, ArrayAgg("start", order_by=key), ArrayAgg("end", order_by=key))
-    for aid, starts, ends in spans:
-        records[aid]["unavailable"] = list(zip(starts, ends, strict=True))
 
 
 def _stream(rows: QuerySet) -> Iterator[tuple]:
