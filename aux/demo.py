@@ -761,9 +761,9 @@ def _payments() -> str:
     from django.conf import settings
 
     from campaigns.models import Contract, Milestone
-    from payments.models import Payment, Payout
+    from payments.models import Payment, PaymentAccount, Payout
     from payments.services import payout_schedule
-    from payments.stripe_gateway import PaymentError
+    from payments.stripe_gateway import PaymentError, account_retrieve
 
     if not _stripe_reachable():
         return (f"skipped: the fake Stripe does not answer at {settings.STRIPE_API_BASE} "
@@ -777,6 +777,17 @@ def _payments() -> str:
                 _demo_onboard(user)
     except PaymentError as e:
         return f"skipped: the fake Stripe refused onboarding ({e})"
+    lost = []
+    for account in PaymentAccount.objects.filter(user__in=users):
+        try:
+            account_retrieve(account.stripe_account_id)
+        except PaymentError:
+            lost.append(account.stripe_account_id)
+    if lost:
+        # The database remembers Stripe objects the fake Stripe no longer has (its state file
+        # was removed): payouts to these accounts would fail.
+        return (f"the fake Stripe does not know {', '.join(lost)}: its state file is gone; "
+                "delete db.sqlite3 too (or `make clean`) to reseed both")  # fmt: skip
     owed = (
         Milestone.objects.filter(
             status=Milestone.Status.APPROVED, contract__payments__status=Payment.Status.SUCCEEDED
@@ -795,7 +806,7 @@ def _payments() -> str:
     note = f"{Payment.objects.filter(status='succeeded').count()} contracts paid in"
     note += f", {Payout.objects.filter(status='sent').count()} payouts sent"
     if owed:
-        note += f", {len(owed)} approved deliverables being paid now"
+        note += f", {len(owed)} approved deliverables to pay once seeded"
     if unpaid:
         note += (
             f"; {unpaid} contracts were marked funded without a payment when seeded without "
