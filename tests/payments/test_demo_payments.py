@@ -60,7 +60,9 @@ def test_devstripe_with_a_state_file_keeps_objects_and_replays_keys_after_a_rest
         proc.wait(timeout=10)
 
 
-@pytest.mark.django_db
+# Transactional: on SQLite a rolled-back test gives its row ids (and so our idempotency keys,
+# built from them) to the next test, which the session's fake Stripe would refuse.
+@pytest.mark.django_db(transaction=True)
 def test_earnings_totals_are_per_currency_never_added_across(stripe_api, client):
     _manager, artist, contract = signed_contract()
     rows = [(100_000, "EUR", "sent"), (50_000, "USD", "sent"), (25_000, "USD", "pending"),
