@@ -28,23 +28,6 @@ def _flatten(errors) -> dict[str, list[str]]:
     return out
 
 
-def _only_missing_references(detail) -> bool:
-    codes: set[str] = set()
-
-    def walk(value) -> None:
-        if isinstance(value, dict):
-            for sub in value.values():
-                walk(sub)
-        elif isinstance(value, list):
-            for sub in value:
-                walk(sub)
-        else:
-            codes.add(getattr(value, "code", ""))
-
-    walk(detail)
-    return codes == {"does_not_exist"}
-
-
 def not_found(request, exception=None):
     """handler404: the API answers its JSON error shape; pages keep Django's 404 page."""
     from django.http import JsonResponse
@@ -65,10 +48,6 @@ def exception_handler(exc, context) -> Response | None:
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        # Input that is well formed but names an object that does not exist (a brief id, a
-        # category slug) is a 404, not a 400: the request was valid, the target is missing.
-        if _only_missing_references(exc.detail):
-            response.status_code = status.HTTP_404_NOT_FOUND
         errors = _flatten(response.data)
         first = next(iter(errors.items()), ("", ["Invalid input."]))
         detail = first[1][0] if first[0] == "non_field_errors" else f"{first[0]}: {first[1][0]}"
