@@ -73,7 +73,10 @@ def preferences_for(*, user: User) -> list[dict]:
 def digest_pending_user_ids() -> list[int]:
     return list(
         Notification.objects.filter(
-            channel=Channel.DAILY_DIGEST, digest_sent_at__isnull=True, emailed_at__isnull=True
+            channel=Channel.DAILY_DIGEST,
+            digest_sent_at__isnull=True,
+            emailed_at__isnull=True,
+            read_at__isnull=True,
         )
         .values_list("recipient_id", flat=True)
         .distinct()

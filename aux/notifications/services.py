@@ -267,6 +267,7 @@ def digest_send(*, user_id: int) -> int:
                 channel=Channel.DAILY_DIGEST,
                 digest_sent_at__isnull=True,
                 emailed_at__isnull=True,
+                read_at__isnull=True,  # already seen in the site: no need to e-mail it
             )
             .order_by("kind", "created_at", "pk")
         )

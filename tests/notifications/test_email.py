@@ -4,6 +4,7 @@ refuses the first attempt, and the daily digest."""
 import pytest
 from django.conf import settings as django_settings
 from django.test import override_settings
+from django.utils import timezone
 
 from aux.notifications import services
 from aux.notifications.kinds import SUBJECTS, template_slug
@@ -159,3 +160,11 @@ def test_digest_after_an_smtp_refusal_marks_nothing_then_sends_once(settings):
         assert send_digest.apply(args=(user.pk,), throw=False).state != "FAILURE"
         assert smtp.attempts == 2 and len(smtp.messages) == 1
     assert not Notification.objects.filter(digest_sent_at__isnull=True).exists()
+
+
+def test_digest_leaves_out_what_was_already_read_in_the_site(mailoutbox):
+    user = UserFactory()
+    read, unread = _digest_items(user, [Kind.OFFER_RECEIVED, Kind.OFFER_COUNTERED])
+    Notification.objects.filter(pk=read.pk).update(read_at=timezone.now())
+    assert send_digest.delay(user.pk).get() == 1
+    assert unread.text in mailoutbox[0].body and read.text not in mailoutbox[0].body
