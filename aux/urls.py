@@ -6,11 +6,14 @@ from drf_spectacular.views import SpectacularAPIView
 
 from . import health, views
 from .api.docs import ApiDocsView
+from .users import views as user_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    # The language switcher: Django's set_language, which also saves a signed-in user's choice.
+    path("i18n/setlang/", user_views.set_language, name="set_language"),
     path("dashboard/", include("aux.users.urls")),
     path("artists/", include("artists.urls")),
     path("brands/", include("brands.urls")),

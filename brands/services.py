@@ -16,7 +16,8 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from aux.audit.services import audit_record
 from aux.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
@@ -168,9 +169,20 @@ def _send_invitation_email(invitation_id: int) -> None:
         "link": invitation_link(invitation),
         "inviter": invitation.invited_by,
     }
-    subject = f"Join {invitation.brand.name} on AUX"
-    body = render_to_string("brands/email/invitation.txt", context)
+    with translation.override(_invitation_language(invitation)):
+        subject = _("Join %(brand)s on AUX") % {"brand": invitation.brand.name}
+        body = render_to_string("brands/email/invitation.txt", context)
     EmailMessage(subject, body, None, [invitation.email]).send()
+
+
+def _invitation_language(invitation: Invitation) -> str:
+    """An invitee who already has an account reads it in their language; someone new, in the
+    language of the owner who invited them (they most likely share it)."""
+    existing = User.objects.filter(email__iexact=invitation.email).only("language").first()
+    if existing is not None and existing.language:
+        return existing.language
+    inviter = invitation.invited_by
+    return inviter.email_language if inviter is not None else settings.LANGUAGE_CODE
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Model
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_countries import countries
 
 from artists.models import Artist, DeliverableType, Genre, Mood, Rate
@@ -784,7 +784,16 @@ def offers_expire_due(*, now: datetime | None = None) -> int:
 
 
 def contract_terms_render(*, offer: Offer, revision: OfferRevision) -> str:
-    """The contract text for `revision` of `offer`, from the versioned template file."""
+    """The contract text for `revision` of `offer`, from the versioned template file.
+
+    Always in English, whoever's language is active: the text is hashed and signed, so the
+    same revision must render to the same bytes (amounts, labels and country names included).
+    """
+    with translation.override("en"):
+        return _contract_terms_render(offer=offer, revision=revision)
+
+
+def _contract_terms_render(*, offer: Offer, revision: OfferRevision) -> str:
     lines = list(revision.lines.select_related("deliverable_type"))
     for line in lines:
         line.fee_text = format_money(line.fee, revision.currency)

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import ngettext
 
 from .kinds import SUBJECTS, template_slug
 from .models import Kind
@@ -48,7 +50,13 @@ def subject_for(kind: str) -> str:
 
 
 def notification_message(n: Notification) -> EmailMultiAlternatives:
-    """The e-mail for one notification, in the templates of its kind."""
+    """The e-mail for one notification, in the templates of its kind and the recipient's
+    language (whoever triggered it, in whatever language)."""
+    with translation.override(n.recipient.email_language):
+        return _notification_message(n)
+
+
+def _notification_message(n: Notification) -> EmailMultiAlternatives:
     unsubscribe = unsubscribe_url(n.recipient_id, n.kind)
     context = {
         "notification": n,
@@ -71,7 +79,13 @@ def notification_message(n: Notification) -> EmailMultiAlternatives:
 
 
 def digest_message(user: User, items: list[Notification]) -> EmailMultiAlternatives:
-    """One e-mail grouping the user's waiting digest items by kind, each with its links."""
+    """One e-mail grouping the user's waiting digest items by kind, each with its links, in the
+    user's language."""
+    with translation.override(user.email_language):
+        return _digest_message(user, items)
+
+
+def _digest_message(user: User, items: list[Notification]) -> EmailMultiAlternatives:
     grouped: dict[str, list[Notification]] = defaultdict(list)
     for n in items:
         grouped[n.kind].append(n)
@@ -98,7 +112,9 @@ def digest_message(user: User, items: list[Notification]) -> EmailMultiAlternati
     }
     text = render_to_string("notifications/email/digest.txt", context)
     html = render_to_string("notifications/email/digest.html", context)
-    subject = f"[AUX] Your daily summary: {len(items)} update{'s' if len(items) != 1 else ''}"
+    subject = "[AUX] " + ngettext(
+        "Your daily summary: %(count)d update", "Your daily summary: %(count)d updates", len(items)
+    ) % {"count": len(items)}
     msg = EmailMultiAlternatives(
         subject, text, None, [user.email], headers=_headers(unsubscribe_all)
     )

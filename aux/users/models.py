@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +45,11 @@ class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("display name"), max_length=150, blank=True)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.ARTIST)
+    # The language of pages and e-mails for this account; blank until the user picks one with
+    # the switcher (or signs in), so the browser's Accept-Language decides meanwhile.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -55,6 +61,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.name or self.email
+
+    @property
+    def email_language(self) -> str:
+        """The language to write to this user in: their choice, else the site default."""
+        return self.language or settings.LANGUAGE_CODE
 
     @property
     def is_artist(self) -> bool:

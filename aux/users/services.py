@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import transaction
 
 from artists.services import artist_create
@@ -32,4 +33,17 @@ def user_complete_signup(
         invitation_accept(user=user, token=invitation_token)
     else:
         brand_create(owner=user, name=brand_name)
+    return user
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    """Remember the language pages and e-mails are shown in for this user.
+
+    Only the site's languages are accepted (settings.LANGUAGES); anything else is a ValueError.
+    """
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"Unknown language {language!r}.")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
     return user

@@ -143,7 +143,6 @@ def _brand(w: World) -> dict:
 # --- Site and accounts ------------------------------------------------------------------------
 _case("home", "200 200 200 200 200 200 200 200")
 _case("healthz", "200 200 200 200 200 200 200 200")
-_case("set_language", "405 405 405 405 405 405 405 405")  # the language switcher: POST only
 _case("account_login", "200 302 302 302 302 302 302 302")
 _case("account_logout", "302 200 200 200 200 200 200 200")
 _case("account_inactive", "200 200 200 200 200 200 200 200")
