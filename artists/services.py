@@ -4,15 +4,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TypedDict
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.files import File
-from django.core.validators import URLValidator
-from django.db import transaction
-from django.db.models import Prefetch
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from django_countries import countries
-
 from aux.audit.services import audit_record
 from aux.errors import ApplicationError, PermissionDeniedError
 from aux.images import validate_and_resize_image
@@ -20,6 +11,15 @@ from aux.money import Currency
 from aux.users.models import User
 from aux.utils import unique_slug
 from brands.models import BrandCategory
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files import File
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
+from django_countries import countries
 
 from .constants import (
     LANGUAGE_CODES,
@@ -658,7 +658,7 @@ def artist_set_verified(*, actor: User, artist: Artist, verified: bool) -> Artis
     Setting the state the artist already has changes nothing and records nothing.
     """
     if not (actor.is_staff or actor.role == User.Role.STAFF):
-        raise PermissionDeniedError("Only staff can verify artists.")
+        raise PermissionDeniedError(gettext("Only staff can verify artists."))
     artist = Artist.objects.select_for_update().get(pk=artist.pk)
     if artist.verified == verified:
         return artist

@@ -9,6 +9,10 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from aux.audit.services import audit_record
+from aux.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from aux.users.models import User
+from aux.utils import unique_slug
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
@@ -17,12 +21,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
-
-from aux.audit.services import audit_record
-from aux.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
-from aux.users.models import User
-from aux.utils import unique_slug
 
 from .models import Brand, BrandCategory, Invitation, Membership
 
@@ -40,7 +40,10 @@ def _role(*, user: User, brand: Brand) -> str | None:
 def _require_role(*, user: User, brand: Brand, roles: tuple[str, ...], action: str) -> str:
     role = _role(user=user, brand=brand)
     if role not in roles:
-        raise PermissionDeniedError(f"Only a brand {' or '.join(roles)} can {action}.")
+        raise PermissionDeniedError(
+            gettext("Only a brand %(items)s can %(action)s.")
+            % {"items": " or ".join(roles), "action": action}
+        )
     return role
 
 
@@ -66,7 +69,7 @@ def brand_create(
     Only brand accounts create brands (artists and staff act through their own tools).
     """
     if owner.role != User.Role.BRAND:
-        raise PermissionDeniedError("Only a brand account can create a brand.")
+        raise PermissionDeniedError(gettext("Only a brand account can create a brand."))
     slug = unique_slug(Brand, name)
     if slug in RESERVED_SLUGS:
         slug = unique_slug(Brand, f"{name} brand")
@@ -94,7 +97,7 @@ def brand_update(*, actor: User, brand: Brand, data: dict[str, Any]) -> Brand:
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ApplicationError(
-            "These fields cannot be changed here.",
+            gettext("These fields cannot be changed here."),
             errors={f: ["Not an editable field."] for f in sorted(unknown)},
         )
     _require_role(
@@ -142,7 +145,7 @@ def brand_set_verified(*, actor: User, brand: Brand, verified: bool) -> Brand:
     Setting the state the brand already has changes nothing and records nothing.
     """
     if not (actor.is_staff or actor.role == User.Role.STAFF):
-        raise PermissionDeniedError("Only staff can verify brands.")
+        raise PermissionDeniedError(gettext("Only staff can verify brands."))
     brand = _lock_brand(brand)
     if brand.verified == verified:
         return brand
@@ -199,18 +202,25 @@ def invitation_create(*, actor: User, brand: Brand, email: str, role: str) -> In
         validate_email(email)
     except ValidationError as exc:
         raise ApplicationError(
-            "Enter a valid e-mail address.", errors={"email": ["Enter a valid e-mail address."]}
+            gettext("Enter a valid e-mail address."),
+            errors={"email": [gettext("Enter a valid e-mail address.")]},
         ) from exc
     if role not in Membership.Role.values:
         raise ApplicationError(
-            f"Unknown role {role!r}.",
-            errors={"role": [f"Choose one of: {', '.join(Membership.Role.values)}."]},
+            gettext("Unknown role %(role)s.") % {"role": repr(role)},
+            errors={
+                "role": [
+                    gettext("Choose one of: %(items)s.")
+                    % {"items": ", ".join(Membership.Role.values)}
+                ]
+            },
         )
     brand = _lock_brand(brand)
     if Membership.objects.filter(brand=brand, user__email__iexact=email).exists():
         raise ConflictError(
-            f"{email} is already a member of {brand.name}.",
-            errors={"email": ["Already a member of this brand."]},
+            gettext("%(email)s is already a member of %(name)s.")
+            % {"email": email, "name": brand.name},
+            errors={"email": [gettext("Already a member of this brand.")]},
         )
     now = timezone.now()
     if Invitation.objects.filter(
@@ -221,8 +231,9 @@ def invitation_create(*, actor: User, brand: Brand, email: str, role: str) -> In
         expires_at__gt=now,
     ).exists():
         raise ConflictError(
-            f"{email} already has a pending invitation to {brand.name}.",
-            errors={"email": ["An invitation to this address is already pending."]},
+            gettext("%(email)s already has a pending invitation to %(name)s.")
+            % {"email": email, "name": brand.name},
+            errors={"email": [gettext("An invitation to this address is already pending.")]},
         )
     invitation = Invitation(
         brand=brand,
@@ -263,21 +274,22 @@ def invitation_accept(*, user: User, token: str) -> Membership:
         Invitation.objects.select_for_update().select_related("brand").filter(token=token).first()
     )
     if invitation is None:
-        raise NotFoundError("This invitation link is not valid.")
+        raise NotFoundError(gettext("This invitation link is not valid."))
     if invitation.accepted_at is not None:
         if invitation.accepted_by_id == user.pk:
             return Membership.objects.get(brand=invitation.brand, user=user)
-        raise ConflictError("This invitation has already been used.")
+        raise ConflictError(gettext("This invitation has already been used."))
     if invitation.revoked_at is not None:
-        raise ConflictError("This invitation was revoked by the brand.")
+        raise ConflictError(gettext("This invitation was revoked by the brand."))
     if invitation.expires_at <= timezone.now():
-        raise ConflictError("This invitation has expired; ask the brand for a new one.")
+        raise ConflictError(gettext("This invitation has expired; ask the brand for a new one."))
     if user.email.lower() != invitation.email.lower():
         raise PermissionDeniedError(
-            f"This invitation was sent to {invitation.email}; sign in with that address."
+            gettext("This invitation was sent to %(email)s; sign in with that address.")
+            % {"email": invitation.email}
         )
     if user.role != User.Role.BRAND:
-        raise ConflictError("Only a brand account can join a brand team.")
+        raise ConflictError(gettext("Only a brand account can join a brand team."))
     brand = _lock_brand(invitation.brand)
     membership = Membership.objects.filter(brand=brand, user=user).first()
     if membership is None:
@@ -285,7 +297,7 @@ def invitation_accept(*, user: User, token: str) -> Membership:
             with transaction.atomic():
                 membership = Membership.objects.create(brand=brand, user=user, role=invitation.role)
         except IntegrityError as exc:  # pragma: no cover - the brand lock makes this rare
-            raise ConflictError("You are already a member of this brand.") from exc
+            raise ConflictError(gettext("You are already a member of this brand.")) from exc
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -310,9 +322,11 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     )
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
-        raise ConflictError("This invitation was already accepted; remove the member instead.")
+        raise ConflictError(
+            gettext("This invitation was already accepted; remove the member instead.")
+        )
     if invitation.revoked_at is not None:
-        raise ConflictError("This invitation was already revoked.")
+        raise ConflictError(gettext("This invitation was already revoked."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     audit_record(
@@ -329,8 +343,13 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
     """An owner gives a member another role. The last owner cannot be demoted."""
     if role not in Membership.Role.values:
         raise ApplicationError(
-            f"Unknown role {role!r}.",
-            errors={"role": [f"Choose one of: {', '.join(Membership.Role.values)}."]},
+            gettext("Unknown role %(role)s.") % {"role": repr(role)},
+            errors={
+                "role": [
+                    gettext("Choose one of: %(items)s.")
+                    % {"items": ", ".join(Membership.Role.values)}
+                ]
+            },
         )
     _require_role(
         user=actor, brand=membership.brand, roles=(Membership.Role.OWNER,), action="change roles"
@@ -341,8 +360,8 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
         return membership
     if membership.role == Membership.Role.OWNER and _owner_count(brand) <= 1:
         raise ConflictError(
-            "A brand needs at least one owner: make someone else owner first.",
-            errors={"role": ["The last owner cannot be demoted."]},
+            gettext("A brand needs at least one owner: make someone else owner first."),
+            errors={"role": [gettext("The last owner cannot be demoted.")]},
         )
     previous = membership.role
     membership.role = role
@@ -375,9 +394,11 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
         Membership.objects.select_for_update().select_related("user").filter(pk=membership.pk)
     ).first()
     if membership is None:
-        raise NotFoundError("This person is no longer a member.")
+        raise NotFoundError(gettext("This person is no longer a member."))
     if membership.role == Membership.Role.OWNER and _owner_count(brand) <= 1:
-        raise ConflictError("A brand needs at least one owner: make someone else owner first.")
+        raise ConflictError(
+            gettext("A brand needs at least one owner: make someone else owner first.")
+        )
     email = membership.user.email
     membership.delete()
     audit_record(

@@ -6,18 +6,18 @@ redirect to the dashboard, so every button works without JavaScript too.
 
 from collections.abc import Callable
 
+from aux.errors import ApplicationError, PermissionDeniedError
+from aux.users.decorators import role_required
+from aux.users.models import User
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
-
-from aux.errors import ApplicationError, PermissionDeniedError
-from aux.users.decorators import role_required
-from aux.users.models import User
 
 from . import services
 from .forms import BrandForm, RoleForm
@@ -130,7 +130,7 @@ def team_change_role(request: HttpRequest, slug: str, membership_id: int) -> Htt
     def action(brand: Brand) -> str:
         membership = get_object_or_404(Membership, pk=membership_id, brand=brand)
         if not form.is_valid():
-            raise ApplicationError("Choose a valid role.")
+            raise ApplicationError(gettext("Choose a valid role."))
         membership = services.membership_change_role(
             actor=request.user, membership=membership, role=form.cleaned_data["role"]
         )
@@ -188,7 +188,7 @@ def brand_settings(request: HttpRequest, slug: str) -> HttpResponse:
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, "The brand was saved.")
+                messages.success(request, gettext("The brand was saved."))
                 return redirect("brands:settings", slug=brand.slug)
     else:
         form = BrandForm(instance=brand)
@@ -233,8 +233,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Welcome to {membership.brand.name}: you are "
-                f"{membership.get_role_display().lower()}.",
+                gettext("Welcome to %(name)s: you are %(role)s.")
+                % {"name": membership.brand.name, "role": membership.get_role_display().lower()},
             )
             return redirect("brands:dashboard")
     elif (

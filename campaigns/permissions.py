@@ -3,6 +3,7 @@
 from aux.errors import NotFoundError, PermissionDeniedError
 from aux.users.models import User
 from brands.models import Brand, Membership
+from django.utils.translation import gettext
 
 from .models import Brief
 
@@ -30,14 +31,14 @@ def can_view_brief(user: User, brief: Brief) -> bool:
 def check_can_view_brief(user: User, brief: Brief) -> None:
     # A brief one may not see does not exist, as far as one can tell (no 403 leak of ids).
     if not can_view_brief(user, brief):
-        raise NotFoundError("No such brief.")
+        raise NotFoundError(gettext("No such brief."))
 
 
 def check_can_edit_brand_briefs(user: User, brand: Brand) -> None:
     role = brand_role(user, brand)
     if role not in (Membership.Role.OWNER, Membership.Role.MANAGER):
         raise PermissionDeniedError(
-            "Only the brand's owners and managers can create or change its briefs."
+            gettext("Only the brand's owners and managers can create or change its briefs.")
         )
 
 

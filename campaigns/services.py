@@ -8,6 +8,12 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlparse
 
+from artists.models import Artist, DeliverableType, Genre, Mood, Rate
+from aux.audit.services import audit_record
+from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
+from aux.money import format_money
+from aux.users.models import User
+from brands.models import Brand, BrandCategory, Membership
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,14 +21,8 @@ from django.db.models import Max, Model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_countries import countries
-
-from artists.models import Artist, DeliverableType, Genre, Mood, Rate
-from aux.audit.services import audit_record
-from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
-from aux.money import format_money
-from aux.users.models import User
-from brands.models import Brand, BrandCategory, Membership
 
 from .models import (
     Brief,
@@ -126,7 +126,7 @@ def brief_update(
     check_can_edit_brand_briefs(actor, brief.brand)
     brief = _locked(brief)
     if brief.status == Brief.Status.CLOSED:
-        raise ConflictError("A closed brief cannot be changed.")
+        raise ConflictError(gettext("A closed brief cannot be changed."))
     _apply(brief, fields, genres, moods, deliverables)
     audit_record(actor=actor, verb="brief.update", target=brief, fields=sorted(fields))
     if brief.status == Brief.Status.PUBLISHED:
@@ -140,7 +140,7 @@ def brief_delete(*, actor: User, brief: Brief) -> None:
     check_can_edit_brand_briefs(actor, brief.brand)
     brief = _locked(brief)
     if brief.status != Brief.Status.DRAFT:
-        raise ConflictError("Only a draft brief can be deleted; close it instead.")
+        raise ConflictError(gettext("Only a draft brief can be deleted; close it instead."))
     audit_record(actor=actor, verb="brief.delete", target=brief, title=brief.title)
     brief.delete()
 
@@ -148,8 +148,11 @@ def brief_delete(*, actor: User, brief: Brief) -> None:
 def _transition(brief: Brief, to: str) -> None:
     if to not in Brief.ALLOWED_TRANSITIONS[brief.status]:
         raise ConflictError(
-            f"A {brief.get_status_display().lower()} brief cannot become "
-            f"{Brief.Status(to).label.lower()}."
+            gettext("A %(status)s brief cannot become %(label)s.")
+            % {
+                "status": brief.get_status_display().lower(),
+                "label": Brief.Status(to).label.lower(),
+            }
         )
     brief.status = to
 
@@ -201,7 +204,7 @@ def brief_publish(*, actor: User, brief: Brief) -> Brief:
 def brief_return_to_draft(*, actor: User, brief: Brief, reason: str = "") -> Brief:
     """Staff send a submitted brief back to the brand (approval refused), with a reason."""
     if not actor.is_staff:
-        raise PermissionDeniedError("Only staff review submitted briefs.")
+        raise PermissionDeniedError(gettext("Only staff review submitted briefs."))
     brief = _locked(brief)
     _transition(brief, Brief.Status.DRAFT)
     brief.save(update_fields=["status"])
@@ -235,7 +238,7 @@ def curation_set(
 ) -> MatchCuration:
     """Staff pin, boost or hide one artist in one brief's ranking; the ranking is recomputed."""
     if not actor.is_staff:
-        raise PermissionDeniedError("Only staff curate matches.")
+        raise PermissionDeniedError(gettext("Only staff curate matches."))
     if hidden and pin_order is not None:
         raise ValidationError({"hidden": "An artist cannot be pinned and hidden at once."})
     curation, _ = MatchCuration.objects.select_for_update().get_or_create(
@@ -259,7 +262,7 @@ def curation_set(
 @transaction.atomic
 def curation_clear(*, actor: User, brief: Brief, artist_id: int) -> None:
     if not actor.is_staff:
-        raise PermissionDeniedError("Only staff curate matches.")
+        raise PermissionDeniedError(gettext("Only staff curate matches."))
     MatchCuration.objects.filter(brief=brief, artist_id=artist_id).delete()
     audit_record(actor=actor, verb="match.uncurate", target=brief, artist_id=artist_id)
     if brief.status == Brief.Status.PUBLISHED:
@@ -272,7 +275,7 @@ def shortlist_toggle(*, actor: User, brief: Brief, artist_id: int) -> bool:
     from .permissions import brand_role
 
     if brand_role(actor, brief.brand) is None:
-        raise PermissionDeniedError("Only the brand's members keep its shortlist.")
+        raise PermissionDeniedError(gettext("Only the brand's members keep its shortlist."))
     deleted, _ = Shortlist.objects.filter(brief=brief, artist_id=artist_id).delete()
     if deleted:
         return False
@@ -349,6 +352,7 @@ def _notify(kind: str, *, target: Model, sides: Iterable[str], **data: Any) -> N
     this kind (notifications.services.brand_recipients). Runs after commit (see below).
     """
     from aux.notifications.models import Kind
+
     from aux.notifications.services import brand_recipients, notify
 
     kind = NOTIFICATION_KINDS[kind]
@@ -426,13 +430,16 @@ def _acting_side(actor: User, *, brand: Brand, artist: Artist) -> str:
     if role in (Membership.Role.OWNER, Membership.Role.MANAGER):
         return Side.BRAND
     if role == Membership.Role.VIEWER:
-        raise PermissionDeniedError("Brand viewers can read bookings but not act on them.")
-    raise PermissionDeniedError("You are not a party to this booking.")
+        raise PermissionDeniedError(gettext("Brand viewers can read bookings but not act on them."))
+    raise PermissionDeniedError(gettext("You are not a party to this booking."))
 
 
 def _require(side: str, wanted: str, what: str) -> None:
     if side != wanted:
-        raise PermissionDeniedError(f"Only the {Side(wanted).label.lower()} can {what}.")
+        raise PermissionDeniedError(
+            gettext("Only the %(label)s can %(what)s.")
+            % {"label": Side(wanted).label.lower(), "what": what}
+        )
 
 
 # --- offers ------------------------------------------------------------------------------------
@@ -445,8 +452,11 @@ def _lock_offer(offer: Offer) -> Offer:
 def _offer_transition(offer: Offer, to: str) -> None:
     if to not in Offer.ALLOWED_TRANSITIONS[offer.status]:
         raise ConflictError(
-            f"This offer is {offer.get_status_display().lower()}; it cannot become "
-            f"{Offer.Status(to).label.lower()}."
+            gettext("This offer is %(status)s; it cannot become %(label)s.")
+            % {
+                "status": offer.get_status_display().lower(),
+                "label": Offer.Status(to).label.lower(),
+            }
         )
     offer.status = to
 
@@ -454,17 +464,21 @@ def _offer_transition(offer: Offer, to: str) -> None:
 def _check_open_and_turn(offer: Offer, side: str, what: str) -> None:
     if not offer.is_open:
         raise ConflictError(
-            f"This offer is {offer.get_status_display().lower()}; it can no longer be {what}."
+            gettext("This offer is %(status)s; it can no longer be %(what)s.")
+            % {"status": offer.get_status_display().lower(), "what": what}
         )
     if offer.awaiting != side:
         raise ConflictError(
-            f"This offer is {offer.get_status_display().lower()} and waits for the "
-            f"{Side(offer.awaiting).label.lower()}'s answer."
+            gettext("This offer is %(status)s and waits for the %(label)s's answer.")
+            % {
+                "status": offer.get_status_display().lower(),
+                "label": Side(offer.awaiting).label.lower(),
+            }
         )
     if offer.expires_at <= _now():
         raise ConflictError(
-            f"This offer expired on {offer.expires_at:%Y-%m-%d %H:%M} UTC; it can no longer be "
-            f"{what}."
+            gettext("This offer expired on %(expires_at)s UTC; it can no longer be %(what)s.")
+            % {"expires_at": format(offer.expires_at, "%Y-%m-%d %H:%M"), "what": what}
         )
 
 
@@ -633,13 +647,15 @@ def offer_create(
     brief = _locked(brief)
     if brief.status != Brief.Status.PUBLISHED:
         raise ConflictError(
-            f"This brief is {brief.get_status_display().lower()}; offers are made on published "
-            "briefs only."
+            gettext("This brief is %(status)s; offers are made on published briefs only.")
+            % {"status": brief.get_status_display().lower()}
         )
     if artist.user_id is None:
-        raise ConflictError("This artist has not claimed their profile yet, so cannot answer.")
+        raise ConflictError(
+            gettext("This artist has not claimed their profile yet, so cannot answer.")
+        )
     if Offer.objects.filter(brief=brief, artist=artist, status__in=Offer.OPEN_STATUSES).exists():
-        raise ConflictError("This artist already has an open offer for this brief.")
+        raise ConflictError(gettext("This artist already has an open offer for this brief."))
     now = _now()
     expires_at = expires_at or now + offer_ttl()
     if expires_at <= now:
@@ -663,7 +679,9 @@ def offer_create(
             offer.save()
     except IntegrityError:
         # Two managers sending at once: the partial unique constraint decides.
-        raise ConflictError("This artist already has an open offer for this brief.") from None
+        raise ConflictError(
+            gettext("This artist already has an open offer for this brief.")
+        ) from None
     _add_revision(offer, side=Side.BRAND, actor=actor, terms=terms, lines=clean_lines)
     offer.full_clean()
     offer.save()
@@ -849,8 +867,11 @@ def _lock_contract(contract: Contract) -> Contract:
 def _contract_transition(contract: Contract, to: str) -> None:
     if to not in Contract.ALLOWED_TRANSITIONS[contract.status]:
         raise ConflictError(
-            f"This contract is {contract.get_status_display().lower()}; it cannot become "
-            f"{Contract.Status(to).label.lower()}."
+            gettext("This contract is %(status)s; it cannot become %(label)s.")
+            % {
+                "status": contract.get_status_display().lower(),
+                "label": Contract.Status(to).label.lower(),
+            }
         )
     contract.status = to
 
@@ -889,16 +910,17 @@ def contract_sign(
     contract = _lock_contract(contract)
     if contract.signatures.filter(party=side).exists():
         raise ConflictError(
-            f"This contract is {contract.get_status_display().lower()}: the "
-            f"{Side(side).label.lower()} has already signed it."
+            gettext("This contract is %(status)s: the %(label)s has already signed it.")
+            % {"status": contract.get_status_display().lower(), "label": Side(side).label.lower()}
         )
     if contract.status != Contract.Status.DRAFT:
         raise ConflictError(
-            f"This contract is {contract.get_status_display().lower()}; it can no longer be signed."
+            gettext("This contract is %(status)s; it can no longer be signed.")
+            % {"status": contract.get_status_display().lower()}
         )
     if terms_sha256 is not None and terms_sha256 != contract.terms_sha256:
         raise ConflictError(
-            "The terms you read are not the contract's terms; reload and read again."
+            gettext("The terms you read are not the contract's terms; reload and read again.")
         )
     Signature.objects.create(
         contract=contract, party=side, user=actor, full_name=re.sub(r"\s+", " ", full_name).strip(),
@@ -947,17 +969,24 @@ def contract_cancel(*, actor: User, contract: Contract, reason: str = "") -> Con
     milestones = _lock_milestones(contract)
     if Contract.Status.CANCELLED not in Contract.ALLOWED_TRANSITIONS[contract.status]:
         raise ConflictError(
-            f"This contract is {contract.get_status_display().lower()}; it cannot be cancelled."
+            gettext("This contract is %(status)s; it cannot be cancelled.")
+            % {"status": contract.get_status_display().lower()}
         )
     if any(m.status in (Milestone.Status.APPROVED, Milestone.Status.PAID) for m in milestones):
         raise ConflictError(
-            "A deliverable of this contract is already approved; open a dispute instead."
+            gettext("A deliverable of this contract is already approved; open a dispute instead.")
         )
     if side is not None and contract.cancel_requested_by in ("", side):
         if contract.cancel_requested_by == side:
             raise ConflictError(
-                f"This contract is {contract.get_status_display().lower()}: the "
-                f"{Side(side).label.lower()} already asked to cancel; the other side must agree."
+                gettext(
+                    "This contract is %(status)s: the %(label)s already asked to cancel; the "
+                    "other side must agree."
+                )
+                % {
+                    "status": contract.get_status_display().lower(),
+                    "label": Side(side).label.lower(),
+                }
             )
         contract.cancel_requested_by = side
         contract.cancel_reason = reason.strip()[:500]
@@ -1017,8 +1046,11 @@ def _lock_milestone(milestone: Milestone) -> tuple[Contract, Milestone, list[Mil
 def _milestone_transition(milestone: Milestone, to: str) -> None:
     if to not in Milestone.ALLOWED_TRANSITIONS[milestone.status]:
         raise ConflictError(
-            f"This deliverable is {milestone.get_status_display().lower()}; it cannot become "
-            f"{Milestone.Status(to).label.lower()}."
+            gettext("This deliverable is %(status)s; it cannot become %(label)s.")
+            % {
+                "status": milestone.get_status_display().lower(),
+                "label": Milestone.Status(to).label.lower(),
+            }
         )
     milestone.status = to
 
@@ -1057,13 +1089,18 @@ def milestone_submit(
     contract, milestone, _siblings = _lock_milestone(milestone)
     if contract.status != Contract.Status.ACTIVE:
         raise ConflictError(
-            f"This contract is {contract.get_status_display().lower()}; deliverables can be "
-            "submitted once both sides have signed."
+            gettext(
+                "This contract is %(status)s; deliverables can be submitted once both sides have "
+                "signed."
+            )
+            % {"status": contract.get_status_display().lower()}
         )
     if not contract.funded:
         raise ConflictError(
-            "This contract is not funded yet; deliverables can be submitted once the brand has "
-            "paid the escrow."
+            gettext(
+                "This contract is not funded yet; deliverables can be submitted once the brand "
+                "has paid the escrow."
+            )
         )
     if milestone.is_social and not disclosure_confirmed:
         raise ValidationError(
@@ -1097,7 +1134,7 @@ def milestone_approve(*, actor: User, milestone: Milestone) -> Milestone:
     contract, milestone, siblings = _lock_milestone(milestone)
     if milestone.status == Milestone.Status.DISPUTED:
         # The table lets a disputed deliverable become approved, but only by staff's decision.
-        raise ConflictError("This deliverable is disputed; AUX staff will decide it.")
+        raise ConflictError(gettext("This deliverable is disputed; AUX staff will decide it."))
     _milestone_transition(milestone, Milestone.Status.APPROVED)
     _approve(milestone, actor=actor, amount=milestone.amount, auto=False)
     audit_record(actor=actor, verb="milestone.approve", target=milestone)
@@ -1209,7 +1246,7 @@ def dispute_resolve(
 ) -> Dispute:
     """Staff decide a dispute in writing: approve in full, approve a partial amount, or cancel."""
     if not actor.is_staff:
-        raise PermissionDeniedError("Only staff resolve disputes.")
+        raise PermissionDeniedError(gettext("Only staff resolve disputes."))
     if decision not in Dispute.Decision.values:
         raise ValidationError({"decision": "Choose approve, partial or cancel."})
     if not (decision_text or "").strip():
@@ -1217,7 +1254,7 @@ def dispute_resolve(
     contract, milestone, siblings = _lock_milestone(dispute.milestone)
     dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
     if dispute.status != Dispute.Status.OPEN:
-        raise ConflictError("This dispute is resolved already.")
+        raise ConflictError(gettext("This dispute is resolved already."))
     if decision == Dispute.Decision.PARTIAL and (
         amount is None or not 0 < amount < milestone.amount
     ):
@@ -1281,7 +1318,8 @@ def message_post(*, actor: User, offer: Offer, body: str) -> Message:
         raise ValidationError({"body": "A message has at most 5000 characters."})
     if not thread_is_open(offer):
         raise ConflictError(
-            f"This offer is {offer.get_status_display().lower()}; its thread is closed."
+            gettext("This offer is %(status)s; its thread is closed.")
+            % {"status": offer.get_status_display().lower()}
         )
     message = Message.objects.create(offer=offer, author=actor, side=side, body=body)
     other = Side.ARTIST if side == Side.BRAND else Side.BRAND
@@ -1296,11 +1334,14 @@ def review_create(*, actor: User, contract: Contract, rating: int, text: str = "
     contract = _lock_contract(contract)
     if contract.status != Contract.Status.COMPLETED:
         raise ConflictError(
-            f"This contract is {contract.get_status_display().lower()}; reviews come after "
-            "completion."
+            gettext("This contract is %(status)s; reviews come after completion.")
+            % {"status": contract.get_status_display().lower()}
         )
     if Review.objects.filter(contract=contract, author_side=side).exists():
-        raise ConflictError(f"The {Side(side).label.lower()} has already reviewed this booking.")
+        raise ConflictError(
+            gettext("The %(label)s has already reviewed this booking.")
+            % {"label": Side(side).label.lower()}
+        )
     review = Review(
         contract=contract, author_side=side, author=actor, rating=rating, text=text.strip()
     )
@@ -1318,7 +1359,7 @@ def offer_get_for(*, user: User, pk: int) -> Offer:
 
     offer = offers_visible_to(user=user).filter(pk=pk).first()
     if offer is None:
-        raise NotFoundError("No such offer.")
+        raise NotFoundError(gettext("No such offer."))
     return offer
 
 
@@ -1365,11 +1406,13 @@ def application_eligibility(*, brief: Brief, artist: Artist) -> list[str]:
 
 def _check_open_call(brief: Brief) -> None:
     if not brief.open_call:
-        raise ConflictError("This brief is not an open call; the brand contacts artists itself.")
+        raise ConflictError(
+            gettext("This brief is not an open call; the brand contacts artists itself.")
+        )
     if brief.status != Brief.Status.PUBLISHED:
         raise ConflictError(
-            f"This brief is {brief.get_status_display().lower()}; applications are taken while "
-            "it is published."
+            gettext("This brief is %(status)s; applications are taken while it is published.")
+            % {"status": brief.get_status_display().lower()}
         )
 
 
@@ -1384,7 +1427,7 @@ def brief_open_call_set(*, actor: User, brief: Brief, open_call: bool) -> Brief:
     if open_call and brief.visibility != Brief.Visibility.PUBLIC:
         raise ValidationError({"open_call": "Only a public brief can be an open call."})
     if open_call and brief.status == Brief.Status.CLOSED:
-        raise ConflictError("This brief is closed; it cannot take applications any more.")
+        raise ConflictError(gettext("This brief is closed; it cannot take applications any more."))
     brief.open_call = bool(open_call)
     brief.save(update_fields=["open_call", "updated_at"])
     audit_record(actor=actor, verb="brief.open_call", target=brief, open_call=brief.open_call)
@@ -1394,6 +1437,7 @@ def brief_open_call_set(*, actor: User, brief: Brief, open_call: bool) -> Brief:
 def _application_notify(kind: str, *, application: Application, actor: User) -> None:
     """After commit: the brand's deciders hear of a new application, the artist of a decline."""
     from aux.notifications.models import Kind
+
     from aux.notifications.services import brand_recipients, notify
 
     brief = application.brief
@@ -1430,10 +1474,10 @@ def application_create(
     """
     artist = Artist.objects.filter(user=actor).first() if actor.is_authenticated else None
     if artist is None:
-        raise PermissionDeniedError("Only artists apply to open calls.")
+        raise PermissionDeniedError(gettext("Only artists apply to open calls."))
     brief = _locked(brief)
     if brief.visibility != Brief.Visibility.PUBLIC:
-        raise NotFoundError("No such brief.")
+        raise NotFoundError(gettext("No such brief."))
     _check_open_call(brief)
     pitch = (pitch or "").strip()
     errors: dict[str, list[str]] = {}
@@ -1457,7 +1501,7 @@ def application_create(
             errors={"brief": reasons},
         )
     if Application.objects.filter(brief=brief, artist=artist).exists():
-        raise ConflictError("You have already applied to this brief.")
+        raise ConflictError(gettext("You have already applied to this brief."))
     application = Application(
         brief=brief, artist=artist, pitch=pitch, links=clean_links,
         proposed_fee=int(proposed_fee), currency=brief.currency,
@@ -1467,7 +1511,7 @@ def application_create(
         with transaction.atomic():
             application.save()
     except IntegrityError:
-        raise ConflictError("You have already applied to this brief.") from None
+        raise ConflictError(gettext("You have already applied to this brief.")) from None
     audit_record(actor=actor, verb="application.create", target=application,
                  proposed_fee=application.proposed_fee)  # fmt: skip
     _application_notify("application.received", application=application, actor=actor)
@@ -1485,8 +1529,11 @@ def _lock_application(application: Application) -> Application:
 def _application_transition(application: Application, to: str) -> None:
     if to not in Application.ALLOWED_TRANSITIONS[application.status]:
         raise ConflictError(
-            f"This application is {application.get_status_display().lower()}; it cannot become "
-            f"{Application.Status(to).label.lower()}."
+            gettext("This application is %(status)s; it cannot become %(label)s.")
+            % {
+                "status": application.get_status_display().lower(),
+                "label": Application.Status(to).label.lower(),
+            }
         )
     application.status = to
 
@@ -1565,6 +1612,7 @@ def milestone_review_remind(*, milestone: Milestone, now: datetime | None = None
     """
     from aux.audit.models import AuditEvent
     from aux.notifications.models import Kind
+
     from aux.notifications.services import brand_recipients, notify
 
     now = now or _now()

@@ -16,13 +16,6 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
-from django.urls import reverse
-from django.utils import timezone
-
 from artists.models import Artist
 from aux.audit.services import audit_record
 from aux.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
@@ -30,6 +23,13 @@ from aux.money import format_money
 from aux.users.models import User
 from brands.models import Membership
 from campaigns.models import Contract, Dispute, Milestone
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from . import stripe_gateway as gateway
 from .ledger import BPS, fee_for, fee_refund_part, split_largest_remainder
@@ -96,11 +96,17 @@ def _check_invariants(contract: Contract) -> None:
         or 0
     )
     if b[Account.ESCROW] < 0:
-        raise LedgerInvariantError(f"Escrow of contract #{contract.pk} would go negative.")
+        raise LedgerInvariantError(
+            gettext("Escrow of contract #%(pk)s would go negative.") % {"pk": contract.pk}
+        )
     if b[Account.ARTIST_PAID] > funded:
-        raise LedgerInvariantError(f"Contract #{contract.pk} would pay out more than was funded.")
+        raise LedgerInvariantError(
+            gettext("Contract #%(pk)s would pay out more than was funded.") % {"pk": contract.pk}
+        )
     if b[Account.PLATFORM_FEE] < 0:
-        raise LedgerInvariantError(f"The fee of contract #{contract.pk} would go negative.")
+        raise LedgerInvariantError(
+            gettext("The fee of contract #%(pk)s would go negative.") % {"pk": contract.pk}
+        )
 
 
 def ledger_post(
@@ -122,7 +128,7 @@ def ledger_post(
     """
     lines = [(account, amount, user) for account, amount, user in lines if amount != 0]
     if sum(amount for _, amount, _ in lines) != 0:
-        raise LedgerInvariantError("A ledger transaction must sum to zero.")
+        raise LedgerInvariantError(gettext("A ledger transaction must sum to zero."))
     existing = LedgerTransaction.objects.filter(key=key).first()
     if existing is not None:
         return existing, False
@@ -179,7 +185,7 @@ def _account_apply(account: PaymentAccount, data: dict[str, Any], *, at: int) ->
 def payouts_onboard(*, actor: User, return_url: str, refresh_url: str) -> str:
     """Create (once) the actor's Express account and return a fresh onboarding link URL."""
     if not actor.is_authenticated:
-        raise PermissionDeniedError("Sign in to set up payouts.")
+        raise PermissionDeniedError(gettext("Sign in to set up payouts."))
     account = PaymentAccount.objects.filter(user=actor).first()
     if account is None:
         artist = Artist.objects.filter(user=actor).first()
@@ -224,7 +230,7 @@ def split_propose(*, actor: User, artist: Artist, payees: list[dict[str, Any]]) 
     The artist's own line is confirmed by proposing; the others must confirm (split_confirm).
     """
     if artist.user_id != actor.pk:
-        raise PermissionDeniedError("Only the artist can propose their payout split.")
+        raise PermissionDeniedError(gettext("Only the artist can propose their payout split."))
     errors: dict[str, list[str]] = {}
     users = [p["user"] for p in payees]
     if len({u.pk for u in users}) != len(users):
@@ -271,9 +277,9 @@ def split_confirm(*, actor: User, split: PayoutSplit) -> PayoutSplit:
     split = PayoutSplit.objects.select_for_update().get(pk=split.pk)
     payee = split.payees.filter(user=actor).first()
     if payee is None:
-        raise NotFoundError("You are not a payee of this split.")
+        raise NotFoundError(gettext("You are not a payee of this split."))
     if split.status != PayoutSplit.Status.PROPOSED:
-        raise ConflictError("This split is no longer waiting for confirmations.")
+        raise ConflictError(gettext("This split is no longer waiting for confirmations."))
     if payee.confirmed_at is None:
         payee.confirmed_at = _now()
         payee.save(update_fields=["confirmed_at"])
@@ -336,27 +342,35 @@ def check_can_fund(*, actor: User, contract: Contract) -> None:
         .first()
     )
     if role is None and not actor.is_staff:
-        raise NotFoundError("No such contract.")
+        raise NotFoundError(gettext("No such contract."))
     if role not in (Membership.Role.OWNER, Membership.Role.MANAGER):
-        raise PermissionDeniedError("Only the brand's owners and managers can fund a contract.")
+        raise PermissionDeniedError(
+            gettext("Only the brand's owners and managers can fund a contract.")
+        )
 
 
 def _check_fundable(contract: Contract) -> None:
     if contract.funded:
-        raise ConflictError("This contract is funded already.")
+        raise ConflictError(gettext("This contract is funded already."))
     if contract.status != Contract.Status.ACTIVE:
         raise ConflictError(
-            f"This contract is {contract.get_status_display().lower()}; only an active contract "
-            "(signed by both sides) can be funded."
+            gettext(
+                "This contract is %(status)s; only an active contract (signed by both sides) can "
+                "be funded."
+            )
+            % {"status": contract.get_status_display().lower()}
         )
     if contract.total <= 0:
-        raise ConflictError("This contract has nothing to fund.")
+        raise ConflictError(gettext("This contract has nothing to fund."))
     missing = payees_missing_payouts(contract=contract)
     if missing:
         names = ", ".join(u.name or u.email for u in missing)
         raise ConflictError(
-            f"The artist has not finished setting up payouts yet ({names}); the contract can be "
-            "funded once they have."
+            gettext(
+                "The artist has not finished setting up payouts yet (%(names)s); the contract can"
+                " be funded once they have."
+            )
+            % {"names": names}
         )
 
 
@@ -402,7 +416,7 @@ def payment_pay_test(*, actor: User, payment: Payment, payment_method: str) -> P
     if payment_method not in TEST_PAYMENT_METHODS:
         raise ValidationError({"payment_method": "Choose one of the test cards."})
     if payment.status != Payment.Status.REQUIRES_PAYMENT or not payment.stripe_payment_intent_id:
-        raise ConflictError("This payment is not waiting for a card.")
+        raise ConflictError(gettext("This payment is not waiting for a card."))
     try:
         intent = gateway.payment_intent_confirm(
             payment_intent_id=payment.stripe_payment_intent_id, payment_method=payment_method,
@@ -421,7 +435,7 @@ def payment_sync(*, intent: dict[str, Any]) -> Payment:
         payment_id = (intent.get("metadata") or {}).get("aux_payment_id")
         payment = Payment.objects.filter(pk=payment_id).first() if payment_id else None
     if payment is None:
-        raise NotFoundError(f"No payment for {intent['id']}.")
+        raise NotFoundError(gettext("No payment for %(value)s.") % {"value": intent["id"]})
     status = intent.get("status")
     if status == "succeeded":
         return payment_succeeded(payment=payment, amount_received=intent.get("amount"))
@@ -438,7 +452,7 @@ def payment_succeeded(*, payment: Payment, amount_received: int | None = None) -
     if payment.status == Payment.Status.SUCCEEDED:
         return payment
     if amount_received is not None and amount_received != payment.gross:
-        raise LedgerInvariantError("Stripe charged another amount than the payment's.")
+        raise LedgerInvariantError(gettext("Stripe charged another amount than the payment's."))
     if contract.funded:
         # A second attempt succeeded too: keep the books true and flag it for a refund by staff.
         logger.error("contract %s funded twice (payment %s)", contract.pk, payment.pk)
@@ -600,7 +614,10 @@ def payout_record_transfer(*, payout_id: int, transfer: dict[str, Any]) -> Payou
     if int(transfer["amount"]) != payout.amount or transfer["destination"] != (
         payout.stripe_account_id
     ):
-        raise LedgerInvariantError(f"Transfer {transfer['id']} does not match payout {payout.pk}.")
+        raise LedgerInvariantError(
+            gettext("Transfer %(value)s does not match payout %(pk)s.")
+            % {"value": transfer["id"], "pk": payout.pk}
+        )
     payout.status, payout.sent_at = Payout.Status.SENT, _now()
     payout.stripe_transfer_id, payout.failure_message = transfer["id"], ""
     payout.save(update_fields=["status", "sent_at", "stripe_transfer_id", "failure_message"])
@@ -629,7 +646,7 @@ def payout_record_transfer(*, payout_id: int, transfer: dict[str, Any]) -> Payou
 def payout_retry(*, actor: User, payout: Payout) -> None:
     """Staff send a failed payout again (same key: it can still never pay twice)."""
     if not actor.is_staff:
-        raise PermissionDeniedError("Only staff retry payouts.")
+        raise PermissionDeniedError(gettext("Only staff retry payouts."))
     Payout.objects.filter(pk=payout.pk, status=Payout.Status.FAILED).update(
         status=Payout.Status.PENDING
     )
@@ -756,7 +773,7 @@ def on_dispute_resolved(*, dispute_id: int) -> None:
 def refund_staff(*, actor: User, contract: Contract, amount: int | None, reason: str) -> None:
     """Staff refund from the admin: the same path as every other refund."""
     if not actor.is_staff:
-        raise PermissionDeniedError("Only staff issue refunds by hand.")
+        raise PermissionDeniedError(gettext("Only staff issue refunds by hand."))
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why."})
     n = Refund.objects.filter(contract=contract).count() + 1
@@ -828,7 +845,7 @@ def _webhook_apply(kind: str, obj: dict[str, Any], *, created: int) -> str:
             .first()
         )
         if account is None:
-            raise NotFoundError(f"No account {obj.get('id')}.")
+            raise NotFoundError(gettext("No account %(get)s.") % {"get": obj.get("id")})
         applied = _account_apply(account, obj, at=created)
         return "applied" if applied else "older than our state"
     if kind.startswith("payment_intent."):
@@ -840,7 +857,7 @@ def _webhook_apply(kind: str, obj: dict[str, Any], *, created: int) -> str:
             Q(stripe_transfer_id=obj.get("id")) | Q(pk=payout_id or 0)
         ).first()
         if payout is None:
-            raise NotFoundError(f"No payout for {obj.get('id')}.")
+            raise NotFoundError(gettext("No payout for %(get)s.") % {"get": obj.get("id")})
         payout_record_transfer(payout_id=payout.pk, transfer=obj)
         return "recorded"
     return "ignored"

@@ -2,17 +2,17 @@
 
 import logging
 
+from aux.errors import ApplicationError
+from campaigns.models import Contract
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-
-from aux.errors import ApplicationError
-from campaigns.models import Contract
 
 from . import selectors, services
 from . import stripe_gateway as gateway
@@ -68,7 +68,7 @@ def fund(request, pk: int):
             messages.error(request, e.message)
         else:
             if payment.status == Payment.Status.SUCCEEDED:
-                messages.success(request, "Test payment received: the contract is funded.")
+                messages.success(request, gettext("Test payment received: the contract is funded."))
                 return redirect("bookings:contract_detail", pk=pk)
             messages.error(request, payment.failure_message or "The payment did not go through.")
         return redirect("payments:fund", pk=pk)

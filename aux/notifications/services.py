@@ -7,14 +7,14 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from aux.errors import ApplicationError, NotFoundError
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
-
-from aux.errors import ApplicationError, NotFoundError
+from django.utils.translation import gettext
 
 from . import emails
 from .kinds import ALL_MEMBERS, BRAND_ROLES, LOCKED, allowed_channels
@@ -135,7 +135,7 @@ def notification_mark_read(*, user: User, notification_id: int) -> Notification:
     """Mark one of the user's own notifications read (idempotent). Others' are a 404."""
     n = Notification.objects.filter(pk=notification_id, recipient=user).first()
     if n is None:
-        raise NotFoundError("No such notification.")
+        raise NotFoundError(gettext("No such notification."))
     if n.read_at is None:
         n.read_at = timezone.now()
         Notification.objects.filter(pk=n.pk, read_at__isnull=True).update(read_at=n.read_at)
@@ -154,14 +154,20 @@ def notifications_mark_all_read(*, user: User) -> int:
 
 def _check_choice(kind: str, channel: str) -> None:
     if kind not in Kind.values:
-        raise ApplicationError("Unknown notification kind.", errors={kind: ["Unknown kind."]})
+        raise ApplicationError(
+            gettext("Unknown notification kind."), errors={kind: [gettext("Unknown kind.")]}
+        )
     if channel not in Channel.values:
         raise ApplicationError(
-            "Unknown channel.", errors={kind: [f"Choose one of {', '.join(Channel.values)}."]}
+            gettext("Unknown channel."),
+            errors={
+                kind: [gettext("Choose one of %(items)s.") % {"items": ", ".join(Channel.values)}]
+            },
         )
     if channel not in allowed_channels(kind):
         raise ApplicationError(
-            f"{Kind(kind).label} cannot be turned off.", errors={kind: [str(LOCKED[kind])]}
+            gettext("%(label)s cannot be turned off.") % {"label": Kind(kind).label},
+            errors={kind: [str(LOCKED[kind])]},
         )
 
 
@@ -198,12 +204,12 @@ def unsubscribe_token_read(*, token: str) -> tuple[User, str]:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
         user_id, kind = int(data["u"]), str(data["k"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise ApplicationError("This unsubscribe link is not valid.") from None
+        raise ApplicationError(gettext("This unsubscribe link is not valid.")) from None
     if kind != ALL_KINDS and kind not in Kind.values:
-        raise ApplicationError("This unsubscribe link is not valid.")
+        raise ApplicationError(gettext("This unsubscribe link is not valid."))
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is None:
-        raise ApplicationError("This unsubscribe link is not valid.")
+        raise ApplicationError(gettext("This unsubscribe link is not valid."))
     return user, kind
 
 

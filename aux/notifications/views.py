@@ -1,6 +1,7 @@
 """Notification pages: the bell (htmx polling), the list, read markers, preferences and the
 login-free one-click unsubscribe. Thin: selectors read, services write."""
 
+from aux.errors import ApplicationError, NotFoundError
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,10 +9,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-
-from aux.errors import ApplicationError, NotFoundError
 
 from . import services
 from .filters import NotificationFilter
@@ -98,7 +98,7 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
         response = render(request, "notifications/partials/list.html", _list_context(request))
         response["HX-Trigger"] = CHANGED
         return response
-    messages.success(request, f"{count} notification(s) marked read.")
+    messages.success(request, gettext("%(count)s notification(s) marked read.") % {"count": count})
     return redirect("notifications:list")
 
 
@@ -114,7 +114,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             except ApplicationError as exc:
                 errors = exc.errors or {"": [exc.message]}
             else:
-                messages.success(request, "Notification settings saved.")
+                messages.success(request, gettext("Notification settings saved."))
                 return redirect("notifications:preferences")
         else:
             errors = {k: [str(e) for e in v] for k, v in form.errors.items()}

@@ -1,6 +1,15 @@
 """`/api/v1/brands/...`: brands, their team and invitations. Thin: services do the rules."""
 
+from aux.errors import PermissionDeniedError
+from brands.models import Brand, Invitation, Membership
+from brands.selectors import (
+    brand_pending_invitations,
+    brand_role,
+    brand_team,
+    brands_for_user,
+)
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
@@ -9,15 +18,7 @@ from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnl
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from aux.errors import PermissionDeniedError
 from brands import services
-from brands.models import Brand, Invitation, Membership
-from brands.selectors import (
-    brand_pending_invitations,
-    brand_role,
-    brand_team,
-    brands_for_user,
-)
 
 from .serializers import (
     BrandErrorSerializer,
@@ -130,7 +131,7 @@ class BrandDetailView(GenericAPIView):
 def _require_member(request: Request, brand: Brand) -> str:
     role = brand_role(user=request.user, brand=brand)
     if role is None:
-        raise PermissionDeniedError("Only members of this brand can see its team.")
+        raise PermissionDeniedError(gettext("Only members of this brand can see its team."))
     return role
 
 
@@ -195,7 +196,9 @@ class BrandInvitationsView(GenericAPIView):
         """The brand's pending invitations (owners only: they carry e-mail addresses)."""
         brand = _brand(slug)
         if _require_member(request, brand) != Membership.Role.OWNER:
-            raise PermissionDeniedError("Only the brand's owners see its pending invitations.")
+            raise PermissionDeniedError(
+                gettext("Only the brand's owners see its pending invitations.")
+            )
         page = self.paginate_queryset(brand_pending_invitations(brand=brand))
         return self.get_paginated_response(InvitationSerializer(page, many=True).data)
 

@@ -8,6 +8,8 @@
 An application the user may not see is 404; a step in the wrong state is 409.
 """
 
+from aux.errors import NotFoundError
+from django.utils.translation import gettext
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -19,8 +21,6 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-
-from aux.errors import NotFoundError
 
 from .. import services
 from ..models import Application
@@ -80,7 +80,7 @@ class ApplicationViewSet(
     def get_object(self) -> Application:
         application = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
         if application is None:
-            raise NotFoundError("No such application.")
+            raise NotFoundError(gettext("No such application."))
         return application
 
     def _out(self, application: Application, code: int = status.HTTP_200_OK) -> Response:

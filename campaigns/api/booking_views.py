@@ -5,15 +5,15 @@ in the wrong state gets 409 with the current state in the message; a side that m
 that step (an artist withdrawing, a brand viewer approving) gets 403.
 """
 
+from aux.api.throttles import BookingWriteThrottle
+from aux.errors import NotFoundError
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-
-from aux.api.throttles import BookingWriteThrottle
-from aux.errors import NotFoundError
 
 from .. import services
 from ..models import Contract, Milestone, Offer
@@ -94,7 +94,7 @@ class OfferViewSet(
     def get_object(self) -> Offer:
         offer = offers_visible_to(user=self.request.user).filter(pk=self.kwargs["pk"]).first()
         if offer is None:
-            raise NotFoundError("No such offer.")
+            raise NotFoundError(gettext("No such offer."))
         return offer
 
     def _out(self, offer: Offer, code: int = status.HTTP_200_OK) -> Response:
@@ -192,7 +192,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_object(self) -> Contract:
         contract = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
         if contract is None:
-            raise NotFoundError("No such contract.")
+            raise NotFoundError(gettext("No such contract."))
         return contract
 
     def _out(self, contract: Contract) -> Response:
@@ -253,7 +253,7 @@ class MilestoneViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         milestone = milestones_visible_to(user=self.request.user).filter(pk=self.kwargs["pk"])
         milestone = milestone.first()
         if milestone is None:
-            raise NotFoundError("No such milestone.")
+            raise NotFoundError(gettext("No such milestone."))
         return milestone
 
     def _out(self, milestone: Milestone) -> Response:

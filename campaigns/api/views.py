@@ -1,10 +1,10 @@
+from aux.errors import NotFoundError, PermissionDeniedError
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-
-from aux.errors import NotFoundError, PermissionDeniedError
 
 from .. import services
 from ..filters import BriefFilter
@@ -57,7 +57,7 @@ class BriefViewSet(
     def get_object(self) -> Brief:
         brief = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
         if brief is None:
-            raise NotFoundError("No such brief.")
+            raise NotFoundError(gettext("No such brief."))
         return brief
 
     def perform_create(self, serializer: BriefSerializer) -> None:
@@ -97,9 +97,9 @@ class BriefViewSet(
         # response: skip those prefetches (4 + 1 queries, about half of the endpoint's time).
         brief = self.get_queryset().prefetch_related(None).filter(pk=pk).first()
         if brief is None:
-            raise NotFoundError("No such brief.")
+            raise NotFoundError(gettext("No such brief."))
         if not can_see_matches(request.user, brief):
-            raise PermissionDeniedError("Only the brand's members see a brief's matches.")
+            raise PermissionDeniedError(gettext("Only the brand's members see a brief's matches."))
         page = self.paginate_queryset(brief_matches(brief=brief).prefetch_related(None))
         response = self.get_paginated_response(MatchSerializer(page, many=True).data)
         response.data["computed_at"] = brief.matches_computed_at

@@ -16,13 +16,14 @@ from .engine import (
     rank,
 )
 from .fairness import detgreedy_topk, fail_probability, fair_topk, mtable
-from .snapshot import ArtistRecord, ArtistSnapshot, SnapshotStore
+from .snapshot import ArtistColumns, ArtistRecord, ArtistSnapshot, SnapshotStore
 
 __all__ = [
     "DEFAULT_FX",
     "DEFAULT_WEIGHTS",
     "FILTERS",
     "PARTS",
+    "ArtistColumns",
     "ArtistRecord",
     "ArtistSnapshot",
     "BriefQuery",

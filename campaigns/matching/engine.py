@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -56,7 +57,11 @@ OBJECTIVE_REACH: dict[str, tuple[float, float, bool]] = {
     "recording": (4.0, 2.0, False),
 }
 ENGAGEMENT_FULL = 0.10  # an engagement rate of 10 % or more earns the whole part
-SMALL = 4096  # below this many rows the parts read the row-wise arrays, above the inverted ones
+SMALL = 4096  # below this many rows the parts may read the row-wise arrays, above the inverted ones
+# ... and only when the rows are at most this share of the snapshot: otherwise one pass over the
+# inverted postings of the brief's few keys is cheaper than walking every row's entries.
+ROWWISE_SHARE = 1 / 16
+KEEP_PARTS = 50_000  # up to this many candidates the scoring pass keeps its parts for the top k
 
 
 @dataclass(frozen=True)
@@ -132,40 +137,82 @@ class _Query:
     tag_bits: np.ndarray
     tag_invnorm: float
     countries: np.ndarray
+    country_lut: np.ndarray  # bool per snapshot country: a target of the brief
     age_w: np.ndarray
     tokens: np.ndarray
     reach: tuple[float, float, bool]
 
 
-def _prepare(snap: ArtistSnapshot, brief: BriefQuery) -> _Query:
-    words = snap.arrays["tags"].shape[1]
-    bits = np.zeros(words, dtype=np.uint64)
-    keys = {tag_key("genre", g) for g in brief.genres} | {tag_key("mood", m) for m in brief.moods}
-    for key in keys:
-        pos = snap.tag_index.get(key)
-        if pos is not None:
-            bits[pos // 64] |= np.uint64(1) << np.uint64(pos % 64)
-    countries = np.array(
-        sorted({snap.country_index[c] for c in brief.territories if c in snap.country_index}),
-        dtype=np.int64,
-    )
-    lo, hi = brief.age_min, brief.age_max
-    age_w = np.array(
+@lru_cache(maxsize=1024)
+def _age_weights(lo: int, hi: int) -> np.ndarray:
+    w = np.array(
         [max(0, min(hi, b1) - max(lo, b0) + 1) / (b1 - b0 + 1) for b0, b1 in AGE_BOUNDS],
         dtype=np.float32,
     )
+    w.flags.writeable = False
+    return w
+
+
+@lru_cache(maxsize=1024)
+def _text_tokens(text: str) -> np.ndarray:
+    t = token_hashes(text)
+    t.flags.writeable = False
+    return t
+
+
+def _snap_cache(snap: ArtistSnapshot) -> dict[Any, Any]:
+    """Per-snapshot memo of query constants (a snapshot is immutable, so they never go stale)."""
+    cache = snap.__dict__.get("_query_cache")
+    if cache is None:
+        cache = snap.__dict__["_query_cache"] = {}
+    elif len(cache) > 4096:
+        cache.clear()
+    return cache
+
+
+def _prepare(snap: ArtistSnapshot, brief: BriefQuery) -> _Query:
     if brief.objective not in OBJECTIVE_REACH:
         raise ValueError(f"unknown objective {brief.objective!r}")
+    cache = _snap_cache(snap)
+    tkey = ("tags", tuple(brief.genres), tuple(brief.moods))
+    tags = cache.get(tkey)
+    if tags is None:
+        words = snap.arrays["tags"].shape[1]
+        bits = np.zeros(words, dtype=np.uint64)
+        keys = {tag_key("genre", g) for g in brief.genres} | {
+            tag_key("mood", m) for m in brief.moods
+        }
+        for key in keys:
+            pos = snap.tag_index.get(key)
+            if pos is not None:
+                bits[pos // 64] |= np.uint64(1) << np.uint64(pos % 64)
+        tags = cache[tkey] = (bits, 1.0 / np.sqrt(len(keys)) if keys else 0.0)
+    ckey = ("countries", tuple(brief.territories))
+    ctry = cache.get(ckey)
+    if ctry is None:
+        index = snap.country_index
+        countries = np.array(
+            sorted({index[c] for c in brief.territories if c in index}), dtype=np.int64
+        )
+        lut = np.zeros(max(len(snap.countries), 1), dtype=bool)
+        lut[countries] = True
+        ctry = cache[ckey] = (countries, lut)
     return _Query(
         snap=snap,
         brief=brief,
-        tag_bits=bits,
-        tag_invnorm=1.0 / np.sqrt(len(keys)) if keys else 0.0,
-        countries=countries if brief.territories else np.zeros(0, np.int64),
-        age_w=age_w,
-        tokens=token_hashes(brief.text),
+        tag_bits=tags[0],
+        tag_invnorm=tags[1],
+        countries=ctry[0],
+        country_lut=ctry[1],
+        age_w=_age_weights(int(brief.age_min), int(brief.age_max)),
+        tokens=_text_tokens(brief.text),
         reach=OBJECTIVE_REACH[brief.objective],
     )
+
+
+def _row_wise(q: _Query, rows: np.ndarray) -> bool:
+    """Read the rows' own entries (CSR by row) rather than the brief keys' postings?"""
+    return len(rows) <= SMALL and len(rows) <= ROWWISE_SHARE * q.snap.n_rows
 
 
 def part_genre(q: _Query, rows: np.ndarray) -> np.ndarray:
@@ -198,14 +245,14 @@ def part_territory(q: _Query, rows: np.ndarray) -> np.ndarray:
     a = q.snap.arrays
     if len(q.brief.territories) == 0:
         return np.full(len(rows), NEUTRAL, dtype=np.float32)
-    if len(rows) <= SMALL:
+    if _row_wise(q, rows):
         pos, seg = _segments(a["aud_indptr"], rows)
-        hit = np.isin(a["aud_country"][pos], q.countries)
-        out = np.bincount(seg[hit], weights=a["aud_share"][pos][hit], minlength=len(rows))
+        hit = q.country_lut[a["aud_country"][pos]]
+        out = np.bincount(seg[hit], weights=a["aud_share"][pos[hit]], minlength=len(rows))
         return np.minimum(out, 1.0).astype(np.float32)
     dense = np.zeros(q.snap.n_rows, dtype=np.float32)
     ptr = a["audc_indptr"]
-    for c in q.countries:
+    for c in q.countries.tolist():
         s, e = ptr[c], ptr[c + 1]
         dense[a["audc_rows"][s:e]] += a["audc_share"][s:e]
     out = dense[rows]
@@ -217,9 +264,13 @@ def part_age(q: _Query, rows: np.ndarray) -> np.ndarray:
     range covers partly counts pro rata by years; no age data → neutral."""
     a = q.snap.arrays
     out = np.zeros(len(rows), dtype=np.float32)
-    for b in np.flatnonzero(q.age_w):
+    for b, w in enumerate(q.age_w.tolist()):
+        if w == 0.0:
+            continue
         col = a["age_norm"][b][rows]
-        out += col if q.age_w[b] == 1 else col * q.age_w[b]
+        if w != 1.0:
+            col *= np.float32(w)
+        out += col
     unknown = a["age_total"][rows] <= 0
     out[unknown] = NEUTRAL
     return np.minimum(out, np.float32(1.0), out=out)
@@ -280,16 +331,17 @@ def part_text(q: _Query, rows: np.ndarray) -> np.ndarray:
     nq = len(q.tokens)
     if nq == 0:
         return np.full(len(rows), NEUTRAL, dtype=np.float32)
-    if len(rows) <= SMALL:
+    if _row_wise(q, rows):
         pos, seg = _segments(a["txt_indptr"], rows)
-        hit = np.isin(a["txt_tok"][pos], q.tokens)
+        toks = a["txt_tok"][pos]
+        at = np.searchsorted(q.tokens, toks)
+        hit = q.tokens[np.minimum(at, nq - 1)] == toks
         out = np.bincount(seg[hit], minlength=len(rows)).astype(np.float32)
     else:
-        dense = np.zeros(q.snap.n_rows, dtype=np.uint8)
         ptr = a["txtp_indptr"]
-        for t in q.tokens:
-            s, e = ptr[t], ptr[t + 1]
-            dense[a["txtp_rows"][s:e]] += 1
+        post = a["txtp_rows"]
+        found = [post[ptr[t] : ptr[t + 1]] for t in q.tokens.tolist()]
+        dense = np.bincount(np.concatenate(found), minlength=q.snap.n_rows)
         out = dense[rows].astype(np.float32)
     out *= np.float32(1.0 / nq)
     return out
@@ -370,31 +422,74 @@ def score_rows(
     explain: bool = False,
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Score = Σ weight·part over ``rows`` (float32), and with ``explain`` every part."""
-    funcs = {
-        "genre": part_genre,
-        "territory": part_territory,
-        "age": part_age,
-        "reach": part_reach,
-        "engagement": part_engagement,
-        "rating": part_rating,
-        "text": part_text,
-        "verified": part_verified,
-    }
-    keep_parts = explain
     parts: dict[str, np.ndarray] = {}
     score = np.zeros(len(rows), dtype=np.float32)
     for name in PARTS:
         w = float(weights.get(name, 0.0))
-        if w == 0.0 and not keep_parts:
+        if w == 0.0 and not explain:
             continue
-        part = part_budget(q, total_fee) if name == "budget" else funcs[name](q, rows)
-        if keep_parts:
-            parts[name] = part.copy()
+        part = part_budget(q, total_fee) if name == "budget" else _PART_FUNCS[name](q, rows)
+        if explain:
+            parts[name] = part
         if w != 0.0:
-            if w != 1.0:
-                part *= np.float32(w)
-            score += part
+            score += part if w == 1.0 else part * np.float32(w)
     return score, parts
+
+
+_PART_FUNCS = {
+    "genre": part_genre,
+    "territory": part_territory,
+    "age": part_age,
+    "reach": part_reach,
+    "engagement": part_engagement,
+    "rating": part_rating,
+    "text": part_text,
+    "verified": part_verified,
+}
+
+
+@lru_cache(maxsize=256)
+def _checked_weights(items: tuple[tuple[str, float], ...]) -> tuple[dict[str, float], np.ndarray]:
+    """Validated weights (as a dict) and the weight of every part in PARTS order (float64)."""
+    weights = dict(items)
+    unknown = set(weights) - set(PARTS)
+    if unknown:
+        raise ValueError(f"unknown score parts in weights: {sorted(unknown)}")
+    if any(w < 0 for w in weights.values()):
+        raise ValueError("weights must be ≥ 0")
+    return weights, np.array([float(weights.get(n, 0.0)) for n in PARTS], dtype=np.float64)
+
+
+def _explain(
+    top_ids: list[int],
+    scores: list[float],
+    emerging: list[bool],
+    parts: np.ndarray,
+    wvec: np.ndarray,
+    boosts: Mapping[int, float],
+    n_pinned: int,
+) -> list[MatchResult]:
+    """MatchResults for the chosen rows; ``parts`` is (len(PARTS), k) float32. The contribution
+    is value × weight in float64 (the value being the float32 part), as the score's explanation."""
+    values = parts.T.tolist()
+    contrib = (parts.astype(np.float64) * wvec[:, None]).T.tolist()
+    wl = wvec.tolist()
+    return [
+        MatchResult(
+            artist_id=aid,
+            rank=j + 1,
+            score=scores[j],
+            boost=boosts.get(aid, 0.0),
+            parts={
+                name: {"value": v, "weight": w, "contribution": c}
+                for name, w, v, c in zip(PARTS, wl, values[j], contrib[j], strict=True)
+            },
+            emerging=emerging[j],
+            pinned=j < n_pinned,
+            boosted=aid in boosts,
+        )
+        for j, aid in enumerate(top_ids)
+    ]
 
 
 def rank(
@@ -408,12 +503,9 @@ def rank(
     fx: Mapping[str, float] | None = None,
 ) -> Ranking:
     """Filter, score, curate and fairly re-rank; return the top ``k`` with explanations."""
-    weights = dict(DEFAULT_WEIGHTS if weights is None else weights)
-    unknown = set(weights) - set(PARTS)
-    if unknown:
-        raise ValueError(f"unknown score parts in weights: {sorted(unknown)}")
-    if any(w < 0 for w in weights.values()):
-        raise ValueError("weights must be ≥ 0")
+    weights, wvec = _checked_weights(
+        tuple((DEFAULT_WEIGHTS if weights is None else weights).items())
+    )
     if not 0.0 <= brief.emerging_share <= 1.0:
         raise ValueError("emerging_share must be in [0, 1]")
     if brief.fairness not in ("fair", "strict"):
@@ -423,89 +515,89 @@ def rank(
     q = _prepare(snap, brief)
     a = snap.arrays
 
-    hidden_rows = snap.rows_for_ids(curation.hidden)
-    hidden_rows = np.unique(hidden_rows[hidden_rows >= 0])
+    if curation.hidden:
+        hidden_rows = snap.rows_for_ids(curation.hidden)
+        hidden_rows = np.unique(hidden_rows[hidden_rows >= 0])
+    else:
+        hidden_rows = np.zeros(0, dtype=np.int64)
     pin_rows_all = snap.rows_for_ids(curation.pinned)
     rows, total_fee, removed, why = _filter(q, hidden_rows, pin_rows_all[pin_rows_all >= 0], fx)
-    score, _ = score_rows(q, rows, total_fee, weights)
+    # Small candidate sets keep their parts for the explanations (no second pass for the top k).
+    keep_parts = len(rows) <= KEEP_PARTS
+    score, parts = score_rows(q, rows, total_fee, weights, explain=keep_parts)
     ids = a["ids"][rows]
-    boost_ids = np.fromiter(curation.boosts.keys(), dtype=np.int64, count=len(curation.boosts))
-    boost_vals = np.fromiter(curation.boosts.values(), dtype=np.float32, count=len(curation.boosts))
     boost = np.zeros(0, dtype=np.float32)
-    if len(boost_ids):
+    if curation.boosts:
+        boost_ids = np.fromiter(curation.boosts.keys(), dtype=np.int64, count=len(curation.boosts))
         hit = np.isin(ids, boost_ids)
         if hit.any():
-            lookup = dict(zip(boost_ids.tolist(), boost_vals.tolist(), strict=True))
+            lookup = {int(i): float(v) for i, v in curation.boosts.items()}
             where = np.flatnonzero(hit)
-            boost = np.array([lookup[int(i)] for i in ids[where]], dtype=np.float32)
+            boost = np.array([lookup[int(i)] for i in ids[where].tolist()], dtype=np.float32)
             score[where] += boost
     emerging = a["listeners"][rows] < emerging_threshold
 
     # pins: in pin order, those that passed the filters and are not hidden
-    hidden_set = {int(h) for h in hidden_rows}
     pins_dropped: list[dict[str, Any]] = []
     pin_pos: list[int] = []
-    sel_pins = np.flatnonzero(np.isin(rows, pin_rows_all)) if len(pin_rows_all) else []
-    cand_index = {int(rows[i]): int(i) for i in sel_pins}
-    seen: set[int] = set()
-    for pid, prow in zip(curation.pinned, pin_rows_all.tolist(), strict=True):
-        if pid in seen:
-            continue
-        seen.add(pid)
-        if prow < 0:
-            pins_dropped.append({"artist_id": int(pid), "reason": "unknown"})
-        elif prow in hidden_set:
-            pins_dropped.append({"artist_id": int(pid), "reason": "hidden"})
-        elif prow not in cand_index:
-            pins_dropped.append({"artist_id": int(pid), "reason": why.get(prow, "filtered")})
-        else:
-            pin_pos.append(cand_index[prow])
-    pin_pos = pin_pos[:k]
+    if len(pin_rows_all):
+        hidden_set = set(hidden_rows.tolist())
+        sel_pins = np.flatnonzero(np.isin(rows, pin_rows_all))
+        cand_index = {int(rows[i]): int(i) for i in sel_pins}
+        seen: set[int] = set()
+        for pid, prow in zip(curation.pinned, pin_rows_all.tolist(), strict=True):
+            if pid in seen:
+                continue
+            seen.add(pid)
+            if prow < 0:
+                pins_dropped.append({"artist_id": int(pid), "reason": "unknown"})
+            elif prow in hidden_set:
+                pins_dropped.append({"artist_id": int(pid), "reason": "hidden"})
+            elif prow not in cand_index:
+                pins_dropped.append({"artist_id": int(pid), "reason": why.get(prow, "filtered")})
+            else:
+                pin_pos.append(cand_index[prow])
+        pin_pos = pin_pos[:k]
 
     p = float(brief.emerging_share)
     table = mtable(k, p, brief.alpha) if brief.fairness == "fair" else floor_table(k, p)
-    rest = np.ones(len(rows), dtype=bool)
-    rest[pin_pos] = False
-    rest_idx = np.flatnonzero(rest)
-    sel = fair_merge(
-        score[rest_idx],
-        emerging[rest_idx],
-        table,
-        k - len(pin_pos),
-        tie_ids=ids[rest_idx],
-        offset=len(pin_pos),
-        protected_before=int(np.count_nonzero(emerging[pin_pos])),
-    )
-    order = np.concatenate([np.asarray(pin_pos, dtype=np.int64), rest_idx[sel.order]])
+    pins = np.asarray(pin_pos, dtype=np.int64)
+    if pin_pos:
+        rest = np.ones(len(rows), dtype=bool)
+        rest[pins] = False
+        rest_idx = np.flatnonzero(rest)
+        sel = fair_merge(
+            score[rest_idx],
+            emerging[rest_idx],
+            table,
+            k - len(pin_pos),
+            tie_ids=ids[rest_idx],
+            offset=len(pin_pos),
+            protected_before=int(np.count_nonzero(emerging[pins])),
+        )
+        order = np.concatenate([pins, rest_idx[sel.order]])
+    else:
+        sel = fair_merge(score, emerging, table, k, tie_ids=ids)
+        order = sel.order
 
     # explanations for the k chosen rows only
-    top_rows = rows[order]
-    _, parts = score_rows(q, top_rows, total_fee[order], weights, explain=True)
-    boosts = {int(i): float(v) for i, v in curation.boosts.items()}
-    wf = {name: float(weights.get(name, 0.0)) for name in PARTS}
-    part_lists = {name: parts[name].tolist() for name in PARTS}
-    top_ids = a["ids"][top_rows].tolist()
-    top_scores = score[order].tolist()
-    top_emerging = emerging[order].tolist()
-    matches = []
-    for j, aid in enumerate(top_ids):
-        pv = {}
-        for name in PARTS:
-            v = part_lists[name][j]
-            pv[name] = {"value": v, "weight": wf[name], "contribution": v * wf[name]}
-        matches.append(
-            MatchResult(
-                artist_id=aid,
-                rank=j + 1,
-                score=top_scores[j],
-                boost=boosts.get(aid, 0.0),
-                parts=pv,
-                emerging=top_emerging[j],
-                pinned=j < len(pin_pos),
-                boosted=aid in boosts,
-            )
+    if keep_parts:
+        top_parts = np.empty((len(PARTS), len(order)), dtype=np.float32)
+        for i, name in enumerate(PARTS):
+            top_parts[i] = parts[name][order]
+    else:
+        _, top = score_rows(q, rows[order], total_fee[order], weights, explain=True)
+        top_parts = (
+            np.stack([top[name] for name in PARTS])
+            if len(order)
+            else (np.zeros((len(PARTS), 0), dtype=np.float32))
         )
     flags = emerging[order]
+    boosts = {int(i): float(v) for i, v in curation.boosts.items()}
+    matches = _explain(
+        ids[order].tolist(), score[order].tolist(), flags.tolist(), top_parts, wvec, boosts,
+        len(pin_pos),
+    )  # fmt: skip
     unmet = unmet_prefixes(flags, table)
     n_emerging = int(np.count_nonzero(emerging))
     needed = int(table[len(order) - 1]) if len(order) else 0
@@ -521,7 +613,7 @@ def rank(
     return Ranking(
         matches=matches,
         removed=removed,
-        n_total=snap.n_alive,
+        n_total=_n_alive(snap),
         n_candidates=len(rows),
         fairness={
             "mode": brief.fairness,
@@ -539,13 +631,21 @@ def rank(
             "message": message,
         },
         curation={
-            "pinned": [int(a["ids"][rows[i]]) for i in pin_pos],
+            "pinned": ids[pins].tolist(),
             "pins_dropped": pins_dropped,
             "hidden": len(hidden_rows),
             "boosted": len(boost),
         },
         snapshot_version=snap.version,
     )
+
+
+def _n_alive(snap: ArtistSnapshot) -> int:
+    cache = _snap_cache(snap)
+    n = cache.get("n_alive")
+    if n is None:
+        n = cache["n_alive"] = snap.n_alive
+    return n
 
 
 __all__ = [

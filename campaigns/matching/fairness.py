@@ -138,26 +138,31 @@ def fair_merge(
     ip = inn = 0
     count = protected_before
     total = min(k, len(p_top) + len(n_top))
+    # Python scalars for the loop (numpy scalar indexing and comparison cost ~10x more).
+    p_list, n_list = p_top.tolist(), n_top.tolist()
+    p_key = list(zip(scores[p_top].tolist(), (-ids[p_top]).tolist(), strict=True))
+    n_key = list(zip(scores[n_top].tolist(), (-ids[n_top]).tolist(), strict=True))
+    need_at = np.asarray(table)[offset : offset + total].tolist()
+    n_p, n_n = len(p_list), len(n_list)
     for j in range(total):
         pos = offset + j + 1
-        need = int(table[pos - 1]) if pos - 1 < len(table) else 0
-        has_p, has_n = ip < len(p_top), inn < len(n_top)
+        need = need_at[j] if j < len(need_at) else 0
+        has_p, has_n = ip < n_p, inn < n_n
         if count < need and has_p:
             take_p = True
         elif count < need:
             shortfall.append(pos)
             take_p = False
         elif has_p and has_n:
-            a, b = p_top[ip], n_top[inn]
-            take_p = (scores[a], -ids[a]) > (scores[b], -ids[b])
+            take_p = p_key[ip] > n_key[inn]
         else:
             take_p = has_p
         if take_p:
-            out.append(int(p_top[ip]))
+            out.append(p_list[ip])
             ip += 1
             count += 1
         else:
-            out.append(int(n_top[inn]))
+            out.append(n_list[inn])
             inn += 1
     return FairSelection(np.asarray(out, dtype=np.int64), np.asarray(table), shortfall)
 

@@ -401,15 +401,21 @@ class ArtistSnapshot:
 
     @classmethod
     def from_batches(
-        cls, batches: Iterable[Iterable[ArtistRecord | Mapping[str, Any]]]
+        cls, batches: Iterable[ArtistColumns | Iterable[ArtistRecord | Mapping[str, Any]]]
     ) -> ArtistSnapshot:
-        """The snapshot of all batches' records, as from_records would build it from their
-        concatenation, but only one batch at a time is held as Python objects (about 3 KB an
-        artist against 0.3 KB as arrays): each batch becomes arrays (vocabularies extended,
-        never reordered), and the arrays are joined once at the end and indexed once."""
+        """The snapshot of all batches' records (each batch a list of records or one
+        `ArtistColumns`), as from_records would build it from their concatenation, but only
+        one batch at a time is held as Python objects (about 3 KB an artist against 0.3 KB as
+        arrays): each batch becomes arrays (vocabularies extended, never reordered), and the
+        arrays are joined once at the end and indexed once."""
         vocabs: tuple[list[int], list[int], list[str], list[int]] = ([], [], [], [])
         parts: list[dict[str, np.ndarray]] = []
+        hashes = _TokenHash()
         for batch in batches:
+            if isinstance(batch, ArtistColumns):
+                parts.append(_base_from_columns(batch, vocabs, hashes))
+                del batch
+                continue
             part = cls.from_records(batch, _vocabs=vocabs)
             del batch  # drop the Python records before the next batch is read
             vocabs = (part.tag_vocab, part.cat_vocab, part.countries, part.type_vocab)
@@ -419,6 +425,12 @@ class ArtistSnapshot:
             return cls.from_records([])
         arrays = _concat_parts(parts, len(vocabs[3]))
         return cls._finish(arrays, *(list(v) for v in vocabs))
+
+    @classmethod
+    def from_columns(cls, columns: ArtistColumns) -> ArtistSnapshot:
+        """Build a snapshot from one batch of columns (the same snapshot `from_records` builds
+        from the same artists as records)."""
+        return cls.from_batches([columns])
 
     @classmethod
     def _finish(
@@ -748,6 +760,221 @@ def _concat_parts(parts: list[dict[str, np.ndarray]], n_types: int) -> dict[str,
         for v in vals:
             out[v] = np.concatenate([p.pop(v) for p in parts])
     return out
+
+
+# ---- the columnar (bulk) build -------------------------------------------------------------------
+@dataclass
+class ArtistColumns:
+    """One batch of artists as columns, the bulk alternative to a list of `ArtistRecord` (same
+    meaning, field by field): the database side fills it straight from streamed rows, with no
+    per-artist Python object. Per-artist columns are in ``ids`` order; the related rows are
+    parallel sequences keyed by artist id (any order; every id must be in ``ids``).
+
+    followers_total: Σ of the followers per platform; rating: NaN for no review yet; texts: the
+    artist's text (stage name + bio + genre/mood names); unavailable days: days since
+    1970-01-01 (`to_day`), inclusive.
+    """
+
+    ids: Sequence[int]
+    monthly_listeners: Sequence[int]
+    followers_total: Sequence[int]
+    engagement_rate: Sequence[float]
+    verified: Sequence[bool]
+    texts: Sequence[str]
+    rating: Sequence[float] | None = None
+    genres: tuple[Sequence[int], Sequence[int]] = ((), ())
+    moods: tuple[Sequence[int], Sequence[int]] = ((), ())
+    refused_categories: tuple[Sequence[int], Sequence[int]] = ((), ())
+    audience: tuple[Sequence[int], Sequence[str], Sequence[float]] = ((), (), ())
+    age: tuple[Sequence[int], Sequence[str], Sequence[float]] = ((), (), ())
+    rates: tuple[Sequence[int], Sequence[int], Sequence[int], Sequence[str]] = ((), (), (), ())
+    unavailable: tuple[Sequence[int], Sequence[int], Sequence[int]] = ((), (), ())
+
+    @classmethod
+    def from_records(cls, records: Iterable[ArtistRecord | Mapping[str, Any]]) -> ArtistColumns:
+        """The same artists as columns (tests compare both builds; not a fast path)."""
+        recs = [_as_record(r) for r in records]
+
+        def pairs(attr: str) -> tuple[list[int], list[int]]:
+            got = [(r.id, int(v)) for r in recs for v in getattr(r, attr)]
+            return [a for a, _ in got], [v for _, v in got]
+
+        aud = [(r.id, c, float(s)) for r in recs for c, s in r.audience.items()]
+        age = [(r.id, b, float(s)) for r in recs for b, s in r.age.items()]
+        rates = [(r.id, int(t), int(f), c) for r in recs for t, (f, c) in r.rates.items()]
+        unav = [(r.id, to_day(a), to_day(b)) for r in recs for a, b in r.unavailable]
+        return cls(
+            ids=[r.id for r in recs],
+            monthly_listeners=[r.monthly_listeners for r in recs],
+            followers_total=[sum(r.followers.values()) for r in recs],
+            engagement_rate=[r.engagement_rate for r in recs],
+            verified=[bool(r.verified) for r in recs],
+            texts=[r.text for r in recs],
+            rating=[np.nan if r.rating is None else r.rating for r in recs],
+            genres=pairs("genres"),
+            moods=pairs("moods"),
+            refused_categories=pairs("refused_categories"),
+            audience=tuple(list(c) for c in zip(*aud, strict=True)) if aud else ((), (), ()),
+            age=tuple(list(c) for c in zip(*age, strict=True)) if age else ((), (), ()),
+            rates=tuple(list(c) for c in zip(*rates, strict=True)) if rates else ((), (), (), ()),
+            unavailable=tuple(list(c) for c in zip(*unav, strict=True)) if unav else ((), (), ()),
+        )  # type: ignore[arg-type]
+
+
+class _TokenHash(dict):
+    """word → its hashed token id, or -1 for a stop word or a one-letter word (memoised: a
+    corpus has far fewer distinct words than words)."""
+
+    def __missing__(self, word: str) -> int:
+        h = (
+            -1
+            if len(word) < 2 or word in STOPWORDS
+            else zlib.crc32(word.encode()) & (TEXT_BUCKETS - 1)
+        )
+        self[word] = h
+        return h
+
+
+_SEP = "\x00"  # between two artists' texts in the joined batch text (no \\w, never in text)
+_TOKEN_OR_SEP_RE = re.compile(r"\w+|\x00")
+
+
+def _bulk_token_hashes(texts: Sequence[str], hashes: _TokenHash) -> tuple[np.ndarray, np.ndarray]:
+    """`token_hashes` of every text at once: (tokens per text, their sorted unique ids joined).
+    One lower() and one regex pass over the joined batch, one dict lookup per word, and the
+    per-text sort + dedup as one np.unique over (text, id) keys."""
+    n = len(texts)
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.uint32)
+    if any(_SEP in t for t in texts):
+        raise ValueError("artist text contains a NUL character")
+    hashes[_SEP] = -2
+    words = _TOKEN_OR_SEP_RE.findall(_SEP.join(texts).lower())
+    flat = np.fromiter(map(hashes.__getitem__, words), dtype=np.int64, count=len(words))
+    sep = flat == -2
+    text_of = np.cumsum(sep)
+    keep = flat >= 0
+    keys = np.unique((text_of[keep] << TEXT_BITS) | flat[keep])
+    rows = keys >> TEXT_BITS
+    return np.bincount(rows, minlength=n), (keys & (TEXT_BUCKETS - 1)).astype(np.uint32)
+
+
+def _positions(values: np.ndarray, vocab: list[Any]) -> np.ndarray:
+    """Positions in ``vocab`` (extended in sorted order with unseen values) of every value."""
+    uniq, inverse = np.unique(values, return_inverse=True)
+    index = _extend_vocab(vocab, uniq.tolist())
+    return np.array([index[v] for v in uniq.tolist()], dtype=np.int64)[inverse.reshape(-1)]
+
+
+def _bits_at(n: int, rows: np.ndarray, pos: np.ndarray, n_vocab: int) -> np.ndarray:
+    out = np.zeros((n, max(1, (n_vocab + 63) // 64)), dtype=np.uint64)
+    if len(rows):
+        np.bitwise_or.at(
+            out, (rows, pos // 64), np.left_shift(np.uint64(1), (pos % 64).astype(np.uint64))
+        )
+    return out
+
+
+def _base_from_columns(
+    c: ArtistColumns,
+    vocabs: tuple[list[int], list[int], list[str], list[int]],
+    hashes: _TokenHash,
+) -> dict[str, np.ndarray]:
+    """The row-wise arrays of `from_records` for a batch of columns (vocabs extended in place)."""
+    tag_vocab, cat_vocab, countries, type_vocab = vocabs
+    ids = np.asarray(c.ids, dtype=np.int64).reshape(-1)
+    n = len(ids)
+    order = np.argsort(ids, kind="stable")  # rows stay in the given order; lookups go by id
+    sorted_ids = ids[order]
+    if n and np.any(sorted_ids[1:] == sorted_ids[:-1]):
+        raise ValueError("duplicate artist ids in records")
+
+    def row_of(aids: Sequence[int]) -> np.ndarray:
+        a = np.asarray(aids, dtype=np.int64).reshape(-1)
+        at = np.minimum(np.searchsorted(sorted_ids, a), max(n - 1, 0))
+        if len(a) and (n == 0 or np.any(sorted_ids[at] != a)):
+            raise ValueError("related rows of an artist not in the batch")
+        return order[at]
+
+    g_rows, m_rows = row_of(c.genres[0]), row_of(c.moods[0])
+    keys = np.concatenate([
+        2 * np.asarray(c.genres[1], dtype=np.int64).reshape(-1),
+        2 * np.asarray(c.moods[1], dtype=np.int64).reshape(-1) + 1,
+    ])  # fmt: skip
+    t_rows = np.concatenate([g_rows, m_rows])
+    t_pos = _positions(keys, tag_vocab)
+    pairs = np.unique(t_rows * (len(tag_vocab) + 1) + t_pos) // (len(tag_vocab) + 1)
+    cat_rows = row_of(c.refused_categories[0])
+    cat_pos = _positions(np.asarray(c.refused_categories[1], dtype=np.int64), cat_vocab)
+
+    a_rows = row_of(c.audience[0])
+    a_pos = _positions(np.asarray(c.audience[1], dtype=str), countries)
+    a_share = np.asarray(c.audience[2], dtype=np.float64).reshape(-1).astype(np.float32)
+    a_order = np.lexsort((a_pos, a_rows))
+
+    r_rows = row_of(c.rates[0])
+    r_pos = _positions(np.asarray(c.rates[1], dtype=np.int64), type_vocab)
+    amounts = np.asarray(c.rates[2], dtype=np.int64).reshape(-1)
+    if np.any((amounts < 0) | (amounts >= int(NO_FEE))):
+        raise ValueError("fee out of range")
+    cur_index = {cur: i for i, cur in enumerate(CURRENCIES)}
+    r_cur = np.array([cur_index[x] for x in c.rates[3]], dtype=np.uint8)
+    fee = np.full((len(type_vocab), n), NO_FEE, dtype=np.uint32)
+    fee_cur = np.zeros((len(type_vocab), n), dtype=np.uint8)
+    fee[r_pos, r_rows] = amounts
+    fee_cur[r_pos, r_rows] = r_cur
+
+    bucket_index = {b: i for i, b in enumerate(AGE_BUCKETS)}
+    age_raw = np.zeros((len(AGE_BUCKETS), n), dtype=np.float32)
+    age_raw[np.array([bucket_index[b] for b in c.age[1]], dtype=np.int64), row_of(c.age[0])] = (
+        np.asarray(c.age[2], dtype=np.float64).reshape(-1)
+    )
+
+    u_rows = row_of(c.unavailable[0])
+    u_s = np.asarray(c.unavailable[1], dtype=np.int64).reshape(-1)
+    u_e = np.asarray(c.unavailable[2], dtype=np.int64).reshape(-1)
+    if np.any(u_e < u_s):
+        raise ValueError("unavailability ends before it starts")
+    u_order = np.lexsort((u_e, u_s, u_rows))
+
+    tok_len, tokens = _bulk_token_hashes(c.texts, hashes)
+    if len(tok_len) != n:
+        raise ValueError("one text per artist")
+
+    def column(values: Sequence[Any], dtype: Any) -> np.ndarray:
+        out = np.asarray(values, dtype=dtype).reshape(-1)
+        if len(out) != n:
+            raise ValueError("one value per artist in every per-artist column")
+        return out
+
+    arrays = {
+        "ids": ids,
+        "alive": np.ones(n, dtype=bool),
+        "listeners": column(c.monthly_listeners, np.int64),
+        "followers_total": column(c.followers_total, np.int64),
+        "engagement": column(c.engagement_rate, np.float64).astype(np.float32),
+        "rating": (
+            np.full(n, np.nan, dtype=np.float32)
+            if c.rating is None
+            else column(c.rating, np.float64).astype(np.float32)
+        ),
+        "verified": column(c.verified, bool),
+        "tags": _bits_at(n, t_rows, t_pos, len(tag_vocab)),
+        "tag_count": np.bincount(pairs, minlength=n).astype(np.uint8),
+        "cat_bits": _bits_at(n, cat_rows, cat_pos, len(cat_vocab)),
+        "fee": fee,
+        "fee_cur": fee_cur,
+        "aud_indptr": _indptr(np.bincount(a_rows, minlength=n)),
+        "aud_country": a_pos[a_order].astype(np.uint16),
+        "aud_share": a_share[a_order],
+        "unav_indptr": _indptr(np.bincount(u_rows, minlength=n)),
+        "unav_start": u_s[u_order].astype(np.int32),
+        "unav_end": u_e[u_order].astype(np.int32),
+        "txt_indptr": _indptr(tok_len),
+        "txt_tok": tokens,
+    }
+    arrays.update(_age_columns(age_raw))
+    return arrays
 
 
 def _prune(root: Path, *, keep: int, current: str) -> None:

@@ -1,14 +1,14 @@
+from aux.errors import NotFoundError
+from campaigns.models import Contract
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
-
-from aux.errors import NotFoundError
-from campaigns.models import Contract
 
 from .. import selectors, services
 from ..models import LedgerEntry, PaymentAccount, Payout
@@ -41,7 +41,7 @@ class ContractFundView(APIView):
     def post(self, request, pk: int):
         contract = Contract.objects.filter(pk=pk).first()
         if contract is None:
-            raise NotFoundError("No such contract.")
+            raise NotFoundError(gettext("No such contract."))
         payment = services.payment_start(actor=request.user, contract=contract)
         data = {
             "payment_id": payment.pk, "status": payment.status,

@@ -207,11 +207,31 @@ def test_dense_and_row_wise_part_paths_agree(monkeypatch):
         artist(i, audience={"DE": (i % 7) / 10, "US": 0.1}, text=f"house w{i % 5} summer")
         for i in range(1, 60)
     ]
+    monkeypatch.setattr(engine, "ROWWISE_SHARE", 1.0)  # every row's own entries
     a = run(records, k=59)
     monkeypatch.setattr(engine, "SMALL", 0)  # the hot path's inverted-index branch
     b = run(records, k=59)
     assert [m.artist_id for m in a.matches] == [m.artist_id for m in b.matches]
     assert [m.score for m in a.matches] == pytest.approx([m.score for m in b.matches])
+    for name in ("territory", "text"):
+        assert [m.parts[name]["value"] for m in a.matches] == pytest.approx(
+            [m.parts[name]["value"] for m in b.matches]
+        )
+
+
+def test_explanations_match_the_score_with_and_without_kept_parts(monkeypatch):
+    records = [
+        artist(i, audience={"DE": (i % 7) / 10, "US": 0.1}, engagement_rate=(i % 9) / 100)
+        for i in range(1, 40)
+    ]
+    a = run(records, k=20)
+    monkeypatch.setattr(engine, "KEEP_PARTS", 0)  # parts recomputed for the top k only
+    b = run(records, k=20)
+    assert [m.artist_id for m in a.matches] == [m.artist_id for m in b.matches]
+    for ra, rb in zip(a.matches, b.matches, strict=True):
+        assert ra.parts == rb.parts
+        total = sum(p["contribution"] for p in ra.parts.values())
+        assert ra.score == pytest.approx(total, rel=1e-5)
 
 
 # ---- curation and fairness ---------------------------------------------------------------------

@@ -10,7 +10,7 @@ import pytest
 
 from artists.models import AgeShare, AudienceShare, Unavailability
 from campaigns import matching_service
-from campaigns.matching.snapshot import ArtistSnapshot
+from campaigns.matching.snapshot import ArtistColumns, ArtistSnapshot
 from tests.artists.factories import (
     ArtistFactory,
     DeliverableTypeFactory,
@@ -48,6 +48,34 @@ def test_batched_build_stores_the_same_features_for_every_artist():
     assert batched.n_alive == whole.n_alive == 32
     for artist_id in np.asarray(whole.arrays["ids"]).tolist():
         assert batched.record(artist_id) == whole.record(artist_id)
+
+
+def test_columnar_build_stores_exactly_the_arrays_of_a_build_from_records():
+    batches = batched_records()
+    batches[1][4] = rec(19, text="Ünïcode ÉTÉ — the DJ's 2nd set, Σίσυφος; w_1 x y", age={},
+                        audience={}, rates={}, unavailable=[], genres=[], moods=[])  # fmt: skip
+    whole = ArtistSnapshot.from_records([r for b in batches for r in b])
+    by_records = ArtistSnapshot.from_batches(batches)
+    by_columns = ArtistSnapshot.from_batches(ArtistColumns.from_records(b) for b in batches)
+    assert by_columns.countries == by_records.countries
+    assert by_columns.type_vocab == by_records.type_vocab
+    assert by_columns.tag_vocab == by_records.tag_vocab
+    for name, arr in by_records.arrays.items():
+        got = np.asarray(by_columns.arrays[name])
+        assert got.dtype == arr.dtype and got.shape == arr.shape, name
+        assert np.array_equal(got, np.asarray(arr), equal_nan=arr.dtype.kind == "f"), name
+    for artist_id in np.asarray(whole.arrays["ids"]).tolist():
+        assert by_columns.record(artist_id) == whole.record(artist_id)
+
+
+def test_columnar_build_rejects_what_the_records_build_rejects():
+    with pytest.raises(ValueError, match="duplicate"):
+        ArtistSnapshot.from_columns(ArtistColumns.from_records([rec(1), rec(1)]))
+    bad = rec(2, unavailable=[(date(2027, 3, 5), date(2027, 3, 4))])
+    with pytest.raises(ValueError, match="ends before"):
+        ArtistSnapshot.from_columns(ArtistColumns.from_records([bad]))
+    with pytest.raises(ValueError, match="fee out of range"):
+        ArtistSnapshot.from_columns(ArtistColumns.from_records([rec(3, rates={1: (-1, "EUR")})]))
 
 
 def test_batched_build_of_nothing_is_an_empty_snapshot():
@@ -89,6 +117,28 @@ def test_records_from_the_database_pair_every_value_with_its_key(db):
     assert record["followers"] == {"spotify": 10, "instagram": 5}
     assert record["engagement_rate"] == pytest.approx(0.0425)
     assert record["verified"] is True and record["monthly_listeners"] == 4321
+
+
+def test_snapshot_build_from_the_database_equals_a_build_from_its_records(db, monkeypatch):
+    artists = [ArtistFactory(monthly_listeners=100 * i, followers={"x": i, "y": 2 * i},
+                             bio=f"Berlin techno, the {i}th DJ") for i in range(1, 8)]  # fmt: skip
+    genre, live = GenreFactory(), DeliverableTypeFactory()
+    soon = date.today() + timedelta(days=3)
+    for i, artist in enumerate(artists):
+        artist.genres.set([genre] if i % 2 else [])
+        artist.refused_categories.set([BrandCategoryFactory()] if i % 3 == 0 else [])
+        RateFactory(artist=artist, deliverable_type=live, min_fee=1000 * i, currency="USD")
+        AudienceShare.objects.create(artist=artist, country="DE", share=Decimal("0.125"))
+        AgeShare.objects.create(artist=artist, bucket="18-24", share=Decimal("0.5"))
+        Unavailability.objects.create(artist=artist, start=soon, end=soon + timedelta(days=i))
+        Unavailability.objects.create(artist=artist, start=soon - timedelta(days=90),
+                                      end=soon - timedelta(days=80))  # fmt: skip
+    monkeypatch.setattr(matching_service, "_BUILD_CHUNK", 3)
+    built = matching_service.snapshot_build()
+    expected = ArtistSnapshot.from_records(matching_service.artist_records())
+    assert built.n_alive == expected.n_alive == 7
+    for artist in artists:
+        assert built.record(artist.pk) == expected.record(artist.pk)
 
 
 def test_snapshot_build_in_steps_holds_every_artist(db, monkeypatch):
