@@ -4,13 +4,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TypedDict
 
-from aux.audit.services import audit_record
-from aux.errors import ApplicationError, PermissionDeniedError
-from aux.images import validate_and_resize_image
-from aux.money import Currency
-from aux.users.models import User
-from aux.utils import unique_slug
-from brands.models import BrandCategory
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files import File
 from django.core.validators import URLValidator
@@ -20,6 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django_countries import countries
+
+from aux.audit.services import audit_record
+from aux.errors import ApplicationError, PermissionDeniedError
+from aux.images import validate_and_resize_image
+from aux.money import Currency
+from aux.users.models import User
+from aux.utils import unique_slug
+from brands.models import BrandCategory
 
 from .constants import (
     LANGUAGE_CODES,

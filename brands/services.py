@@ -9,10 +9,6 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from aux.audit.services import audit_record
-from aux.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
-from aux.users.models import User
-from aux.utils import unique_slug
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
@@ -23,6 +19,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
+
+from aux.audit.services import audit_record
+from aux.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from aux.users.models import User
+from aux.utils import unique_slug
 
 from .models import Brand, BrandCategory, Invitation, Membership
 

@@ -6,9 +6,6 @@ redirect to the dashboard, so every button works without JavaScript too.
 
 from collections.abc import Callable
 
-from aux.errors import ApplicationError, PermissionDeniedError
-from aux.users.decorators import role_required
-from aux.users.models import User
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
+
+from aux.errors import ApplicationError, PermissionDeniedError
+from aux.users.decorators import role_required
+from aux.users.models import User
 
 from . import services
 from .forms import BrandForm, RoleForm

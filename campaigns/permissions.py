@@ -1,9 +1,10 @@
 """Who may do what with a brief: read from the user's membership of the brief's brand."""
 
+from django.utils.translation import gettext
+
 from aux.errors import NotFoundError, PermissionDeniedError
 from aux.users.models import User
 from brands.models import Brand, Membership
-from django.utils.translation import gettext
 
 from .models import Brief
 

@@ -8,12 +8,6 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlparse
 
-from artists.models import Artist, DeliverableType, Genre, Mood, Rate
-from aux.audit.services import audit_record
-from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
-from aux.money import format_money
-from aux.users.models import User
-from brands.models import Brand, BrandCategory, Membership
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -23,6 +17,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_countries import countries
+
+from artists.models import Artist, DeliverableType, Genre, Mood, Rate
+from aux.audit.services import audit_record
+from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
+from aux.money import format_money
+from aux.users.models import User
+from brands.models import Brand, BrandCategory, Membership
 
 from .models import (
     Brief,
@@ -352,7 +353,6 @@ def _notify(kind: str, *, target: Model, sides: Iterable[str], **data: Any) -> N
     this kind (notifications.services.brand_recipients). Runs after commit (see below).
     """
     from aux.notifications.models import Kind
-
     from aux.notifications.services import brand_recipients, notify
 
     kind = NOTIFICATION_KINDS[kind]
@@ -1437,7 +1437,6 @@ def brief_open_call_set(*, actor: User, brief: Brief, open_call: bool) -> Brief:
 def _application_notify(kind: str, *, application: Application, actor: User) -> None:
     """After commit: the brand's deciders hear of a new application, the artist of a decline."""
     from aux.notifications.models import Kind
-
     from aux.notifications.services import brand_recipients, notify
 
     brief = application.brief
@@ -1612,7 +1611,6 @@ def milestone_review_remind(*, milestone: Milestone, now: datetime | None = None
     """
     from aux.audit.models import AuditEvent
     from aux.notifications.models import Kind
-
     from aux.notifications.services import brand_recipients, notify
 
     now = now or _now()

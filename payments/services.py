@@ -16,13 +16,6 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from artists.models import Artist
-from aux.audit.services import audit_record
-from aux.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
-from aux.money import format_money
-from aux.users.models import User
-from brands.models import Membership
-from campaigns.models import Contract, Dispute, Milestone
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -30,6 +23,14 @@ from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+
+from artists.models import Artist
+from aux.audit.services import audit_record
+from aux.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from aux.money import format_money
+from aux.users.models import User
+from brands.models import Membership
+from campaigns.models import Contract, Dispute, Milestone
 
 from . import stripe_gateway as gateway
 from .ledger import BPS, fee_for, fee_refund_part, split_largest_remainder

@@ -2,8 +2,6 @@
 
 import logging
 
-from aux.errors import ApplicationError
-from campaigns.models import Contract
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,6 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from aux.errors import ApplicationError
+from campaigns.models import Contract
 
 from . import selectors, services
 from . import stripe_gateway as gateway

@@ -7,7 +7,6 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from aux.errors import ApplicationError, NotFoundError
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
@@ -15,6 +14,8 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext
+
+from aux.errors import ApplicationError, NotFoundError
 
 from . import emails
 from .kinds import ALL_MEMBERS, BRAND_ROLES, LOCKED, allowed_channels

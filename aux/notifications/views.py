@@ -1,7 +1,6 @@
 """Notification pages: the bell (htmx polling), the list, read markers, preferences and the
 login-free one-click unsubscribe. Thin: selectors read, services write."""
 
-from aux.errors import ApplicationError, NotFoundError
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from aux.errors import ApplicationError, NotFoundError
 
 from . import services
 from .filters import NotificationFilter

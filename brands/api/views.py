@@ -1,13 +1,5 @@
 """`/api/v1/brands/...`: brands, their team and invitations. Thin: services do the rules."""
 
-from aux.errors import PermissionDeniedError
-from brands.models import Brand, Invitation, Membership
-from brands.selectors import (
-    brand_pending_invitations,
-    brand_role,
-    brand_team,
-    brands_for_user,
-)
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -18,7 +10,15 @@ from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnl
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from aux.errors import PermissionDeniedError
 from brands import services
+from brands.models import Brand, Invitation, Membership
+from brands.selectors import (
+    brand_pending_invitations,
+    brand_role,
+    brand_team,
+    brands_for_user,
+)
 
 from .serializers import (
     BrandErrorSerializer,

@@ -8,7 +8,6 @@
 An application the user may not see is 404; a step in the wrong state is 409.
 """
 
-from aux.errors import NotFoundError
 from django.utils.translation import gettext
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -21,6 +20,8 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from aux.errors import NotFoundError
 
 from .. import services
 from ..models import Application

@@ -5,8 +5,6 @@ in the wrong state gets 409 with the current state in the message; a side that m
 that step (an artist withdrawing, a brand viewer approving) gets 403.
 """
 
-from aux.api.throttles import BookingWriteThrottle
-from aux.errors import NotFoundError
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -14,6 +12,9 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from aux.api.throttles import BookingWriteThrottle
+from aux.errors import NotFoundError
 
 from .. import services
 from ..models import Contract, Milestone, Offer

@@ -1,10 +1,11 @@
-from aux.errors import NotFoundError, PermissionDeniedError
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+
+from aux.errors import NotFoundError, PermissionDeniedError
 
 from .. import services
 from ..filters import BriefFilter

@@ -1,5 +1,3 @@
-from aux.errors import NotFoundError
-from campaigns.models import Contract
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -9,6 +7,9 @@ from rest_framework import generics
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from aux.errors import NotFoundError
+from campaigns.models import Contract
 
 from .. import selectors, services
 from ..models import LedgerEntry, PaymentAccount, Payout
