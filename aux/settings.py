@@ -197,6 +197,8 @@ AUX_EMERGING_MAX_LISTENERS = env.int("AUX_EMERGING_MAX_LISTENERS", default=50_00
 AUX_INVITATION_TTL_DAYS = env.int("AUX_INVITATION_TTL_DAYS", default=7)
 # Uploaded images (artist photos, brand logos): size limit before decoding, checked by content.
 AUX_MAX_IMAGE_BYTES = env.int("AUX_MAX_IMAGE_BYTES", default=5 * 1024 * 1024)
+# Booking attachments (messages, deliverable proof): images or PDFs up to this size each.
+AUX_MAX_ATTACHMENT_BYTES = env.int("AUX_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "en"

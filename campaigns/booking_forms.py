@@ -60,6 +60,29 @@ class TermsForm(forms.Form):
         return data
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.Field):
+    """Up to five files from one <input type="file" multiple>; their content is checked by the
+    services (campaigns.attachments), not here: the `accept` list is only a hint to browsers."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif,"
+                                                "application/pdf"})  # fmt: skip
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Files"))
+        kwargs.setdefault("help_text", _("Up to 5 images or PDF files."))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        if value and not isinstance(value, (list, tuple)):
+            value = [value]
+        return [f for f in (value or []) if f]
+
+
 class SignForm(forms.Form):
     full_name = forms.CharField(label=_("Your full name"), max_length=150)
     confirm = forms.BooleanField(label=_("I have read the terms above and agree to them"))
@@ -72,11 +95,14 @@ class SubmitForm(forms.Form):
     disclosure_confirmed = forms.BooleanField(
         required=False, label=_("Published with the paid-partnership disclosure (#ad or label)")
     )
+    attachments = AttachmentsField()
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(label=_("Message"), max_length=5000,
+    # Not required here: a message may be files only; the service asks for text or a file.
+    body = forms.CharField(label=_("Message"), max_length=5000, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    attachments = AttachmentsField()
 
 
 class ReviewForm(forms.Form):

@@ -13,4 +13,5 @@ urlpatterns = [
     path("contracts/<int:pk>/pdf/", views.contract_pdf, name="contract_pdf"),
     path("contracts/<int:pk>/<slug:action>/", views.contract_action, name="contract_action"),
     path("milestones/<int:pk>/<slug:action>/", views.milestone_action, name="milestone_action"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
 ]

@@ -16,6 +16,7 @@ from . import services
 from .booking_forms import MessageForm, ReviewForm, SignForm, SubmitForm, TermsForm
 from .models import Contract, Milestone, Offer, Side
 from .selectors import (
+    attachment_visible_to,
     briefs_visible_to,
     contracts_visible_to,
     diff_revisions,
@@ -166,11 +167,12 @@ def offer_thread(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _offer_for(request, pk)
     error = None
     if request.method == "POST":
-        form = MessageForm(request.POST)
+        form = MessageForm(request.POST, request.FILES)
         try:
             if form.is_valid():
                 services.message_post(actor=request.user, offer=offer,
-                                      body=form.cleaned_data["body"])  # fmt: skip
+                                      body=form.cleaned_data["body"],
+                                      attachments=form.cleaned_data["attachments"])  # fmt: skip
             else:
                 error = form.errors.as_text()
         except ValidationError as exc:
@@ -198,7 +200,8 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contract": contract, "side": side, "can_act": can_act, "signatures": signatures,
         "can_sign": can_act and contract.status == "draft" and side not in signed_sides,
         "sign_form": SignForm(initial={"full_name": ""}),
-        "milestones": contract.milestones.select_related("deliverable_type"),
+        "milestones": contract.milestones.select_related("deliverable_type")
+        .prefetch_related("attachments"),
         "submit_form": SubmitForm(), "review_form": ReviewForm(), "reviews": reviews,
         "can_review": can_act and contract.status == "completed"
         and side not in {r.author_side for r in reviews},
@@ -258,13 +261,14 @@ def milestone_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
         raise Http404(_("No such deliverable."))
     try:
         if action == "submit":
-            form = SubmitForm(request.POST)
+            form = SubmitForm(request.POST, request.FILES)
             form.is_valid()
             data = form.cleaned_data
             services.milestone_submit(
                 actor=request.user, milestone=milestone, note=data.get("note", ""),
                 links=(data.get("links") or "").split(),
                 disclosure_confirmed=data.get("disclosure_confirmed", False),
+                attachments=data.get("attachments") or [],
             )  # fmt: skip
             messages.success(request, _("Deliverable submitted for review."))
         elif action == "approve":
@@ -285,3 +289,21 @@ def milestone_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("bookings:contract_detail", pk=milestone.contract_id)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A message or deliverable file, for the booking's parties (and staff) only.
+
+    Always a download (Content-Disposition: attachment) with the content type we stored, never
+    rendered inline: nothing uploaded runs in the site's origin. Others get a 404, as for the
+    offer or contract itself (no id probing).
+    """
+    attachment = attachment_visible_to(user=request.user, pk=pk)
+    if attachment is None or not attachment.file:
+        raise Http404(_("No such file."))
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True,
+                            filename=attachment.original_name,
+                            content_type=attachment.content_type)  # fmt: skip
+    response["Cache-Control"] = "private, no-store"
+    return response

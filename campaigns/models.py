@@ -587,6 +587,45 @@ class Message(models.Model):
         return f"{self.side} on {self.offer}: {self.body[:40]}"
 
 
+class Attachment(models.Model):
+    """A file attached to a thread message or to a deliverable submission (exactly one of them).
+
+    Only campaigns.attachments.attachment_validate decides what is stored: images re-encoded
+    without metadata, or PDFs that really start as PDFs, within AUX_MAX_ATTACHMENT_BYTES. The
+    stored name is random; the file is only ever served by bookings:attachment_download, which
+    checks that the user is a party to the booking (or staff), never by a public media URL.
+    """
+
+    file = models.FileField(upload_to="attachments/%Y/%m/", max_length=255)
+    original_name = models.CharField(max_length=120)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(help_text="Bytes, as stored.")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    milestone = models.ForeignKey(
+        Milestone, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(message__isnull=False, milestone__isnull=True)
+                | Q(message__isnull=True, milestone__isnull=False),
+                name="attachment_one_parent",
+                violation_error_message=_("One message or one deliverable per file."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class Review(models.Model):
     """After a completed contract, each side rates the other once (1–5 with text)."""
 

@@ -2,7 +2,17 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from aux.users.models import User
 
-from .models import Brief, Contract, Match, Message, Milestone, Offer, OfferLine, OfferRevision
+from .models import (
+    Attachment,
+    Brief,
+    Contract,
+    Match,
+    Message,
+    Milestone,
+    Offer,
+    OfferLine,
+    OfferRevision,
+)
 
 
 def briefs_visible_to(*, user: User) -> QuerySet[Brief]:
@@ -115,7 +125,28 @@ def milestones_visible_to(*, user: User) -> QuerySet[Milestone]:
 
 def offer_messages(*, offer: Offer) -> QuerySet[Message]:
     """The thread, oldest first (newest last), with authors."""
-    return Message.objects.filter(offer=offer).select_related("author").order_by("created_at", "id")
+    return (
+        Message.objects.filter(offer=offer)
+        .select_related("author")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
+
+
+def attachment_visible_to(*, user: User, pk: int) -> Attachment | None:
+    """The attachment if the user is a party to its offer or contract (or staff), else None.
+
+    Brand viewers count as a party for reading, as for the thread and the contract pages.
+    """
+    attachment = Attachment.objects.filter(pk=pk).first()
+    if attachment is None:
+        return None
+    if attachment.message_id is not None:
+        offer_id = Message.objects.filter(pk=attachment.message_id).values("offer_id")
+        visible = offers_visible_to(user=user).filter(pk__in=offer_id).exists()
+    else:
+        visible = milestones_visible_to(user=user).filter(pk=attachment.milestone_id).exists()
+    return attachment if visible else None
 
 
 def diff_revisions(previous: OfferRevision | None, current: OfferRevision) -> list[dict]:

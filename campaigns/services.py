@@ -26,6 +26,7 @@ from aux.users.models import User
 from brands.models import Brand, BrandCategory, Membership
 
 from .models import (
+    Attachment,
     Brief,
     BriefDeliverable,
     Contract,
@@ -1070,6 +1071,27 @@ def _clean_links(links: Iterable[str]) -> list[str]:
     return out
 
 
+def _attachments_save(
+    files: list[tuple[Any, str, str]],
+    *,
+    actor: User,
+    message: Message | None = None,
+    milestone: Milestone | None = None,
+) -> list[Attachment]:
+    """Store files already checked by campaigns.attachments.attachments_validate."""
+    saved = []
+    for content, content_type, name in files:
+        attachment = Attachment(
+            original_name=name, content_type=content_type, size=content.size,
+            uploaded_by=actor, message=message, milestone=milestone,
+        )  # fmt: skip
+        attachment.file.save(content.name, content, save=False)
+        attachment.full_clean()
+        attachment.save()
+        saved.append(attachment)
+    return saved
+
+
 @transaction.atomic
 def milestone_submit(
     *,
@@ -1078,14 +1100,22 @@ def milestone_submit(
     note: str = "",
     links: Iterable[str] = (),
     disclosure_confirmed: bool = False,
+    attachments: Iterable[Any] | None = None,
 ) -> Milestone:
-    """The artist hands in a deliverable with proof; the brand's review window starts."""
+    """The artist hands in a deliverable with proof; the brand's review window starts.
+
+    Proof is a note, links and/or up to five files (images or PDFs, checked by content in
+    campaigns.attachments); the files are kept with the milestone across resubmissions.
+    """
+    from .attachments import attachments_validate
+
     contract = milestone.contract
     side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
     _require(side, Side.ARTIST, "submit a deliverable")
     clean_links = _clean_links(links)
-    if not note.strip() and not clean_links:
-        raise ValidationError({"note": "Add a note or a link that shows the work."})
+    files = attachments_validate(attachments)
+    if not note.strip() and not clean_links and not files:
+        raise ValidationError({"note": "Add a note, a link or a file that shows the work."})
     contract, milestone, _siblings = _lock_milestone(milestone)
     if contract.status != Contract.Status.ACTIVE:
         raise ConflictError(
@@ -1112,7 +1142,11 @@ def milestone_submit(
     milestone.disclosure_confirmed = bool(disclosure_confirmed)
     milestone.submitted_at, milestone.review_due_at = now, now + review_window()
     milestone.save()
-    audit_record(actor=actor, verb="milestone.submit", target=milestone, links=clean_links)
+    stored = _attachments_save(files, actor=actor, milestone=milestone)
+    audit_record(
+        actor=actor, verb="milestone.submit", target=milestone, links=clean_links,
+        attachments=[a.pk for a in stored],
+    )  # fmt: skip
     _notify_on_commit("milestone.submitted", target=milestone, sides=[Side.BRAND], actor=actor)
     return milestone
 
@@ -1308,11 +1342,21 @@ def contact_details_visible(offer: Offer) -> bool:
 
 
 @transaction.atomic
-def message_post(*, actor: User, offer: Offer, body: str) -> Message:
-    """A party writes in the offer's thread (also the contract's thread)."""
+def message_post(
+    *, actor: User, offer: Offer, body: str, attachments: Iterable[Any] | None = None
+) -> Message:
+    """A party writes in the offer's thread (also the contract's thread).
+
+    Up to five files (images or PDFs, checked by content in campaigns.attachments) may come
+    with the message; a message with files may have no text. Masking of contact details applies
+    to the text only (see campaigns.attachments).
+    """
+    from .attachments import attachments_validate
+
     side = _acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
     body = (body or "").strip()
-    if not body:
+    files = attachments_validate(attachments)
+    if not body and not files:
         raise ValidationError({"body": "Write a message."})
     if len(body) > 5000:
         raise ValidationError({"body": "A message has at most 5000 characters."})
@@ -1322,6 +1366,7 @@ def message_post(*, actor: User, offer: Offer, body: str) -> Message:
             % {"status": offer.get_status_display().lower()}
         )
     message = Message.objects.create(offer=offer, author=actor, side=side, body=body)
+    _attachments_save(files, actor=actor, message=message)
     other = Side.ARTIST if side == Side.BRAND else Side.BRAND
     _notify_on_commit("message.new", target=message, sides=[other], actor=actor)
     return message

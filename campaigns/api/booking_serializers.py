@@ -4,6 +4,7 @@ Money is in minor units (cents) with an ISO currency. Output and input serialize
 the workflow step takes other fields than the object shows.
 """
 
+from django.urls import reverse
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
@@ -12,6 +13,7 @@ from brands.models import BrandCategory
 
 from ..masking import mask_contact_details
 from ..models import (
+    Attachment,
     Brief,
     Contract,
     Message,
@@ -145,9 +147,24 @@ class SignatureSerializer(serializers.ModelSerializer):
         fields = ["party", "full_name", "signed_at", "terms_sha256"]
 
 
+class AttachmentSerializer(serializers.ModelSerializer):
+    """A file of a message or a deliverable; `url` is the party-only download (not media)."""
+
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "original_name", "content_type", "size", "created_at", "url"]
+        read_only_fields = fields
+
+    def get_url(self, attachment: Attachment) -> str:
+        return reverse("bookings:attachment_download", args=[attachment.pk])
+
+
 class MilestoneSerializer(serializers.ModelSerializer):
     contract = serializers.PrimaryKeyRelatedField(read_only=True)
     deliverable_type = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Milestone
@@ -155,7 +172,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
             "id", "contract", "title", "deliverable_type", "is_social", "amount", "currency",
             "due_date", "status", "proof_note", "proof_links", "disclosure_confirmed",
             "submitted_at", "review_due_at", "changes_reason", "approved_at", "auto_approved",
-            "approved_amount", "overdue_flagged_at", "paid_at",
+            "approved_amount", "overdue_flagged_at", "paid_at", "attachments",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -187,11 +204,22 @@ class SignInputSerializer(serializers.Serializer):
     terms_sha256 = serializers.RegexField(r"^[0-9a-f]{64}$", required=False)
 
 
+def _attachments_input() -> serializers.ListField:
+    # Multipart only (repeat the `attachments` part per file). Content is checked by the
+    # services (campaigns.attachments): images or PDFs, at most 5, each within the size limit.
+    return serializers.ListField(
+        child=serializers.FileField(allow_empty_file=False), required=False, default=list,
+        write_only=True,
+        help_text="Up to 5 files (images or PDFs, checked by content), as multipart/form-data.",
+    )  # fmt: skip
+
+
 class SubmitInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     links = serializers.ListField(child=serializers.URLField(max_length=500), required=False,
                                   max_length=10, default=list)  # fmt: skip
     disclosure_confirmed = serializers.BooleanField(required=False, default=False)
+    attachments = _attachments_input()
 
 
 class ReasonInputSerializer(serializers.Serializer):
@@ -203,11 +231,13 @@ class MessageSerializer(serializers.ModelSerializer):
 
     author_name = serializers.SerializerMethodField()
     body = serializers.CharField(max_length=5000)
+    # Files are not masked (campaigns.attachments says why); only `body` is.
+    attachments = AttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Message
-        fields = ["id", "side", "author_name", "body", "created_at"]
-        read_only_fields = ["id", "side", "author_name", "created_at"]
+        fields = ["id", "side", "author_name", "body", "attachments", "created_at"]
+        read_only_fields = ["id", "side", "author_name", "attachments", "created_at"]
 
     def get_author_name(self, message: Message) -> str:
         return str(message.author) if message.author else ""
@@ -217,6 +247,13 @@ class MessageSerializer(serializers.ModelSerializer):
         if not self.context.get("contacts_visible", False):
             data["body"] = mask_contact_details(data["body"])
         return data
+
+
+class MessageInputSerializer(serializers.Serializer):
+    """A new message: text (JSON or multipart) and/or files (multipart `attachments`)."""
+
+    body = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    attachments = _attachments_input()
 
 
 class ReviewSerializer(serializers.ModelSerializer):

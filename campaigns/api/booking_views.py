@@ -27,6 +27,7 @@ from ..selectors import (
 from .booking_serializers import (
     ContractSerializer,
     DeclineSerializer,
+    MessageInputSerializer,
     MessageSerializer,
     MilestoneSerializer,
     OfferCreateSerializer,
@@ -153,19 +154,26 @@ class OfferViewSet(
 
     @extend_schema(methods=["GET"], request=None,
                    responses={200: MessageSerializer(many=True), 404: ERRORS[404]})  # fmt: skip
-    @extend_schema(methods=["POST"], request=MessageSerializer,
+    @extend_schema(methods=["POST"], request={"application/json": MessageInputSerializer,
+                                              "multipart/form-data": MessageInputSerializer},
                    responses={201: MessageSerializer, **ERRORS})  # fmt: skip
     @action(detail=True, methods=["get", "post"])
     def messages(self, request: Request, pk=None) -> Response:
-        """The thread of the offer and of its contract (contact details masked until signed)."""
+        """The thread of the offer and of its contract (contact details masked until signed).
+
+        POST text as JSON, or multipart/form-data with `body` and up to 5 `attachments` parts
+        (images or PDFs, checked by content); a message needs text or a file. Files come back
+        with a party-only download `url`.
+        """
         offer = self.get_object()
         context = {"contacts_visible": services.contact_details_visible(offer)}
         if request.method == "POST":
-            serializer = MessageSerializer(data=request.data)
+            serializer = MessageInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             message = services.message_post(
-                actor=request.user, offer=offer, body=serializer.validated_data["body"]
-            )
+                actor=request.user, offer=offer, body=serializer.validated_data["body"],
+                attachments=serializer.validated_data["attachments"],
+            )  # fmt: skip
             return Response(MessageSerializer(message, context=context).data, status=201)
         page = self.paginate_queryset(offer_messages(offer=offer))
         return self.get_paginated_response(MessageSerializer(page, many=True, context=context).data)
@@ -186,7 +194,9 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self):
         return (
             contracts_visible_to(user=self.request.user)
-            .prefetch_related("signatures", "milestones__deliverable_type")
+            .prefetch_related(
+                "signatures", "milestones__deliverable_type", "milestones__attachments"
+            )
             .order_by("-created_at", "-id")
         )
 
@@ -261,9 +271,13 @@ class MilestoneViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         milestone.refresh_from_db()
         return Response(MilestoneSerializer(milestone).data)
 
-    @extend_schema(request=SubmitInputSerializer, responses={200: MilestoneSerializer, **ERRORS})
+    @extend_schema(request={"application/json": SubmitInputSerializer,
+                            "multipart/form-data": SubmitInputSerializer},
+                   responses={200: MilestoneSerializer, **ERRORS})  # fmt: skip
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk=None) -> Response:
+        """Hand in the deliverable: a note, links and/or files (multipart `attachments`, up to
+        5 images or PDFs, checked by content)."""
         serializer = SubmitInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         milestone = services.milestone_submit(

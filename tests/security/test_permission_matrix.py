@@ -370,6 +370,25 @@ _case(
     ],
 )
 
+
+def _attachment(w: World) -> dict:
+    """A PDF on a message in the thread of A's offer (made once per world)."""
+    if getattr(w, "attachment", None) is None:
+        from django.core.files.base import ContentFile
+
+        from campaigns.models import Attachment, Message
+
+        message = Message.objects.create(offer=w.offer, author=w.owner_a, side="brand", body="f")
+        w.attachment = Attachment(
+            message=message, original_name="a.pdf", content_type="application/pdf", size=9
+        )
+        w.attachment.file.save("a.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    return {"pk": w.attachment.pk}
+
+
+# Parties of the offer (brand viewers read too) and staff; everyone else: 404, no id probing.
+_case("bookings:attachment_download", "L 200 404 200 200 200 404 200", kwargs=_attachment)
+
 # --- API ------------------------------------------------------------------------------------------
 _case(
     "api-token", "405 405 405 405 405 405 405 405", api=True
