@@ -12,4 +12,10 @@ urlpatterns = [
     path("payouts/onboard/return/", views.onboard_return, name="onboard_return"),
     path("earnings/", views.earnings, name="earnings"),
     path("payouts/status/", views.payout_status, name="payout_status"),
+    path("earnings/ledger.csv", views.earnings_ledger_csv, name="earnings_ledger_csv"),
+    path(
+        "earnings/statement/<int:year>.pdf",
+        views.earnings_statement_pdf,
+        name="earnings_statement_pdf",
+    ),
 ]

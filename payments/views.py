@@ -1,11 +1,12 @@
 """HTML pages of payments and the Stripe webhook endpoint. Thin: they call services."""
 
+import csv
 import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -14,8 +15,9 @@ from django.views.decorators.http import require_POST
 
 from aux.errors import ApplicationError
 from campaigns.models import Contract
+from campaigns.reporting import artist_earnings_report
 
-from . import selectors, services
+from . import selectors, services, statements
 from . import stripe_gateway as gateway
 from .models import Payment
 
@@ -122,11 +124,15 @@ def onboard_return(request):
 @login_required
 def earnings(request):
     """The payee's payout status, payouts and ledger lines, line by line."""
+    report = artist_earnings_report(user=request.user)
     return render(request, "payments/earnings.html", {
         "account": selectors.payment_account_for(user=request.user),
         "payouts": selectors.payouts_visible_to(user=request.user).filter(payee=request.user)[:200],
         "lines": selectors.ledger_lines_for(user=request.user)[:200],
         "totals": selectors.artist_earnings(user=request.user),
+        "report": report,
+        "charts": statements.earnings_charts(report),
+        "years": statements.statement_years(report),
     })  # fmt: skip
 
 
@@ -136,3 +142,33 @@ def payout_status(request):
     return render(request, "payments/partials/payout_status.html", {
         "account": selectors.payment_account_for(user=request.user),
     })  # fmt: skip
+
+
+class _Echo:
+    """A file-like object whose write() returns the line: csv.writer then yields CSV lines."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+def earnings_ledger_csv(request):
+    """The caller's own ledger lines as CSV for their accountant, streamed (years of lines)."""
+    writer = csv.writer(_Echo())
+    rows = statements.ledger_csv_rows(user=request.user)
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="aux-ledger.csv"'
+    return response
+
+
+@login_required
+def earnings_statement_pdf(request, year: int):
+    """The caller's yearly statement (PDF, made on request); a year without payouts says so."""
+    if not statements.valid_year(year):
+        raise Http404
+    data = statements.yearly_statement(user=request.user, year=year)
+    response = HttpResponse(statements.statement_pdf_bytes(data), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="aux-statement-{year}.pdf"'
+    return response

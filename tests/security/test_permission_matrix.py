@@ -649,6 +649,13 @@ _case("payments:onboard", "L 405 405 405 405 405 405 405", writes=[Write("post",
 _case("payments:onboard_return", "L 302 302 302 302 302 302 302")
 _case("payments:earnings", "L 200 200 200 200 200 200 200")
 _case("payments:payout_status", "L 200 200 200 200 200 200 200")
+# Each user downloads only their own ledger lines and statements (tests/payments).
+_case("payments:earnings_ledger_csv", "L 200 200 200 200 200 200 200")
+_case(
+    "payments:earnings_statement_pdf",
+    "L 200 200 200 200 200 200 200",
+    kwargs=lambda w: {"year": w.contract.created_at.year},
+)
 _case(
     "api-contract-fund",
     None,
