@@ -35,6 +35,14 @@ IGNORE = [
 ]  # fmt: skip
 
 
+@pytest.fixture(autouse=True)
+def _back_to_english():
+    """A request through LocaleMiddleware leaves its language active in this thread: put the
+    default back so the French of these tests never leaks into the next test."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def _html(response) -> str:
     assert response.status_code == 200, response.status_code
     return response.content.decode()
