@@ -5,7 +5,8 @@
 
 For each N: builds N synthetic artists (power-law audience, several genres and moods, 1–20
 countries each, rates in three currencies, unavailability ranges, refused categories, a bio),
-times `ArtistSnapshot.from_records`, then times the full ranking of one brief (filters + score +
+times `ArtistSnapshot.from_records` (and `from_batches` of the same artists as `ArtistColumns`, the
+database path's build), then times the full ranking of one brief (filters + score +
 FA*IR + top 50 with parts) over repeated runs; at 10k and 100k also a naive per-artist Python
 loop over the same records, and prints the ratio.
 """
@@ -36,7 +37,13 @@ from campaigns.matching.engine import (
     rank,
 )
 from campaigns.matching.fairness import fair_merge, mtable
-from campaigns.matching.snapshot import AGE_BOUNDS, AGE_BUCKETS, ArtistSnapshot, tokenize
+from campaigns.matching.snapshot import (
+    AGE_BOUNDS,
+    AGE_BUCKETS,
+    ArtistColumns,
+    ArtistSnapshot,
+    tokenize,
+)
 
 EMERGING = 50_000
 N_GENRES, N_MOODS, N_TYPES, N_CATS = 40, 20, 12, 10
@@ -216,6 +223,20 @@ def bench(n: int, runs: int, naive_runs: int, *, want_naive: bool) -> dict[str, 
     t = time.perf_counter()
     snap = ArtistSnapshot.from_records(records)
     build_s = time.perf_counter() - t
+    # The database path's build: the same artists as columns (ArtistColumns, 20,000 a batch, as
+    # snapshot_build reads them), timed without the conversion from records.
+    batches = [ArtistColumns.from_records(records[i : i + 20_000]) for i in range(0, n, 20_000)]
+    t = time.perf_counter()
+    by_columns = ArtistSnapshot.from_batches(batches)
+    columns_s = time.perf_counter() - t
+    if not all(
+        np.array_equal(
+            np.asarray(v), np.asarray(by_columns.arrays[k]), equal_nan=v.dtype.kind == "f"
+        )
+        for k, v in snap.arrays.items()
+    ):
+        print(f"warning: columnar and records builds differ at n={n}", file=sys.stderr)
+    del batches, by_columns
     run = lambda: rank(snap, BRIEF, k=50, emerging_threshold=EMERGING)  # noqa: E731
     run()  # warm up
     times = timed(run, runs)
@@ -234,6 +255,7 @@ def bench(n: int, runs: int, naive_runs: int, *, want_naive: bool) -> dict[str, 
         "p95_ms": round(p95(times), 3),
         "naive_median_ms": None if naive is None else round(naive, 1),
         "snapshot_build_s": round(build_s, 2),
+        "snapshot_build_columns_s": round(columns_s, 2),
         "snapshot_mb": round(snap.nbytes / 1e6, 1),
         "_candidates": res.n_candidates,
         "_removed": res.removed,
@@ -259,7 +281,8 @@ def main() -> None:
         )
         print(
             f"n={n:>9,}  rank median {r['median_ms']} ms  p95 {r['p95_ms']} ms{ratio}\n"
-            f"             snapshot build {r['snapshot_build_s']} s, {r['snapshot_mb']} MB; "
+            f"             snapshot build {r['snapshot_build_s']} s (from columns "
+            f"{r['snapshot_build_columns_s']} s), {r['snapshot_mb']} MB; "
             f"candidates {r['_candidates']:,}, removed {r['_removed']}",
             flush=True,
         )

@@ -90,8 +90,8 @@ def top_k_indices(scores: np.ndarray, k: int, tie_ids: np.ndarray) -> np.ndarray
     else:
         part = np.argpartition(scores, n - k)[n - k :]
         kth = scores[part].min()
-        above = np.flatnonzero(scores > kth)
-        ties = np.flatnonzero(scores == kth)
+        above = (scores > kth).nonzero()[0]
+        ties = (scores == kth).nonzero()[0]
         need = k - len(above)
         if len(ties) > need:
             ties = ties[np.argsort(tie_ids[ties], kind="stable")[:need]]
@@ -129,8 +129,8 @@ def fair_merge(
     scores = np.asarray(scores)
     protected = np.asarray(protected, dtype=bool)
     ids = np.arange(len(scores)) if tie_ids is None else np.asarray(tie_ids)
-    p_idx = np.flatnonzero(protected)
-    n_idx = np.flatnonzero(~protected)
+    p_idx = protected.nonzero()[0]  # 1-D; cheaper than np.flatnonzero's wrappers
+    n_idx = (~protected).nonzero()[0]
     p_top = p_idx[top_k_indices(scores[p_idx], k, ids[p_idx])]
     n_top = n_idx[top_k_indices(scores[n_idx], k, ids[n_idx])]
     out: list[int] = []
