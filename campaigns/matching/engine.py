@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .fairness import fair_merge, floor_table, mtable, unmet_prefixes
+from .fairness import fair_merge, floor_table, mtable
 from .snapshot import (
     AGE_BOUNDS,
     CURRENCIES,
@@ -282,20 +282,37 @@ def part_age(q: _Query, rows: np.ndarray) -> np.ndarray:
     return np.minimum(out, np.float32(1.0), out=out)
 
 
-def fees(q: _Query, rows: np.ndarray, fx: Mapping[str, float]) -> np.ndarray:
+def fees(
+    q: _Query, rows: np.ndarray, fx: Mapping[str, float], *, offered: bool = False
+) -> np.ndarray:
     """Σ over the brief's deliverables of min fee × quantity, converted to the brief currency and
-    rounded to the minor unit per deliverable type (float64: exact for same-currency fees)."""
+    rounded to the minor unit per deliverable type (float64: exact for same-currency fees).
+    A type the artist does not offer costs ∞; ``offered``: the rows are known to offer every
+    type (they passed the deliverables filter), so that check is skipped."""
     a = q.snap.arrays
-    conv = np.array([fx[c] / fx[q.brief.currency] for c in CURRENCIES], dtype=np.float64)
+    conv = _conversion(q.brief.currency, tuple(fx.items()))
     total = np.zeros(len(rows), dtype=np.float64)
     for t, qty in q.brief.deliverables.items():
         ti = q.snap.type_index.get(int(t))
         if ti is None:
             return np.full(len(rows), np.inf)
         fee = a["fee"][ti][rows].astype(np.float64)
-        fee[fee == float(NO_FEE)] = np.inf
-        total += np.rint(fee * conv[a["fee_cur"][ti][rows]]) * int(qty)
+        if not offered:
+            fee[fee == float(NO_FEE)] = np.inf
+        fee *= conv[a["fee_cur"][ti][rows]]
+        np.rint(fee, out=fee)
+        if qty != 1:
+            fee *= int(qty)
+        total += fee
     return total
+
+
+@lru_cache(maxsize=256)
+def _conversion(currency: str, fx: tuple[tuple[str, float], ...]) -> np.ndarray:
+    rates = dict(fx)
+    conv = np.array([rates[c] / rates[currency] for c in CURRENCIES], dtype=np.float64)
+    conv.flags.writeable = False
+    return conv
 
 
 def part_budget(q: _Query, total_fee: np.ndarray) -> np.ndarray:
@@ -373,7 +390,7 @@ def _filter(
     first_fail: dict[int, str] = {}
 
     mask = np.array(a["alive"], dtype=bool, copy=True)
-    n0 = int(np.count_nonzero(mask))
+    n0 = _n_alive(q.snap)
     for t in b.deliverables:
         ti = q.snap.type_index.get(int(t))
         if ti is None:
@@ -406,7 +423,7 @@ def _filter(
         word = a["cat_bits"][:, pos // 64][rows]
         keep((word & (np.uint64(1) << np.uint64(pos % 64))) == 0, "category")
     # budget
-    total = fees(q, rows, fx)
+    total = fees(q, rows, fx, offered=True)
     ok = total <= b.budget_max
     keep(ok, "budget")
     total = total[ok]
@@ -544,7 +561,9 @@ def rank(
         hidden_rows = np.unique(hidden_rows[hidden_rows >= 0])
     else:
         hidden_rows = np.zeros(0, dtype=np.int64)
-    pin_rows_all = snap.rows_for_ids(curation.pinned)
+    pin_rows_all = (
+        snap.rows_for_ids(curation.pinned) if curation.pinned else np.zeros(0, dtype=np.int64)
+    )
     rows, total_fee, removed, why = _filter(q, hidden_rows, pin_rows_all[pin_rows_all >= 0], fx)
     # Small candidate sets keep their parts for the explanations (no second pass for the top k).
     keep_parts = len(rows) <= KEEP_PARTS
@@ -606,9 +625,7 @@ def rank(
 
     # explanations for the k chosen rows only
     if keep_parts:
-        top_parts = np.empty((len(PARTS), len(order)), dtype=np.float32)
-        for i, name in enumerate(PARTS):
-            top_parts[i] = parts[name][order]
+        top_parts = np.stack([parts[name][order] for name in PARTS])
     else:
         _, top = score_rows(q, rows[order], total_fee[order], weights, explain=True)
         top_parts = (
@@ -616,13 +633,19 @@ def rank(
             if len(order)
             else (np.zeros((len(PARTS), 0), dtype=np.float32))
         )
-    flags = emerging[order]
+    flags = emerging[order].tolist()
+    table_list = table.tolist()
     boosts = {int(i): float(v) for i, v in curation.boosts.items()}
     matches = _explain(
-        ids[order].tolist(), score[order].tolist(), flags.tolist(), top_parts, wvec, boosts,
+        ids[order].tolist(), score[order].tolist(), flags, top_parts, wvec, boosts,
         len(pin_pos),
     )  # fmt: skip
-    unmet = unmet_prefixes(flags, table)
+    # unmet_prefixes(flags, table) over Python lists (k is small; numpy calls cost more here)
+    unmet, held = [], 0
+    for i, (flag, need) in enumerate(zip(flags, table_list, strict=False)):
+        held += flag
+        if held < need:
+            unmet.append(i + 1)
     n_emerging = int(np.count_nonzero(emerging))
     needed = int(table[len(order) - 1]) if len(order) else 0
     message = None
@@ -644,9 +667,9 @@ def rank(
             "p": p,
             "alpha": brief.alpha if brief.fairness == "fair" else None,
             "k": k,
-            "table": table.tolist(),
+            "table": table_list,
             "emerging_candidates": n_emerging,
-            "emerging_in_list": int(np.count_nonzero(flags)),
+            "emerging_in_list": sum(flags),
             "needed": needed,
             "enough_emerging": not sel.shortfall,
             "shortfall_positions": sel.shortfall,
