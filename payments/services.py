@@ -561,6 +561,11 @@ def milestone_pay(*, milestone_id: int) -> list[Payout]:
                 continue
             Payout.objects.filter(pk=payout.pk).update(stripe_account_id=account.stripe_account_id)
             payout.stripe_account_id = account.stripe_account_id
+        if not _escrow_covers(payout):
+            # Never move money the books cannot cover (e.g. part of the escrow was refunded):
+            # checking after the transfer would leave Stripe and the ledger disagreeing.
+            _payout_fail(payout, "The contract's escrow no longer covers this payout.")
+            continue
         Payout.objects.filter(pk=payout.pk).update(attempts=payout.attempts + 1)
         try:
             transfer = gateway.transfer_create(
@@ -581,6 +586,12 @@ def milestone_pay(*, milestone_id: int) -> list[Payout]:
     if transient is not None:
         raise transient
     return list(Payout.objects.filter(milestone_id=milestone_id))
+
+
+def _escrow_covers(payout: Payout) -> bool:
+    """Does the contract's escrow still hold this payout's amount?"""
+    contract = Contract.objects.get(pk=payout.contract_id)
+    return contract_balances(contract=contract)["escrow"] >= payout.amount
 
 
 @transaction.atomic

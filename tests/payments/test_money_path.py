@@ -197,3 +197,19 @@ def test_a_partial_dispute_refunds_the_rest_exactly(
     assert b["artist_paid"] == first.amount + partial and b["escrow"] == 0
     assert b["platform_fee"] == payment.fee - refund.fee_amount
     assert ledger_totals() == {contract.currency: 0}
+
+
+def test_a_payout_the_escrow_no_longer_covers_fails_before_any_money_moves(
+    stripe_api, django_capture_on_commit_callbacks
+):
+    manager, artist, contract = signed_contract()
+    fund(manager, contract)
+    services.refund_issue(contract_id=contract.pk, key="goodwill", reason="goodwill", amount=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        _approve_all(manager, artist, contract, None)
+    payouts = Payout.objects.filter(contract=contract).order_by("pk")
+    assert [p.status for p in payouts] == ["sent", "failed"]
+    assert "no longer covers" in payouts[1].failure_message
+    assert not payouts[1].stripe_transfer_id
+    b = contract_balances(contract=contract)
+    assert b["escrow"] >= 0 and ledger_totals() == {contract.currency: 0}
