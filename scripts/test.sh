@@ -57,6 +57,7 @@ for _ in $(seq 100); do
   curl -sf "http://127.0.0.1:$STRIPE_PORT/js.stripe.com/v3/" >/dev/null 2>&1 && break; sleep 0.1
 done
 
+as_pg "$pg_bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres aux  # for manage.py checks
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/aux"
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export DJANGO_ALLOW_ASYNC_UNSAFE=true

@@ -50,6 +50,7 @@ def test_seed_demo_gives_every_artist_a_full_plausible_profile():
     assert missing == ["a photo"] and percent > 90
 
 
+@pytest.mark.django_db(transaction=True)  # flush (TRUNCATE) needs its own transactions
 def test_seed_demo_profiles_are_deterministic():
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     first = list(AudienceShare.objects.order_by("artist__slug", "country").values_list(
