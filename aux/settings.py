@@ -7,6 +7,7 @@ e-mail printed to the console. Production sets DEBUG=0 and the variables in the 
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -337,38 +338,35 @@ AUX_REVIEW_WINDOW_DAYS = env.int("AUX_REVIEW_WINDOW_DAYS", default=7)
 AUX_SOCIAL_DELIVERABLE_SLUGS = env.list(
     "AUX_SOCIAL_DELIVERABLE_SLUGS", default=["social-post", "short-video"]
 )
-CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
-CELERY_BEAT_SCHEDULE.update({
-    "offers-expire": {"task": "campaigns.offers_expire", "schedule": 300.0},
-    "milestones-auto-approve": {"task": "campaigns.milestones_auto_approve", "schedule": 900.0},
-    "milestones-flag-overdue": {"task": "campaigns.milestones_flag_overdue", "schedule": 3600.0},
-})  # fmt: skip
 # Brands are reminded this many hours before a submitted deliverable is approved automatically.
 AUX_REVIEW_REMINDER_HOURS = env.int("AUX_REVIEW_REMINDER_HOURS", default=24)
-CELERY_BEAT_SCHEDULE["milestones-review-remind"] = {
-    "task": "campaigns.milestones_review_remind",
-    "schedule": 1800.0,
-}
 
 # --- Notifications -------------------------------------------------------------------------------
 # The bell re-asks the unread count this often (and at once on a `notifications-changed` event).
 AUX_NOTIFICATIONS_POLL_SECONDS = env.int("AUX_NOTIFICATIONS_POLL_SECONDS", default=30)
 # The daily digest e-mail: sent at this UTC hour to everyone with digest items waiting.
 AUX_NOTIFICATIONS_DIGEST_HOUR = env.int("AUX_NOTIFICATIONS_DIGEST_HOUR", default=7)
-from celery.schedules import crontab  # noqa: E402
-
-CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
-CELERY_BEAT_SCHEDULE["notifications-daily-digest"] = {
-    "task": "notifications.send_digests",
-    "schedule": crontab(minute=0, hour=AUX_NOTIFICATIONS_DIGEST_HOUR),
-}
 
 # --- Payments ------------------------------------------------------------------------------------
 # The platform fee, charged to the brand on top of the contract total (basis points: 1000 = 10%).
 AUX_PLATFORM_FEE_BPS = env.int("AUX_PLATFORM_FEE_BPS", default=1000)
-CELERY_BEAT_SCHEDULE["payments-reconcile"] = {
-    "task": "payments.reconcile",
-    "schedule": crontab(minute=30, hour=3),
+
+# --- Periodic tasks (celery beat) -----------------------------------------------------------------
+CELERY_BEAT_SCHEDULE = {
+    "offers-expire": {"task": "campaigns.offers_expire", "schedule": 300.0},
+    "milestones-auto-approve": {"task": "campaigns.milestones_auto_approve", "schedule": 900.0},
+    "milestones-flag-overdue": {"task": "campaigns.milestones_flag_overdue", "schedule": 3600.0},
+    "milestones-review-remind": {"task": "campaigns.milestones_review_remind", "schedule": 1800.0},
+    # Incremental refreshes follow artist changes; a nightly full rebuild compacts the snapshot.
+    "matching-snapshot-rebuild": {
+        "task": "campaigns.snapshot_rebuild",
+        "schedule": crontab(minute=0, hour=2),
+    },
+    "notifications-daily-digest": {
+        "task": "notifications.send_digests",
+        "schedule": crontab(minute=0, hour=AUX_NOTIFICATIONS_DIGEST_HOUR),
+    },
+    "payments-reconcile": {"task": "payments.reconcile", "schedule": crontab(minute=30, hour=3)},
 }
 
 # --- Hardening (issue 9: SECURITY.md) -------------------------------------------------------------
