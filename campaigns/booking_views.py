@@ -31,6 +31,12 @@ def _errors_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+def _say_refused(request: HttpRequest, exc: ValidationError | ApplicationError) -> None:
+    """A service said no: tell the user on the page they return to."""
+    text = _errors_text(exc) if isinstance(exc, ValidationError) else exc.message
+    messages.error(request, text)
+
+
 def _offer_for(request: HttpRequest, pk: int) -> Offer:
     offer = offers_visible_to(user=request.user).filter(pk=pk).first()
     if offer is None:
@@ -154,10 +160,8 @@ def offer_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 messages.success(request, _("Counter-offer sent."))
         else:
             raise Http404(_("No such action."))
-    except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    except (ValidationError, ApplicationError) as exc:
+        _say_refused(request, exc)
     return redirect("bookings:offer_detail", pk=pk)
 
 
@@ -237,10 +241,8 @@ def contract_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.success(request, _("Thank you for your review."))
         else:
             raise Http404(_("No such action."))
-    except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    except (ValidationError, ApplicationError) as exc:
+        _say_refused(request, exc)
     return redirect("bookings:contract_detail", pk=pk)
 
 
@@ -284,10 +286,8 @@ def milestone_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
             messages.success(request, _("Dispute opened: AUX staff will decide."))
         else:
             raise Http404(_("No such action."))
-    except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    except (ValidationError, ApplicationError) as exc:
+        _say_refused(request, exc)
     return redirect("bookings:contract_detail", pk=milestone.contract_id)
 
 
