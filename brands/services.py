@@ -17,11 +17,12 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
 from aux.audit.services import audit_record
 from aux.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from aux.notifications import messages
 from aux.users.models import User
 from aux.utils import unique_slug
 
@@ -257,7 +258,12 @@ def invitation_create(*, actor: User, brand: Brand, email: str, role: str) -> In
             kind="team.invitation",
             actor=actor,
             target=invitation,
-            text=f"{actor} invited you to join {brand.name} as {invitation.get_role_display()}",
+            text=gettext_noop("%(actor)s invited you to join %(brand)s as %(role)s"),
+            params={
+                "actor": str(actor),
+                "brand": brand.name,
+                "role": messages.label(Membership.Role(invitation.role).label),
+            },
             url=reverse("brands:invitation", args=[invitation.token]),
         )
     return invitation

@@ -24,6 +24,7 @@ from django.db.models import FloatField, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from artists.models import AgeShare, Artist, AudienceShare, Rate, Unavailability
 
@@ -419,7 +420,8 @@ def brief_match_notify(*, brief: Brief, top: int = 10) -> int:
             recipients=[m.artist.user],
             kind="brief.match",
             target=brief,
-            text=f"{brief.title} ({brief.brand.name}) ranks you #{m.rank}",
+            text=gettext_noop("%(brief)s (%(brand)s) ranks you #%(rank)s"),
+            params={"brief": brief.title, "brand": brief.brand.name, "rank": m.rank},
             url=url,
         )
     return len(matches)

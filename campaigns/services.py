@@ -15,13 +15,14 @@ from django.db.models import Max, Model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django_countries import countries
 
 from artists.models import Artist, DeliverableType, Genre, Mood, Rate
 from aux.audit.services import audit_record
 from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
 from aux.money import format_money
+from aux.notifications import messages
 from aux.users.models import User
 from brands.models import Brand, BrandCategory, Membership
 
@@ -369,7 +370,8 @@ def _notify(kind: str, *, target: Model, sides: Iterable[str], **data: Any) -> N
         kind=kind,
         actor=data.get("actor"),
         target=target,
-        text=f"{Kind(kind).label}: {subject}",
+        text=gettext_noop("%(kind)s: %(subject)s"),
+        params={"kind": messages.label(Kind(kind).label), "subject": subject},
         url=url,
     )
 
@@ -1488,16 +1490,22 @@ def _application_notify(kind: str, *, application: Application, actor: User) -> 
     if kind == Kind.APPLICATION_RECEIVED:
         recipients = brand_recipients(brief.brand, kind=kind)
         url = reverse("campaigns:brief_matches", args=[brief.pk]) + "#applicants"
-        text = f"{Kind(kind).label}: {application.artist.stage_name} · {brief.title}"
+        text = gettext_noop("%(kind)s: %(artist)s · %(brief)s")
     else:
         recipients = [application.artist.user] if application.artist.user_id else []
         url = reverse("campaigns:brief_detail", args=[brief.pk])
-        text = f"{Kind(kind).label}: {brief.title}"
+        text = gettext_noop("%(kind)s: %(brief)s")
+    params = {
+        "kind": messages.label(Kind(kind).label),
+        "artist": application.artist.stage_name,
+        "brief": brief.title,
+    }
 
     def send() -> None:
         notify(
-            recipients=recipients, kind=kind, actor=actor, target=application, text=text, url=url
-        )
+            recipients=recipients, kind=kind, actor=actor, target=application, text=text,
+            params=params, url=url,
+        )  # fmt: skip
 
     transaction.on_commit(send)
 
@@ -1681,10 +1689,16 @@ def milestone_review_remind(*, milestone: Milestone, now: datetime | None = None
     kind = Kind.DELIVERABLE_REVIEW_REMINDER
     recipients = brand_recipients(contract.brand, kind=kind)
     url = reverse("bookings:contract_detail", args=[contract.pk]) + f"#milestone-{milestone.pk}"
-    text = f"{Kind(kind).label}: {milestone.title} · {contract.brief} ({due:%Y-%m-%d %H:%M} UTC)"
+    text = gettext_noop("%(kind)s: %(milestone)s · %(brief)s (%(due)s)")
+    params = {
+        "kind": messages.label(Kind(kind).label), "milestone": milestone.title,
+        "brief": str(contract.brief), "due": messages.moment(due),
+    }  # fmt: skip
 
     def send() -> None:
-        notify(recipients=recipients, kind=kind, target=milestone, text=text, url=url)
+        notify(
+            recipients=recipients, kind=kind, target=milestone, text=text, params=params, url=url
+        )
 
     transaction.on_commit(send)
     return True

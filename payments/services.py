@@ -22,12 +22,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from artists.models import Artist
 from aux.audit.services import audit_record
 from aux.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
-from aux.money import format_money
+from aux.notifications import messages
 from aux.users.models import User
 from brands.models import Membership
 from campaigns.models import Contract, Dispute, Milestone
@@ -471,7 +471,8 @@ def payment_succeeded(*, payment: Payment, amount_received: int | None = None) -
                  gross=payment.gross)  # fmt: skip
     _tell(
         kind="contract.funded", target=contract, brand=contract.brand,
-        users=[contract.artist.user], text=f"Escrow funded for {contract.brief}",
+        users=[contract.artist.user], text=gettext_noop("Escrow funded for %(brief)s"),
+        params={"brief": str(contract.brief)},
         url=reverse("bookings:contract_detail", args=[contract.pk]),
     )  # fmt: skip
     return payment
@@ -605,7 +606,8 @@ def _payout_fail(payout: Payout, message: str) -> None:
     logger.error("payout %s failed: %s", payout.pk, message)
     _tell(
         kind="payout.failed", target=payout, users=[payout.payee],
-        text=f"A payout of {format_money(payout.amount, payout.currency)} failed; we are on it",
+        text=gettext_noop("A payout of %(amount)s failed; we are on it"),
+        params={"amount": messages.money(payout.amount, payout.currency)},
         url=reverse("payments:earnings"),
     )  # fmt: skip
 
@@ -642,7 +644,10 @@ def payout_record_transfer(*, payout_id: int, transfer: dict[str, Any]) -> Payou
     audit_record(actor=None, verb="payout.sent", target=payout, transfer=payout.stripe_transfer_id)
     _tell(
         kind="payout.sent", target=payout, users=[payout.payee],
-        text=f"{format_money(payout.amount, payout.currency)} paid for {milestone.title}",
+        text=gettext_noop("%(amount)s paid for %(milestone)s"),
+        params={
+            "amount": messages.money(payout.amount, payout.currency), "milestone": milestone.title
+        },
         url=reverse("payments:earnings"),
     )  # fmt: skip
     if (
@@ -937,11 +942,13 @@ def reconcile() -> list[str]:
     return problems
 
 
-def _tell(*, kind: str, target, users=(), brand=None, text: str, url: str) -> None:
+def _tell(
+    *, kind: str, target, users=(), brand=None, text: str, params: dict[str, Any], url: str
+) -> None:
     """Notify the given users (and the brand's members who should see `kind`) after commit."""
     from aux.notifications.services import brand_recipients, notify
 
     recipients = [u for u in users if u is not None]
     if brand is not None:
         recipients += list(brand_recipients(brand, kind=kind))
-    notify(recipients=recipients, kind=kind, target=target, text=text, url=url)
+    notify(recipients=recipients, kind=kind, target=target, text=text, params=params, url=url)

@@ -18,8 +18,10 @@ from django.utils import translation
 from django.utils.formats import date_format
 
 from aux.money import format_money
+from aux.notifications import messages
 from aux.notifications import services as notification_services
-from aux.notifications.models import Kind
+from aux.notifications.models import Channel, Kind, Notification, NotificationPreference
+from brands.models import Membership
 from brands.services import invitation_create
 from tests.campaigns.factories import BriefFactory, booking_artist, booking_brief, make_offer
 from tests.notifications.factories import NotificationFactory
@@ -217,6 +219,53 @@ def test_an_invitee_with_an_account_reads_the_invitation_in_their_own_language(
         invitation_create(actor=brand_owner, brand=brand, email="sam@example.org", role="viewer")
     invitation_mail = [m for m in mailoutbox if m.subject.startswith("Join")]
     assert invitation_mail and invitation_mail[0].subject == f"Join {brand.name} on AUX"
+
+
+@pytest.mark.django_db
+def test_a_booking_notification_reads_in_each_recipients_language(
+    client, brand, brand_owner, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The English brand owner's offer reaches a French artist in French (page, API, e-mail),
+    and the same stored row reads in English for an English reader."""
+    artist = booking_artist()
+    artist.user.language = "fr"
+    artist.user.save(update_fields=["language"])
+    NotificationPreference.objects.create(
+        user=artist.user, kind=Kind.OFFER_RECEIVED, channel=Channel.EMAIL_IMMEDIATE
+    )
+    brief = booking_brief(brand, title="Summer Fizz")
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        make_offer(actor=brand_owner, brief=brief, artist=artist)
+
+    (mail,) = mailoutbox
+    assert "Offre reçue : Summer Fizz" in mail.body and "Offer received" not in mail.body
+    assert "Offre reçue : Summer Fizz" in mail.alternatives[0][0]
+    client.force_login(artist.user)
+    page = _html(client.get(reverse("notifications:list")))
+    assert "Offre reçue : Summer Fizz" in page
+    api = client.get("/api/v1/notifications/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert api["results"][0]["text"] == "Offre reçue : Summer Fizz"  # the saved language wins
+    with translation.override("en"):
+        assert Notification.objects.get(recipient=artist.user).message == (
+            "Offer received: Summer Fizz"
+        )
+
+
+@pytest.mark.django_db
+def test_notification_values_are_rendered_per_locale_and_kept_when_a_translation_breaks():
+    text = "%(amount)s paid for %(milestone)s"
+    params = {"amount": messages.money(120_000, "EUR"), "milestone": "Show 1"}
+    with translation.override("en"):
+        assert messages.render(text, params) == "€1,200 paid for Show 1"
+    with translation.override("fr"):
+        assert messages.render(text, params) == "1\u202f200\u00a0€ versés pour Show 1"
+        role = messages.label(Membership.Role.VIEWER.label)
+        assert role == {"msgid": "Viewer"}
+        assert messages.render("%(role)s", {"role": role}) == translation.gettext("Viewer")
+        # A value missing from a translation falls back to the English text, never an error.
+        assert messages.render("Escrow funded for %(brief)s", {"other": "x"}) == (
+            "Escrow funded for %(brief)s"
+        )
 
 
 # --- money and dates ------------------------------------------------------------------------

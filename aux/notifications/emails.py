@@ -93,7 +93,7 @@ def _digest_message(user: User, items: list[Notification]) -> EmailMultiAlternat
         {
             "kind": kind,
             "label": Kind(kind).label,
-            "items": [{"text": n.text, "url": absolute(n.url)} for n in rows],
+            "items": [{"text": n.message, "url": absolute(n.url)} for n in rows],
             "unsubscribe_url": unsubscribe_url(user.pk, kind),
         }
         for kind, rows in grouped.items()

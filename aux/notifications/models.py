@@ -74,7 +74,10 @@ class Notification(models.Model):
     )
     target_object_id = models.PositiveBigIntegerField(null=True, blank=True)
     target = GenericForeignKey("target_content_type", "target_object_id")
+    # The English message with %(name)s placeholders (a msgid in the catalogue) and its values;
+    # `message` renders both in the active language, so each reader sees their own language.
     text = models.CharField(max_length=300)
+    params = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=500, blank=True, help_text="Site path of the object.")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -101,6 +104,13 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient}: {self.text}"
+
+    @property
+    def message(self) -> str:
+        """The text in the active language (see aux.notifications.messages)."""
+        from .messages import render
+
+        return render(self.text, self.params)
 
     @property
     def is_read(self) -> bool:

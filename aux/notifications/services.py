@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 
 from aux.errors import ApplicationError, NotFoundError
 
-from . import emails
+from . import emails, messages
 from .kinds import ALL_MEMBERS, BRAND_ROLES, LOCKED, allowed_channels
 from .models import Channel, Kind, Notification, NotificationPreference
 from .selectors import channels_for
@@ -43,9 +43,14 @@ def notify(
     actor: User | None = None,
     target: Model | None = None,
     text: str,
+    params: dict[str, Any] | None = None,
     url: str,
 ) -> None:
     """Tell `recipients` about `kind`, once the caller's transaction commits.
+
+    `text` is an English message marked with gettext_noop, with `%(name)s` placeholders for
+    `params` (plain values, or aux.notifications.messages' label/money/moment): each reader sees it
+    in their own language.
 
     Call it inside the transaction that makes the change: the rows are created by an on_commit
     callback, so a rolled-back change creates nothing and sends nothing. The actor is never told
@@ -62,12 +67,13 @@ def notify(
     target_ct_id = ContentType.objects.get_for_model(target).pk if target is not None else None
     target_pk = target.pk if target is not None else None
     text = str(text)[:300]
+    params = messages.clean(params or {})
     url = str(url)[:500]
 
     def deliver() -> None:
         _deliver(
             recipient_ids=ids, kind=kind, actor_id=actor_id, target_ct_id=target_ct_id,
-            target_pk=target_pk, text=text, url=url,
+            target_pk=target_pk, text=text, params=params, url=url,
         )  # fmt: skip
 
     transaction.on_commit(deliver)
@@ -81,6 +87,7 @@ def _deliver(
     target_ct_id: int | None,
     target_pk: int | None,
     text: str,
+    params: dict[str, Any],
     url: str,
 ) -> list[Notification]:
     from .tasks import send_email
@@ -101,6 +108,7 @@ def _deliver(
                 target_content_type_id=target_ct_id,
                 target_object_id=target_pk,
                 text=text,
+                params=params,
                 url=url,
             )
             for uid, channel in channels.items()

@@ -65,7 +65,7 @@ def test_offer_to_contract_notifies_each_side_by_role(cast, django_capture_on_co
     assert Notification.objects.filter(recipient__in=c["bystanders"]).count() == 0
     note = Notification.objects.filter(recipient=c["viewer"], kind="contract.active").get()
     assert note.url == f"/bookings/contracts/{contract.pk}/"
-    assert c["brief"].title in note.text
+    assert c["brief"].title in note.message
 
 
 def test_a_declined_offer_tells_the_brand_deciders_only(cast, django_capture_on_commit_callbacks):

@@ -5,6 +5,7 @@ from ..models import Channel, Kind, Notification
 
 class NotificationSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    text = serializers.CharField(source="message", read_only=True)  # in the request's language
     actor = serializers.SerializerMethodField()
     target_type = serializers.SerializerMethodField()
     target_id = serializers.IntegerField(source="target_object_id", read_only=True, allow_null=True)
