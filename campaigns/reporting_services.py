@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from aux.audit.services import audit_record
 from aux.errors import ConflictError
@@ -37,7 +38,7 @@ def _clean_url(url: str) -> str:
         return ""
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc or len(url) > 500:
-        raise ValidationError({"evidence_url": "Not a web address (http or https)."})
+        raise ValidationError({"evidence_url": gettext("Not a web address (http or https).")})
     return url
 
 
@@ -45,10 +46,14 @@ def _clean_value(value) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ValidationError({"value": "Enter a whole number."}) from None
+        raise ValidationError({"value": gettext("Enter a whole number.")}) from None
     if number < 0 or number > MAX_VALUE:
-        raise ValidationError({"value": "Enter a whole number between 0 and 10^12."})
+        raise ValidationError({"value": gettext("Enter a whole number between 0 and 10^12.")})
     return number
+
+
+def _corrected(old: int | None, new: int | None) -> str:
+    return gettext("Corrected from %(old)s to %(new)s.") % {"old": old, "new": new}
 
 
 def _side_for(actor: User, milestone: Milestone) -> str:
@@ -58,7 +63,7 @@ def _side_for(actor: User, milestone: Milestone) -> str:
 
 def check_can_report(*, actor: User, milestone: Milestone) -> None:
     """Only the contract's artist reports results (checked before the input is even read)."""
-    _require(_side_for(actor, milestone), Side.ARTIST, "report results")
+    _require(_side_for(actor, milestone), Side.ARTIST, gettext_lazy("report results"))
 
 
 @transaction.atomic
@@ -81,7 +86,9 @@ def result_report(
     """
     check_can_report(actor=actor, milestone=milestone)
     if kind not in MilestoneResult.Kind.values:
-        raise ValidationError({"kind": f"Unknown kind of result: {str(kind)[:40]}."})
+        raise ValidationError(
+            {"kind": gettext("Unknown kind of result: %(kind)s.") % {"kind": str(kind)[:40]}}
+        )
     number = _clean_value(value)
     url = _clean_url(evidence_url)
     image = None
@@ -93,8 +100,11 @@ def result_report(
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
     if milestone.status not in REPORTABLE_STATUSES:
         raise ConflictError(
-            f"This deliverable is {milestone.get_status_display().lower()}; results can be "
-            "reported once it has been submitted."
+            gettext(
+                "This deliverable is %(status)s; results can be reported once it has been "
+                "submitted."
+            )
+            % {"status": milestone.get_status_display().lower()}
         )
     result = (
         MilestoneResult.objects.select_for_update().filter(milestone=milestone, kind=kind).first()
@@ -106,13 +116,13 @@ def result_report(
         # A correction may keep the evidence it already has.
         url = result.evidence_url
     if not url and not image and not result.screenshot:
-        raise ValidationError({"evidence_url": "Add a link or a screenshot as evidence."})
+        raise ValidationError({"evidence_url": gettext("Add a link or a screenshot as evidence.")})
     result.value, result.evidence_url, result.note = number, url, (note or "").strip()[:500]
     result.reported_by = actor
     if result.status == MilestoneResult.Status.QUESTIONED:
         # Reporting again answers the question with the corrected figure.
         result.status, result.answered_at = MilestoneResult.Status.ANSWERED, timezone.now()
-        result.answer = result.answer or f"Corrected from {old} to {number}."
+        result.answer = result.answer or _corrected(old, number)
     if image is not None:
         result.screenshot.save(image.name, image, save=False)
     result.full_clean()
@@ -127,15 +137,19 @@ def result_report(
 @transaction.atomic
 def result_question(*, actor: User, result: MilestoneResult, question: str) -> MilestoneResult:
     """A brand owner or manager questions a reported figure with a short note."""
-    _require(_side_for(actor, result.milestone), Side.BRAND, "question a reported result")
+    _require(
+        _side_for(actor, result.milestone), Side.BRAND, gettext_lazy("question a reported result")
+    )
     text = (question or "").strip()
     if not text:
-        raise ValidationError({"question": "Say what looks wrong (a short note)."})
+        raise ValidationError({"question": gettext("Say what looks wrong (a short note).")})
     if len(text) > 500:
-        raise ValidationError({"question": "At most 500 characters."})
+        raise ValidationError({"question": gettext("At most 500 characters.")})
     result = MilestoneResult.objects.select_for_update().get(pk=result.pk)
     if result.status == MilestoneResult.Status.QUESTIONED:
-        raise ConflictError("This figure is already questioned; wait for the artist's answer.")
+        raise ConflictError(
+            gettext("This figure is already questioned; wait for the artist's answer.")
+        )
     result.status, result.question = MilestoneResult.Status.QUESTIONED, text
     result.questioned_by, result.questioned_at = actor, timezone.now()
     result.answer, result.answered_at = "", None
@@ -150,21 +164,25 @@ def result_answer(
     *, actor: User, result: MilestoneResult, answer: str, value: int | None = None
 ) -> MilestoneResult:
     """The artist answers a questioned figure, keeping it or correcting it (`value`)."""
-    _require(_side_for(actor, result.milestone), Side.ARTIST, "answer a question on a result")
+    _require(
+        _side_for(actor, result.milestone),
+        Side.ARTIST,
+        gettext_lazy("answer a question on a result"),
+    )
     text = (answer or "").strip()
     if not text and value in (None, ""):
-        raise ValidationError({"answer": "Explain the figure or correct it."})
+        raise ValidationError({"answer": gettext("Explain the figure or correct it.")})
     if len(text) > 500:
-        raise ValidationError({"answer": "At most 500 characters."})
+        raise ValidationError({"answer": gettext("At most 500 characters.")})
     number = None if value in (None, "") else _clean_value(value)
     result = MilestoneResult.objects.select_for_update().get(pk=result.pk)
     if result.status != MilestoneResult.Status.QUESTIONED:
-        raise ConflictError("Nobody has questioned this figure.")
+        raise ConflictError(gettext("Nobody has questioned this figure."))
     old = result.value
     if number is not None:
         result.value = number
     result.status, result.answered_at = MilestoneResult.Status.ANSWERED, timezone.now()
-    result.answer = text or f"Corrected from {old} to {number}."
+    result.answer = text or _corrected(old, number)
     result.full_clean()
     result.save()
     audit_record(

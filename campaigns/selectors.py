@@ -1,4 +1,6 @@
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 from aux.users.models import User
 
@@ -174,26 +176,34 @@ def diff_revisions(previous: OfferRevision | None, current: OfferRevision) -> li
         def text(line):
             if line is None:
                 return "—"
-            return f"{line.quantity} × {format_money(line.fee, cur)}" + (
-                f", due {line.due_date:%Y-%m-%d}" if line.due_date else ""
-            )
+            words = f"{line.quantity} × {format_money(line.fee, cur)}"
+            if line.due_date:
+                words += ", " + gettext("due %(date)s") % {"date": day(line.due_date)}
+            return words
 
         add(name, text(old), text(new))
-    add("Total", format_money(previous.total, cur), format_money(current.total, cur))
-    add("Start", str(previous.start_date or "—"), str(current.start_date or "—"))
-    add("End", str(previous.end_date or "—"), str(current.end_date or "—"))
-    add("Channels", ", ".join(previous.usage_channels) or "—",
-        ", ".join(current.usage_channels) or "—")  # fmt: skip
-    add("Territories", ", ".join(previous.usage_territories) or "worldwide",
-        ", ".join(current.usage_territories) or "worldwide")  # fmt: skip
-    add("Usage term", f"{previous.usage_term_months} months", f"{current.usage_term_months} months")
+
+    def day(value) -> str:
+        return date_format(value, "DATE_FORMAT") if value else "—"
+
+    def months(n: int) -> str:
+        return ngettext("%(n)d month", "%(n)d months", n) % {"n": n}
 
     def excl(r: OfferRevision) -> str:
         if r.exclusivity_category_id is None:
-            return "none"
-        return f"{r.exclusivity_category.name}, {r.exclusivity_months} months"
+            return gettext("none")
+        return f"{r.exclusivity_category.name}, {months(r.exclusivity_months)}"
 
-    add("Exclusivity", excl(previous), excl(current))
+    add(gettext("Total"), format_money(previous.total, cur), format_money(current.total, cur))
+    add(gettext("Start"), day(previous.start_date), day(current.start_date))
+    add(gettext("End"), day(previous.end_date), day(current.end_date))
+    add(gettext("Channels"), ", ".join(previous.usage_channels) or "—",
+        ", ".join(current.usage_channels) or "—")  # fmt: skip
+    add(gettext("Territories"), ", ".join(previous.usage_territories) or gettext("worldwide"),
+        ", ".join(current.usage_territories) or gettext("worldwide"))  # fmt: skip
+    add(gettext("Usage term"), months(previous.usage_term_months),
+        months(current.usage_term_months))  # fmt: skip
+    add(gettext("Exclusivity"), excl(previous), excl(current))
     return changes
 
 
