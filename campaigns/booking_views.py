@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from artists.models import Artist
 from aux.errors import ApplicationError
+from aux.ratelimit import over_limit
 
 from . import services
 from .booking_forms import MessageForm, ReviewForm, SignForm, SubmitForm, TermsForm
@@ -71,7 +72,10 @@ def offer_new(request: HttpRequest, pk: int) -> HttpResponse:
         "usage_territories": ", ".join(str(c) for c in brief.territories),
     }  # fmt: skip
     form = TermsForm(request.POST or None, lines=lines, currency=brief.currency, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    too_fast = request.method == "POST" and over_limit(request, "offers")
+    if too_fast:
+        form.add_error(None, too_fast)
+    elif request.method == "POST" and form.is_valid():
         try:
             offer = services.offer_create(
                 actor=request.user, brief=brief, artist=artist, lines=form.cleaned_lines(),
@@ -85,7 +89,8 @@ def offer_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Offer sent to %(artist)s.") % {"artist": artist})
             return redirect("bookings:offer_detail", pk=offer.pk)
     return render(request, "campaigns/offer_new.html",
-                  {"brief": brief, "artist": artist, "form": form, "lines": lines})  # fmt: skip
+                  {"brief": brief, "artist": artist, "form": form, "lines": lines},
+                  status=429 if too_fast else 200)  # fmt: skip
 
 
 @login_required
@@ -150,7 +155,9 @@ def offer_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "counter":
             form = TermsForm(request.POST, lines=services._current_lines(offer),
                              currency=offer.currency)  # fmt: skip
-            if not form.is_valid():
+            if too_fast := over_limit(request, "offers"):
+                messages.error(request, too_fast)
+            elif not form.is_valid():
                 messages.error(request, _("Check the counter-offer: ") + form.errors.as_text())
             else:
                 services.offer_counter(
@@ -173,7 +180,9 @@ def offer_thread(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = MessageForm(request.POST, request.FILES)
         try:
-            if form.is_valid():
+            if too_fast := over_limit(request, "messages"):
+                error = too_fast
+            elif form.is_valid():
                 services.message_post(actor=request.user, offer=offer,
                                       body=form.cleaned_data["body"],
                                       attachments=form.cleaned_data["attachments"])  # fmt: skip

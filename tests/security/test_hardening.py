@@ -77,6 +77,34 @@ def test_messages_over_the_api_are_rate_limited_per_user(client, monkeypatch):
     assert statuses == [201, 201, 429]
 
 
+@pytest.mark.django_db
+def test_the_offer_and_message_pages_share_the_apis_rate_limit(client, monkeypatch):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    from campaigns.models import Message, Offer
+
+    # The base class: the pages and the API (BookingWriteThrottle) read the same rates.
+    monkeypatch.setattr(
+        ScopedRateThrottle, "THROTTLE_RATES", {"offers": "1/min", "messages": "1/min"}
+    )
+    world = build_world()
+    client.force_login(world.owner_a)
+    offer_form = reverse("campaigns:offer_new", args=[world.published_a.pk])
+    offers = Offer.objects.count()
+    first = client.post(offer_form, {"artist": world.artist_b.slug})  # counted even when invalid
+    second = client.post(offer_form, {"artist": world.artist_b.slug})
+    assert first.status_code == 200 and second.status_code == 429
+    assert "too fast" in second.content.decode() and Offer.objects.count() == offers
+
+    thread = reverse("bookings:offer_thread", args=[world.offer.pk])
+    client.post(thread, {"body": "First"}, HTTP_HX_REQUEST="true")
+    refused = client.post(thread, {"body": "Second"}, HTTP_HX_REQUEST="true")
+    assert "too fast" in refused.content.decode()
+    assert list(Message.objects.filter(offer=world.offer).values_list("body", flat=True)) == [
+        "First"
+    ]
+
+
 SECRET_PATTERNS = [
     re.compile(r"sk_live_[0-9a-zA-Z]{10,}"),
     re.compile(r"rk_live_[0-9a-zA-Z]{10,}"),
