@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so it sees view exceptions first: a lost database/Redis connection is a 503.
+    "aux.middleware.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "aux.urls"
@@ -95,6 +97,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A persistent connection that died with a PostgreSQL restart is noticed and replaced at the
+# start of the next request instead of failing it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The demo's threaded runserver gets the fake Stripe's webhooks while pages write: take the
     # write lock at BEGIN and wait for it, instead of failing with "database is locked".
@@ -107,9 +112,11 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Reads miss and writes are dropped while Redis is down (pages still render).
+            "BACKEND": "aux.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
@@ -130,6 +137,16 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Sending a task must fail fast when Redis is down (aux.dispatch logs it and a sweep requeues):
+# a short connect timeout and publish retries of about half a second, not minutes.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
+                                    "interval_max": 0.2}  # fmt: skip
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5,
+                     "interval_max": 0.5}
+}  # fmt: skip
 CELERY_TIMEZONE = "UTC"
 
 # --- Accounts (django-allauth, e-mail is the login) ------------------------------------------
@@ -190,6 +207,8 @@ STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="sk_test_local")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="pk_test_local")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="whsec_local")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="http://127.0.0.1:8420")
+# Seconds to wait for Stripe before giving up (then retried with the same idempotency key).
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=20.0)
 
 # --- Marketplace rules -----------------------------------------------------------------------
 # An artist below this many monthly listeners is "emerging" (derived, never stored by hand).
@@ -367,6 +386,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=AUX_NOTIFICATIONS_DIGEST_HOUR),
     },
     "payments-reconcile": {"task": "payments.reconcile", "schedule": crontab(minute=30, hour=3)},
+    # Payouts and cancellation refunds whose task was never queued (the broker was down).
+    "payments-sweep": {"task": "payments.sweep", "schedule": 600.0},
 }
 
 # --- Hardening (issue 9: SECURITY.md) -------------------------------------------------------------

@@ -110,11 +110,18 @@ class BriefAdmin(admin.ModelAdmin):
 
     @admin.action(description="Recompute matches now")
     def recompute(self, request, queryset) -> None:
+        from aux.dispatch import enqueue
+
         from .tasks import brief_compute_matches
 
-        for brief in queryset:
-            brief_compute_matches.delay(brief.pk)
-        self.message_user(request, f"Re-ranking {queryset.count()} brief(s).", messages.SUCCESS)
+        queued = sum(enqueue(brief_compute_matches, brief.pk) for brief in queryset)
+        if queued < len(queryset):
+            self.message_user(
+                request, f"The task queue is unreachable: {len(queryset) - queued} brief(s) were "
+                "not queued for re-ranking. Try again in a few minutes.", messages.ERROR,
+            )  # fmt: skip
+        if queued:
+            self.message_user(request, f"Re-ranking {queued} brief(s).", messages.SUCCESS)
 
 
 @admin.register(MatchCuration)

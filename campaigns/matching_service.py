@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from artists.models import AgeShare, Artist, AudienceShare, Rate, Unavailability
+from aux.dispatch import enqueue
 
 from .matching import (
     ArtistColumns,
@@ -372,7 +373,7 @@ def published_briefs_rerank() -> int:
 
     ids = list(Brief.objects.filter(status=Brief.Status.PUBLISHED).values_list("pk", flat=True))
     for brief_id in ids:
-        brief_compute_matches.delay(brief_id)
+        enqueue(brief_compute_matches, brief_id)
     return len(ids)
 
 
@@ -387,7 +388,7 @@ def artists_changed() -> None:
     def schedule() -> None:
         delay = settings.AUX_MATCHING_DEBOUNCE_SECONDS
         if cache.add("matching:refresh-scheduled", 1, timeout=delay):
-            refresh_task.apply_async(countdown=delay)
+            enqueue(refresh_task, countdown=delay)
 
     transaction.on_commit(schedule)
 

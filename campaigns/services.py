@@ -20,6 +20,7 @@ from django_countries import countries
 
 from artists.models import Artist, DeliverableType, Genre, Mood, Rate
 from aux.audit.services import audit_record
+from aux.dispatch import enqueue, enqueue_on_commit
 from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
 from aux.money import format_money
 from aux.notifications import messages
@@ -173,7 +174,7 @@ def _schedule_matching(brief: Brief) -> None:
     from .tasks import brief_compute_matches
 
     brief_id = brief.pk
-    transaction.on_commit(lambda: brief_compute_matches.delay(brief_id))
+    enqueue_on_commit(brief_compute_matches, brief_id)
 
 
 @transaction.atomic
@@ -946,7 +947,7 @@ def contract_sign(
         def render_pdf() -> None:
             from .tasks import contract_render_pdf
 
-            contract_render_pdf.delay(contract_id)
+            enqueue(contract_render_pdf, contract_id)
 
         transaction.on_commit(render_pdf)
     else:

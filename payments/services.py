@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from artists.models import Artist
 from aux.audit.services import audit_record
+from aux.dispatch import enqueue, enqueue_on_commit
 from aux.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from aux.notifications import messages
 from aux.users.models import User
@@ -674,7 +676,41 @@ def payout_schedule(*, milestone_id: int) -> None:
     """Enqueue the payout task (the campaigns approval hook calls this after commit)."""
     from .tasks import pay_milestone
 
-    pay_milestone.delay(milestone_id)
+    enqueue(pay_milestone, milestone_id)
+
+
+def payments_sweep(*, older_than_minutes: int = 5) -> int:
+    """Queue again the money work whose task never reached a worker (the broker was down when
+    it was sent, see aux.dispatch): payouts of approved deliverables of funded contracts that
+    have no failed payout, and the refund of cancelled contracts that still hold escrow.
+
+    Safe to run any time (the beat runs it every few minutes): both tasks are idempotent, keyed by
+    the milestone and by the cancellation. Returns how many tasks it queued.
+    """
+    from .tasks import pay_milestone, refund_contract
+
+    cutoff = _now() - timedelta(minutes=older_than_minutes)
+    milestone_ids = list(
+        Milestone.objects.filter(
+            status=Milestone.Status.APPROVED, contract__funded=True, approved_at__lt=cutoff
+        )
+        .exclude(payouts__status=Payout.Status.FAILED)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    contract_ids = list(
+        LedgerEntry.objects.filter(
+            account=Account.ESCROW, contract__status=Contract.Status.CANCELLED,
+            contract__cancelled_at__lt=cutoff,
+        )
+        .values("contract_id").annotate(balance=Sum("amount")).filter(balance__gt=0)
+        .values_list("contract_id", flat=True)
+    )  # fmt: skip
+    queued = sum(enqueue(pay_milestone, mid) for mid in milestone_ids)
+    queued += sum(
+        enqueue(refund_contract, cid, "cancel", "Contract cancelled", None) for cid in contract_ids
+    )
+    return queued
 
 
 # --- refunds -------------------------------------------------------------------------------------
@@ -766,7 +802,7 @@ def on_contract_cancelled(*, contract_id: int) -> None:
     """After commit of a cancellation: refund whatever escrow is unspent (in a task)."""
     from .tasks import refund_contract
 
-    refund_contract.delay(contract_id, "cancel", "Contract cancelled", None)
+    enqueue(refund_contract, contract_id, "cancel", "Contract cancelled", None)
 
 
 def on_dispute_resolved(*, dispute_id: int) -> None:
@@ -781,9 +817,10 @@ def on_dispute_resolved(*, dispute_id: int) -> None:
         amount = m.amount - dispute.amount
     else:
         return
-    refund_contract.delay(
-        m.contract_id, f"dispute-{dispute.pk}", f"Dispute on {m.title}: {dispute.decision}", amount
-    )
+    enqueue(
+        refund_contract, m.contract_id, f"dispute-{dispute.pk}",
+        f"Dispute on {m.title}: {dispute.decision}", amount,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -799,7 +836,7 @@ def refund_staff(*, actor: User, contract: Contract, amount: int | None, reason:
     from .tasks import refund_contract
 
     cid = contract.pk
-    transaction.on_commit(lambda: refund_contract.delay(cid, key, reason.strip(), amount))
+    enqueue_on_commit(refund_contract, cid, key, reason.strip(), amount)
 
 
 # --- webhooks ------------------------------------------------------------------------------------

@@ -43,11 +43,14 @@ class SignatureError(Exception):
 
 
 def _client() -> stripe.StripeClient:
-    # Retries are ours (Celery, with the same idempotency key), not the SDK's.
+    # Retries are ours (Celery, with the same idempotency key), not the SDK's. The SDK waits 80 s
+    # for an answer by default: a hung Stripe would hold a page that long, so ours is shorter
+    # (a timeout is a PaymentTransientError; the retry with the same key cannot charge twice).
     return stripe.StripeClient(
         settings.STRIPE_SECRET_KEY,
         base_addresses={"api": settings.STRIPE_API_BASE},
         max_network_retries=0,
+        http_client=stripe.RequestsClient(timeout=settings.STRIPE_TIMEOUT_SECONDS),
     )
 
 

@@ -62,3 +62,11 @@ def reconcile() -> int:
     from .services import reconcile as run
 
     return len(run())
+
+
+@shared_task(name="payments.sweep", acks_late=True)
+def sweep() -> int:
+    """Every few minutes: queue again payouts and refunds whose task never reached a worker."""
+    from .services import payments_sweep
+
+    return payments_sweep()

@@ -15,6 +15,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from aux.dispatch import enqueue, enqueue_on_commit
 from aux.errors import ApplicationError, NotFoundError
 
 from . import emails, messages
@@ -117,7 +118,7 @@ def _deliver(
         created = Notification.objects.bulk_create(rows)
         for n in created:
             if n.channel == Channel.EMAIL_IMMEDIATE:
-                transaction.on_commit(lambda pk=n.pk: send_email.delay(pk))
+                enqueue_on_commit(send_email, n.pk)
     return created
 
 
@@ -305,5 +306,5 @@ def digests_enqueue() -> int:
 
     user_ids = digest_pending_user_ids()
     for uid in user_ids:
-        send_digest.delay(uid)
+        enqueue(send_digest, uid)
     return len(user_ids)
