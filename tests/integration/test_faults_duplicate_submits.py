@@ -111,8 +111,9 @@ def test_two_simultaneous_fund_submits_make_one_payment_and_one_charge(stripe_ap
     assert payment.status == Payment.Status.SUCCEEDED
     assert LedgerTransaction.objects.filter(contract=contract, kind="funding").count() == 1
     client = stripe.StripeClient("sk_test_local", base_addresses={"api": stripe_api})
+    every = client.v1.payment_intents.list(params={"limit": 100}).auto_paging_iter()
     intents = [
-        pi for pi in (p.to_dict() for p in client.v1.payment_intents.list().data)
+        pi for pi in (p.to_dict() for p in every)
         if pi["metadata"].get("aux_contract_id") == str(contract.pk)
     ]  # fmt: skip
     assert [(pi["status"], pi["amount"]) for pi in intents] == [("succeeded", payment.gross)]

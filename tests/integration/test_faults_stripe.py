@@ -26,7 +26,10 @@ def fake_stripe(stripe_api):
 
 def _intents_of(base: str, contract) -> list[dict]:
     client = stripe.StripeClient("sk_test_local", base_addresses={"api": base})
-    intents = (p.to_dict() for p in client.v1.payment_intents.list().data)
+    intents = (
+        p.to_dict()
+        for p in client.v1.payment_intents.list(params={"limit": 100}).auto_paging_iter()
+    )
     return [pi for pi in intents if pi["metadata"].get("aux_contract_id") == str(contract.pk)]
 
 
