@@ -15,7 +15,8 @@ from django.db.models import Max, Model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext_noop
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django_countries import countries
 
 from artists.models import Artist, DeliverableType, Genre, Mood, Rate
@@ -438,7 +439,7 @@ def _acting_side(actor: User, *, brand: Brand, artist: Artist) -> str:
     raise PermissionDeniedError(gettext("You are not a party to this booking."))
 
 
-def _require(side: str, wanted: str, what: str) -> None:
+def _require(side: str, wanted: str, what: str | Promise) -> None:
     if side != wanted:
         raise PermissionDeniedError(
             gettext("Only the %(label)s can %(what)s.")
@@ -755,7 +756,7 @@ def offer_accept(*, actor: User, offer: Offer) -> Offer:
 def offer_decline(*, actor: User, offer: Offer, reason: str = "") -> Offer:
     """The artist turns the offer down (at any point of the negotiation), optionally saying why."""
     side = _acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
-    _require(side, Side.ARTIST, "decline an offer (the brand withdraws it instead)")
+    _require(side, Side.ARTIST, gettext_lazy("decline an offer (the brand withdraws it instead)"))
     offer = _lock_offer(offer)
     _offer_transition(offer, Offer.Status.DECLINED)
     offer.awaiting, offer.closed_at = "", _now()
@@ -770,7 +771,7 @@ def offer_decline(*, actor: User, offer: Offer, reason: str = "") -> Offer:
 def offer_withdraw(*, actor: User, offer: Offer) -> Offer:
     """The brand takes its offer back before it is accepted."""
     side = _acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
-    _require(side, Side.BRAND, "withdraw an offer (the artist declines it instead)")
+    _require(side, Side.BRAND, gettext_lazy("withdraw an offer (the artist declines it instead)"))
     offer = _lock_offer(offer)
     _offer_transition(offer, Offer.Status.WITHDRAWN)
     offer.awaiting, offer.closed_at = "", _now()
@@ -1114,7 +1115,7 @@ def milestone_submit(
 
     contract = milestone.contract
     side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
-    _require(side, Side.ARTIST, "submit a deliverable")
+    _require(side, Side.ARTIST, gettext_lazy("submit a deliverable"))
     clean_links = _clean_links(links)
     files = attachments_validate(attachments)
     if not note.strip() and not clean_links and not files:
@@ -1167,7 +1168,7 @@ def milestone_approve(*, actor: User, milestone: Milestone) -> Milestone:
     """The brand approves a submitted deliverable: final, and the payout follows."""
     contract = milestone.contract
     side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
-    _require(side, Side.BRAND, "approve a deliverable")
+    _require(side, Side.BRAND, gettext_lazy("approve a deliverable"))
     contract, milestone, siblings = _lock_milestone(milestone)
     if milestone.status == Milestone.Status.DISPUTED:
         # The table lets a disputed deliverable become approved, but only by staff's decision.
@@ -1184,7 +1185,7 @@ def milestone_request_changes(*, actor: User, milestone: Milestone, reason: str)
     """The brand sends a submitted deliverable back with a reason; the artist resubmits."""
     contract = milestone.contract
     side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
-    _require(side, Side.BRAND, "request changes")
+    _require(side, Side.BRAND, gettext_lazy("request changes"))
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say what should change."})
     contract, milestone, _siblings = _lock_milestone(milestone)
