@@ -29,9 +29,15 @@ BROKER_ERRORS = (OperationalError, RedisError, OSError)
 
 def enqueue(task: Task, *args: Any, countdown: float | None = None, **kwargs: Any) -> bool:
     """Send `task(*args, **kwargs)` to the workers; False (and an error logged) if the broker is
-    unreachable. In eager mode (no broker: the demo, most tests) the task runs here as before."""
+    unreachable. In eager mode (no broker: the demo, most tests) the task runs here, and its
+    failure is logged, not raised: the change that queued it is already saved, and the sweep or
+    the user retries it as with a worker."""
     if task.app.conf.task_always_eager:
-        task.apply_async(args, kwargs, countdown=countdown)
+        try:
+            task.apply_async(args, kwargs, countdown=countdown)
+        except Exception:
+            logger.exception("eager task %s args=%r kwargs=%r failed", task.name, args, kwargs)
+            return False
         return True
     try:
         task.apply_async(

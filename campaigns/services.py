@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Model
+from django.db.models import F, Max, Model, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -1249,6 +1249,28 @@ def milestones_flag_overdue(*, today: date | None = None) -> int:
         _notify_on_commit("milestone.overdue", target=m, sides=BOTH_SIDES)
         flagged += 1
     return flagged
+
+
+SWEEP_WINDOW = timedelta(days=2)  # how long a sweep keeps trying work that never happened
+
+
+def background_sweep(*, older_than_minutes: int = 5) -> int:
+    """Queue again the work whose task never reached a worker (the broker was down when it was
+    sent, see aux.dispatch): the PDF of contracts signed without one, and the ranking of briefs
+    published but never ranked since. Both tasks are idempotent. Returns how many were queued.
+    """
+    from .tasks import brief_compute_matches, contract_render_pdf
+
+    cutoff = _now() - timedelta(minutes=older_than_minutes)
+    since = (cutoff - SWEEP_WINDOW, cutoff)
+    contracts = Contract.objects.filter(signed_at__range=since, pdf="").values_list("pk", flat=True)
+    briefs = (
+        Brief.objects.filter(status=Brief.Status.PUBLISHED, published_at__range=since)
+        .filter(Q(matches_computed_at__isnull=True) | Q(matches_computed_at__lt=F("published_at")))
+        .values_list("pk", flat=True)
+    )
+    queued = sum(enqueue(contract_render_pdf, pk) for pk in contracts)
+    return queued + sum(enqueue(brief_compute_matches, pk) for pk in briefs)
 
 
 @transaction.atomic

@@ -68,6 +68,14 @@ def milestones_flag_overdue() -> int:
     return flag()
 
 
+@shared_task(name="campaigns.sweep", acks_late=True)
+def sweep() -> int:
+    """Every few minutes: queue again contract PDFs and brief rankings that never ran."""
+    from .services import background_sweep
+
+    return background_sweep()
+
+
 @shared_task(name="campaigns.contract_render_pdf", acks_late=True, max_retries=3)
 def contract_render_pdf(contract_id: int) -> bool:
     """Render the signed contract as a PDF with its signature block and store it."""

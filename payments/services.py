@@ -682,10 +682,11 @@ def payout_schedule(*, milestone_id: int) -> None:
 def payments_sweep(*, older_than_minutes: int = 5) -> int:
     """Queue again the money work whose task never reached a worker (the broker was down when
     it was sent, see aux.dispatch): payouts of approved deliverables of funded contracts that
-    have no failed payout, and the refund of cancelled contracts that still hold escrow.
+    have no failed payout, the refund of cancelled contracts that still hold escrow, and the
+    refund of decided disputes that has no row yet.
 
-    Safe to run any time (the beat runs it every few minutes): both tasks are idempotent, keyed by
-    the milestone and by the cancellation. Returns how many tasks it queued.
+    Safe to run any time (the beat runs it every few minutes): the tasks are idempotent, keyed by
+    the milestone, the cancellation and the dispute. Returns how many tasks it queued.
     """
     from .tasks import pay_milestone, refund_contract
 
@@ -706,10 +707,22 @@ def payments_sweep(*, older_than_minutes: int = 5) -> int:
         .values("contract_id").annotate(balance=Sum("amount")).filter(balance__gt=0)
         .values_list("contract_id", flat=True)
     )  # fmt: skip
+    # Decided disputes of the last two days with no refund row for their key (a refund with
+    # nothing left to give creates none: the window bounds how often that is tried again).
+    disputes = Dispute.objects.filter(
+        decision__in=[Dispute.Decision.CANCEL, Dispute.Decision.PARTIAL],
+        resolved_at__range=(cutoff - timedelta(days=2), cutoff), milestone__contract__funded=True,
+    ).select_related("milestone")  # fmt: skip
+    keys = {f"aux-refund-c{d.milestone.contract_id}-dispute-{d.pk}": d.pk for d in disputes}
+    done = set(
+        Refund.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True)
+    )
+    dispute_ids = [pk for key, pk in keys.items() if key not in done]
     queued = sum(enqueue(pay_milestone, mid) for mid in milestone_ids)
     queued += sum(
         enqueue(refund_contract, cid, "cancel", "Contract cancelled", None) for cid in contract_ids
     )
+    queued += sum(on_dispute_resolved(dispute_id=pk) for pk in dispute_ids)
     return queued
 
 
@@ -805,8 +818,9 @@ def on_contract_cancelled(*, contract_id: int) -> None:
     enqueue(refund_contract, contract_id, "cancel", "Contract cancelled", None)
 
 
-def on_dispute_resolved(*, dispute_id: int) -> None:
-    """After commit of a decision: refund what the brand does not pay for this deliverable."""
+def on_dispute_resolved(*, dispute_id: int) -> bool:
+    """After commit of a decision: refund what the brand does not pay for this deliverable.
+    False when there is nothing to refund or the task could not be queued."""
     from .tasks import refund_contract
 
     dispute = Dispute.objects.select_related("milestone").get(pk=dispute_id)
@@ -816,8 +830,8 @@ def on_dispute_resolved(*, dispute_id: int) -> None:
     elif dispute.decision == Dispute.Decision.PARTIAL and dispute.amount is not None:
         amount = m.amount - dispute.amount
     else:
-        return
-    enqueue(
+        return False
+    return enqueue(
         refund_contract, m.contract_id, f"dispute-{dispute.pk}",
         f"Dispute on {m.title}: {dispute.decision}", amount,
     )  # fmt: skip

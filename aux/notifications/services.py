@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
@@ -308,3 +309,18 @@ def digests_enqueue() -> int:
     for uid in user_ids:
         enqueue(send_digest, uid)
     return len(user_ids)
+
+
+def emails_sweep(*, older_than_minutes: int = 5, window: timedelta = timedelta(days=2)) -> int:
+    """Queue again the immediate e-mails of the last `window` still unsent after a few minutes
+    (the broker was down when they were queued, see aux.dispatch). The send is once-only
+    (`emailed_at` under a row lock), so a task still in the queue and this one never both send.
+    Returns how many were queued."""
+    from .tasks import send_email
+
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    ids = Notification.objects.filter(
+        channel=Channel.EMAIL_IMMEDIATE, emailed_at__isnull=True,
+        created_at__range=(cutoff - window, cutoff),
+    ).values_list("pk", flat=True)  # fmt: skip
+    return sum(enqueue(send_email, pk) for pk in ids)

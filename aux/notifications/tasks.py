@@ -41,3 +41,9 @@ def send_digest(user_id: int) -> int:
 def send_digests() -> int:
     """The daily beat job: one digest task per user with items waiting."""
     return services.digests_enqueue()
+
+
+@shared_task(name="notifications.sweep")
+def sweep() -> int:
+    """Every few minutes: queue again immediate e-mails whose task never reached a worker."""
+    return services.emails_sweep()

@@ -4,7 +4,6 @@ and payouts each make exactly one charge / transfer and one set of ledger entrie
 
 import pytest
 import stripe  # only to list what the fake Stripe holds, as Stripe's dashboard would
-from celery.exceptions import Retry
 from django.test import Client, override_settings
 
 from campaigns import services as bookings
@@ -93,8 +92,10 @@ def test_a_payout_through_500s_and_a_timeout_makes_one_transfer_and_one_ledger_e
     # Stripe answers 500 twice (nothing created), then creates the transfer but answers late.
     stripe_post(fake_stripe, "/_config/faults", {"path": "/v1/transfers", "count": 2})
     stripe_post(fake_stripe, "/_config/latency", {"path": "/v1/transfers", "seconds": 2})
-    with pytest.raises(Retry):  # the eager task's first attempt: Stripe's 500 asks for a retry
-        bookings.milestone_approve(actor=manager, milestone=m)
+    # The approval stands; the eager task's first attempt met Stripe's 500 and asks for a retry
+    # (logged, not raised into the request).
+    bookings.milestone_approve(actor=manager, milestone=m)
+    assert Payout.objects.get(milestone=m).status == Payout.Status.PENDING
     for _ in range(3):  # what the task's retries (same idempotency key) do
         try:
             services.milestone_pay(milestone_id=m.pk)
