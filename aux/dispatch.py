@@ -5,8 +5,9 @@ saved) or, because it also subscribes to the result backend on the same Redis, h
 20 s first. `enqueue` sends with a short publish retry and without a result subscription (the web
 process never reads task results), and on a broker error logs what was not queued and returns
 False. The work is not lost: each kind is picked up again by a periodic sweep (payouts and
-cancellation refunds: `payments.sweep`; the matching snapshot: the nightly rebuild), or the
-caller tells the user (the admin's "recompute" action).
+refunds: `payments.sweep`; contract PDFs and brief rankings: `campaigns.sweep`; immediate
+e-mails: `notifications.sweep`; the matching snapshot: the nightly rebuild), or the caller tells
+the user (the admin's "recompute" action).
 """
 
 from __future__ import annotations
