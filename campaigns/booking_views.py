@@ -106,8 +106,8 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     counter_form = None
     if can_act and offer.is_open and offer.awaiting == side:
         counter_form = TermsForm(
-            lines=services._current_lines(offer), currency=offer.currency,
-            initial={**services._current_terms(offer),
+            lines=services.offer_current_lines(offer), currency=offer.currency,
+            initial={**services.offer_current_terms(offer),
                      "usage_territories": ", ".join(offer.usage_territories)},
         )  # fmt: skip
     return render(request, "campaigns/offer_detail.html", {
@@ -153,7 +153,7 @@ def offer_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.offer_withdraw(actor=request.user, offer=offer)
             messages.success(request, _("Offer withdrawn."))
         elif action == "counter":
-            form = TermsForm(request.POST, lines=services._current_lines(offer),
+            form = TermsForm(request.POST, lines=services.offer_current_lines(offer),
                              currency=offer.currency)  # fmt: skip
             if too_fast := over_limit(request, "offers"):
                 messages.error(request, too_fast)

@@ -4,6 +4,7 @@ pages, API, notifications and the 409s of the application state machine."""
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -134,14 +135,14 @@ def test_applications_need_a_published_open_call(artist, brand):
 def test_only_artists_apply_and_pitch_and_fee_are_checked(brand_manager, artist, brief):
     with pytest.raises(PermissionDeniedError):
         services.application_create(actor=brand_manager, brief=brief, pitch="x", proposed_fee=1)
-    with pytest.raises(services.ValidationError) as exc:
+    with pytest.raises(ValidationError) as exc:
         apply(artist, brief, pitch="  ", proposed_fee=0, links=["ftp://nope"])
     assert set(exc.value.message_dict) == {"pitch", "proposed_fee", "links"}
 
 
 def test_a_private_brief_cannot_be_an_open_call(brand_manager, brand):
     brief = booking_brief(brand, visibility=Brief.Visibility.PRIVATE)
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         services.brief_open_call_set(actor=brand_manager, brief=brief, open_call=True)
     Brief.objects.filter(pk=brief.pk).update(open_call=True)
     brief.refresh_from_db()

@@ -1,0 +1,386 @@
+"""Offers and counter-offers: terms and lines checked, a revision per change, accept / decline /
+withdraw / expire, one open offer per (brief, artist)."""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils.translation import gettext, gettext_lazy
+from django_countries import countries
+
+from artists.models import Artist, DeliverableType, Rate
+from aux.audit.services import audit_record
+from aux.errors import ConflictError
+from aux.users.models import User
+from brands.models import BrandCategory
+
+from ..models import Brief, Offer, OfferLine, OfferRevision, Side
+from ..permissions import check_can_edit_brand_briefs
+from ._common import (
+    BOTH_SIDES,
+    OFFER_TERM_FIELDS,
+    USAGE_CHANNELS,
+    _acting_side,
+    _notify_on_commit,
+    _now,
+    _require,
+    offer_ttl,
+)
+from .briefs import _locked
+from .contracts import _contract_create
+
+
+def _lock_offer(offer: Offer) -> Offer:
+    return Offer.objects.select_for_update().get(pk=offer.pk)
+
+
+def _offer_transition(offer: Offer, to: str) -> None:
+    if to not in Offer.ALLOWED_TRANSITIONS[offer.status]:
+        raise ConflictError(
+            gettext("This offer is %(status)s; it cannot become %(label)s.")
+            % {
+                "status": offer.get_status_display().lower(),
+                "label": Offer.Status(to).label.lower(),
+            }
+        )
+    offer.status = to
+
+
+def _check_open_and_turn(offer: Offer, side: str, what: str) -> None:
+    if not offer.is_open:
+        raise ConflictError(
+            gettext("This offer is %(status)s; it can no longer be %(what)s.")
+            % {"status": offer.get_status_display().lower(), "what": what}
+        )
+    if offer.awaiting != side:
+        raise ConflictError(
+            gettext("This offer is %(status)s and waits for the %(label)s's answer.")
+            % {
+                "status": offer.get_status_display().lower(),
+                "label": Side(offer.awaiting).label.lower(),
+            }
+        )
+    if offer.expires_at <= _now():
+        raise ConflictError(
+            gettext("This offer expired on %(expires_at)s UTC; it can no longer be %(what)s.")
+            % {"expires_at": format(offer.expires_at, "%Y-%m-%d %H:%M"), "what": what}
+        )
+
+
+def artist_min_fee(*, artist: Artist, dtype: DeliverableType, quantity: int, currency: str):
+    """The artist's stated minimum for `quantity` × `dtype` in `currency` (None if not stated)."""
+    rate = Rate.objects.filter(artist=artist, deliverable_type=dtype, currency=currency).first()
+    return None if rate is None else rate.min_fee * quantity
+
+
+def offer_prefill_lines(*, brief: Brief, artist: Artist) -> list[dict[str, Any]]:
+    """The brief's deliverables with a suggested fee: the artist's stated minimum, if any."""
+    lines = []
+    for d in brief.deliverables.select_related("deliverable_type"):
+        minimum = artist_min_fee(
+            artist=artist, dtype=d.deliverable_type, quantity=d.quantity, currency=brief.currency
+        )
+        lines.append({
+            "deliverable_type": d.deliverable_type, "quantity": d.quantity, "notes": d.notes,
+            "fee": minimum or 0, "due_date": None, "min_fee": minimum,
+        })  # fmt: skip
+    return lines
+
+
+def _clean_terms(terms: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    channels = list(terms.get("usage_channels") or [])
+    bad = [c for c in channels if c not in USAGE_CHANNELS]
+    if bad:
+        errors["usage_channels"] = [f"Unknown usage channel(s): {', '.join(map(str, bad))}."]
+    territories = [str(c).upper() for c in terms.get("usage_territories") or []]
+    bad = [c for c in territories if c not in dict(countries)]
+    if bad:
+        errors["usage_territories"] = [f"Unknown country code(s): {', '.join(bad)}."]
+    term = terms.get("usage_term_months")
+    if term is None or not 1 <= int(term) <= 120:
+        errors["usage_term_months"] = ["The usage term must be between 1 and 120 months."]
+    category, months = terms.get("exclusivity_category"), terms.get("exclusivity_months")
+    if category is not None and not isinstance(category, BrandCategory):
+        category = BrandCategory.objects.filter(pk=category).first()
+    if category is not None and not months:
+        errors["exclusivity_months"] = ["Say for how many months exclusivity applies."]
+    if months and category is None:
+        errors["exclusivity_category"] = ["Exclusivity needs a brand category."]
+    if months is not None and months and not 1 <= int(months) <= 60:
+        errors["exclusivity_months"] = ["Exclusivity lasts between 1 and 60 months."]
+    start, end = terms.get("start_date"), terms.get("end_date")
+    if start and end and end < start:
+        errors["end_date"] = ["The work must end on or after its start date."]
+    if errors:
+        raise ValidationError(errors)
+    return {
+        **terms,
+        "usage_channels": sorted(set(channels)),
+        "usage_territories": sorted(set(territories)),
+        "usage_term_months": int(term),
+        "exclusivity_category": category,
+        "exclusivity_months": int(months) if category is not None else None,
+        "message": (terms.get("message") or "").strip(),
+    }
+
+
+def _clean_lines(lines: Iterable[dict[str, Any]], *, artist: Artist, currency: str):
+    out, errors = [], {}
+    for i, item in enumerate(lines):
+        dtype = item.get("deliverable_type")
+        if dtype is not None and not isinstance(dtype, DeliverableType):
+            dtype = DeliverableType.objects.filter(pk=dtype).first()
+        if dtype is None:
+            errors[f"lines.{i}.deliverable_type"] = ["Choose a deliverable type."]
+            continue
+        quantity, fee = int(item.get("quantity") or 1), item.get("fee")
+        if fee is None or int(fee) <= 0:
+            errors[f"lines.{i}.fee"] = ["Each deliverable needs a fee above zero."]
+            continue
+        if quantity < 1 or quantity > 100:
+            errors[f"lines.{i}.quantity"] = ["The quantity must be between 1 and 100."]
+            continue
+        out.append({
+            "deliverable_type": dtype, "quantity": quantity, "fee": int(fee),
+            "notes": (item.get("notes") or "").strip()[:240], "due_date": item.get("due_date"),
+            "min_fee": artist_min_fee(artist=artist, dtype=dtype, quantity=quantity,
+                                      currency=currency),
+        })  # fmt: skip
+    if not out and not errors:
+        errors["lines"] = ["An offer needs at least one deliverable."]
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _clean_offer(terms: dict, lines: Iterable[dict], *, artist: Artist, currency: str):
+    """Validate terms and lines together, so that every field error is reported at once."""
+    errors: dict[str, list[str]] = {}
+    clean_terms = clean_lines = None
+    try:
+        clean_terms = _clean_terms(terms)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        clean_lines = _clean_lines(lines, artist=artist, currency=currency)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return clean_terms, clean_lines
+
+
+def _add_revision(
+    offer: Offer, *, side: str, actor: User | None, terms: dict, lines: list[dict]
+) -> OfferRevision:
+    """Store a new revision with its lines and mirror its terms on the offer."""
+    number = (offer.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+    revision = OfferRevision(
+        offer=offer, number=number, author_side=side, author=actor, currency=offer.currency,
+        total=sum(line["fee"] for line in lines),
+        **{k: terms[k] for k in OFFER_TERM_FIELDS},
+    )  # fmt: skip
+    revision.full_clean(exclude=["offer"])
+    revision.save()
+    OfferLine.objects.bulk_create([OfferLine(revision=revision, **line) for line in lines])
+    for name in OfferRevision.TERM_FIELDS:
+        setattr(offer, name, getattr(revision, name))
+    offer.current_revision = revision
+    offer.below_min_fee = any(
+        line["min_fee"] is not None and line["fee"] < line["min_fee"] for line in lines
+    )
+    return revision
+
+
+def offer_current_terms(offer: Offer) -> dict[str, Any]:
+    return {name: getattr(offer, name) for name in OFFER_TERM_FIELDS}
+
+
+def offer_current_lines(offer: Offer) -> list[dict[str, Any]]:
+    return [
+        {"deliverable_type": line.deliverable_type, "quantity": line.quantity, "fee": line.fee,
+         "notes": line.notes, "due_date": line.due_date}
+        for line in offer.current_revision.lines.select_related("deliverable_type")
+    ]  # fmt: skip
+
+
+@transaction.atomic
+def offer_create(
+    *,
+    actor: User,
+    brief: Brief,
+    artist: Artist,
+    lines: Iterable[dict[str, Any]] | None = None,
+    expires_at: datetime | None = None,
+    start_date: date | None = None,
+    end_date: date | None = None,
+    usage_channels: Iterable[str] = ("social",),
+    usage_territories: Iterable[str] | None = None,
+    usage_term_months: int = 12,
+    exclusivity_category: BrandCategory | None = None,
+    exclusivity_months: int | None = None,
+    message: str = "",
+) -> Offer:
+    """A brand owner/manager offers a published brief's work to one artist.
+
+    Lines default to the brief's deliverables priced at the artist's stated minimum; a fee below
+    that minimum is allowed and flagged (`below_min_fee`). An artist without payouts set up can
+    still receive offers (payouts are needed only to be paid). One open offer per (brief, artist).
+    """
+    check_can_edit_brand_briefs(actor, brief.brand)
+    brief = _locked(brief)
+    if brief.status != Brief.Status.PUBLISHED:
+        raise ConflictError(
+            gettext("This brief is %(status)s; offers are made on published briefs only.")
+            % {"status": brief.get_status_display().lower()}
+        )
+    if artist.user_id is None:
+        raise ConflictError(
+            gettext("This artist has not claimed their profile yet, so cannot answer.")
+        )
+    if Offer.objects.filter(brief=brief, artist=artist, status__in=Offer.OPEN_STATUSES).exists():
+        raise ConflictError(gettext("This artist already has an open offer for this brief."))
+    now = _now()
+    expires_at = expires_at or now + offer_ttl()
+    if expires_at <= now:
+        raise ValidationError({"expires_at": "The expiry must be in the future."})
+    terms = {
+        "start_date": start_date or brief.start_date, "end_date": end_date or brief.end_date,
+        "usage_channels": usage_channels,
+        "usage_territories": brief.territories if usage_territories is None else usage_territories,
+        "usage_term_months": usage_term_months, "exclusivity_category": exclusivity_category,
+        "exclusivity_months": exclusivity_months, "message": message,
+    }  # fmt: skip
+    if lines is None:
+        lines = offer_prefill_lines(brief=brief, artist=artist)
+    terms, clean_lines = _clean_offer(terms, lines, artist=artist, currency=brief.currency)
+    offer = Offer(
+        brief=brief, artist=artist, created_by=actor, status=Offer.Status.SENT,
+        awaiting=Side.ARTIST, expires_at=expires_at, currency=brief.currency,
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            offer.save()
+    except IntegrityError:
+        # Two managers sending at once: the partial unique constraint decides.
+        raise ConflictError(
+            gettext("This artist already has an open offer for this brief.")
+        ) from None
+    _add_revision(offer, side=Side.BRAND, actor=actor, terms=terms, lines=clean_lines)
+    offer.full_clean()
+    offer.save()
+    audit_record(actor=actor, verb="offer.create", target=offer, total=offer.total,
+                 below_min_fee=offer.below_min_fee)  # fmt: skip
+    _notify_on_commit("offer.received", target=offer, sides=[Side.ARTIST], actor=actor)
+    return offer
+
+
+@transaction.atomic
+def offer_counter(
+    *,
+    actor: User,
+    offer: Offer,
+    lines: Iterable[dict[str, Any]] | None = None,
+    expires_at: datetime | None = None,
+    **changes: Any,
+) -> Offer:
+    """The side whose turn it is proposes changed fees, dates or terms (a new revision).
+
+    An artist's counter makes the offer `countered` (the brand answers next); a brand's counter
+    makes it `sent` again (the artist answers next). Something must change.
+    """
+    unknown = set(changes) - OFFER_TERM_FIELDS
+    if unknown:
+        raise ValueError(f"Not offer terms: {sorted(unknown)}")
+    side = _acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
+    offer = _lock_offer(offer)
+    _check_open_and_turn(offer, side, "countered")
+    before = (offer_current_terms(offer), offer_current_lines(offer))
+    terms, new_lines = _clean_offer(
+        {**before[0], **changes}, before[1] if lines is None else lines,
+        artist=offer.artist, currency=offer.currency,
+    )  # fmt: skip
+    comparable = [{k: v for k, v in line.items() if k != "min_fee"} for line in new_lines]
+    if (terms, comparable) == before:
+        raise ValidationError({"lines": "A counter-offer must change a fee, a date or a term."})
+    _offer_transition(offer, Offer.Status.COUNTERED if side == Side.ARTIST else Offer.Status.SENT)
+    revision = _add_revision(offer, side=side, actor=actor, terms=terms, lines=new_lines)
+    offer.awaiting = Side.BRAND if side == Side.ARTIST else Side.ARTIST
+    offer.expires_at = expires_at or max(offer.expires_at, _now() + offer_ttl())
+    offer.full_clean()
+    offer.save()
+    audit_record(actor=actor, verb="offer.counter", target=offer, side=side,
+                 revision=revision.number, total=offer.total)  # fmt: skip
+    _notify_on_commit("offer.countered", target=offer, sides=[offer.awaiting], actor=actor)
+    return offer
+
+
+@transaction.atomic
+def offer_accept(*, actor: User, offer: Offer) -> Offer:
+    """The side whose turn it is accepts the current revision; the contract is created."""
+    side = _acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
+    offer = _lock_offer(offer)
+    _check_open_and_turn(offer, side, "accepted")
+    _offer_transition(offer, Offer.Status.ACCEPTED)
+    offer.awaiting, offer.closed_at = "", _now()
+    offer.save(update_fields=["status", "awaiting", "closed_at", "updated_at"])
+    contract = _contract_create(offer=offer)
+    audit_record(actor=actor, verb="offer.accept", target=offer, side=side,
+                 revision=offer.current_revision.number, contract=contract.pk)  # fmt: skip
+    _notify_on_commit("offer.accepted", target=offer, sides=BOTH_SIDES, actor=actor)
+    return offer
+
+
+@transaction.atomic
+def offer_decline(*, actor: User, offer: Offer, reason: str = "") -> Offer:
+    """The artist turns the offer down (at any point of the negotiation), optionally saying why."""
+    side = _acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
+    _require(side, Side.ARTIST, gettext_lazy("decline an offer (the brand withdraws it instead)"))
+    offer = _lock_offer(offer)
+    _offer_transition(offer, Offer.Status.DECLINED)
+    offer.awaiting, offer.closed_at = "", _now()
+    offer.decline_reason = reason.strip()[:500]
+    offer.save(update_fields=["status", "awaiting", "closed_at", "decline_reason", "updated_at"])
+    audit_record(actor=actor, verb="offer.decline", target=offer, reason=offer.decline_reason)
+    _notify_on_commit("offer.declined", target=offer, sides=[Side.BRAND], actor=actor)
+    return offer
+
+
+@transaction.atomic
+def offer_withdraw(*, actor: User, offer: Offer) -> Offer:
+    """The brand takes its offer back before it is accepted."""
+    side = _acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
+    _require(side, Side.BRAND, gettext_lazy("withdraw an offer (the artist declines it instead)"))
+    offer = _lock_offer(offer)
+    _offer_transition(offer, Offer.Status.WITHDRAWN)
+    offer.awaiting, offer.closed_at = "", _now()
+    offer.save(update_fields=["status", "awaiting", "closed_at", "updated_at"])
+    audit_record(actor=actor, verb="offer.withdraw", target=offer)
+    _notify_on_commit("offer.withdrawn", target=offer, sides=[Side.ARTIST], actor=actor)
+    return offer
+
+
+@transaction.atomic
+def offer_expire(*, offer: Offer, now: datetime | None = None) -> bool:
+    """Expire an open offer whose expiry has passed. Safe to run twice: False when nothing to do."""
+    now = now or _now()
+    offer = _lock_offer(offer)
+    if not offer.is_open or offer.expires_at > now:
+        return False
+    _offer_transition(offer, Offer.Status.EXPIRED)
+    offer.awaiting, offer.closed_at = "", now
+    offer.save(update_fields=["status", "awaiting", "closed_at", "updated_at"])
+    audit_record(actor=None, verb="offer.expire", target=offer)
+    _notify_on_commit("offer.expired", target=offer, sides=BOTH_SIDES)
+    return True
+
+
+def offers_expire_due(*, now: datetime | None = None) -> int:
+    """Expire every open offer past its expiry (the beat task). Each in its own transaction."""
+    now = now or _now()
+    due = Offer.objects.filter(status__in=Offer.OPEN_STATUSES, expires_at__lte=now)
+    return sum(offer_expire(offer=o, now=now) for o in due.order_by("pk"))
