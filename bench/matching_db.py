@@ -20,23 +20,30 @@ concurrency. Every line of numbers carries the load average of the machine at th
 """
 
 import argparse
-import io
 import json
 import os
 import resource
-import shutil
-import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from http.client import HTTPConnection
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-PYTHON = sys.executable
+from _common import (
+    PYTHON,
+    ROOT,
+    ensure_database,
+    gunicorn_start,
+    load_average,
+    load_bench_artists,
+    percentile,
+    pg_start,
+    pg_stop,
+    stop_group,
+)
+
 BENCH_ARTISTS = 1000  # how many artists `snapshot` changes before timing the refresh
 
 
@@ -45,10 +52,6 @@ def cpu_seconds() -> float:
     wall time (PostgreSQL's own work is in its server processes, not counted here)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return round(usage.ru_utime + usage.ru_stime, 1)
-
-
-def load_average() -> float:
-    return round(os.getloadavg()[0], 2)
 
 
 def rss_mb() -> float:
@@ -64,85 +67,16 @@ def emit(args: argparse.Namespace, record: dict) -> None:
         print("  ".join(f"{k}={v}" for k, v in record.items()), flush=True)
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
-
-
 # --- the throwaway cluster -----------------------------------------------------------------------
-
-
-def _pg_bin() -> Path:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
-    if not found:
-        sys.exit("PostgreSQL is not installed (apt-get install postgresql)")
-    return found[-1]
-
-
-def _as_pg(cmd: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *cmd] if os.getuid() == 0 else cmd
 
 
 def cluster(args: argparse.Namespace) -> None:
     run_dir = Path(args.run_dir or f"/tmp/aux-bench-{args.port}")  # noqa: S108
-    pg_ctl = str(_pg_bin() / "pg_ctl")
-    if (run_dir / "pg" / "postmaster.pid").exists():
-        subprocess.run(  # noqa: S603 (fixed argv, no shell)
-            _as_pg([pg_ctl, "-D", str(run_dir / "pg"), "-m", "fast", "stop"]),
-            check=False,
-            capture_output=True,
-        )
     if args.action == "stop":
-        shutil.rmtree(run_dir, ignore_errors=True)
+        pg_stop(run_dir)
         print(f"stopped and removed {run_dir}")
         return
-    shutil.rmtree(run_dir, ignore_errors=True)
-    (run_dir / "sock").mkdir(parents=True)
-    (run_dir / "pg").mkdir()
-    if os.getuid() == 0:
-        shutil.chown(run_dir, "postgres", "postgres")
-        for sub in ("sock", "pg"):
-            shutil.chown(run_dir / sub, "postgres", "postgres")
-    subprocess.run(  # noqa: S603 (fixed argv, no shell)
-        _as_pg(
-            [
-                str(_pg_bin() / "initdb"),
-                "-D",
-                str(run_dir / "pg"),
-                "-A",
-                "trust",
-                "-U",
-                "postgres",
-                "-E",
-                "UTF8",
-            ]
-        ),
-        check=True,
-        capture_output=True,
-    )
-    options = (
-        f"-c listen_addresses=127.0.0.1 -p {args.port} -k {run_dir}/sock -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off -c shared_buffers=512MB "
-        "-c max_wal_size=4GB -c maintenance_work_mem=256MB"
-    )
-    subprocess.run(  # noqa: S603 (fixed argv, no shell)
-        _as_pg(
-            [
-                pg_ctl,
-                "-D",
-                str(run_dir / "pg"),
-                "-w",
-                "-l",
-                str(run_dir / "pg.log"),
-                "-o",
-                options,
-                "start",
-            ]
-        ),
-        check=True,
-        capture_output=True,
-    )
+    pg_start(run_dir, args.port)
     print(f"PostgreSQL on 127.0.0.1:{args.port}, data in {run_dir}")
 
 
@@ -169,50 +103,16 @@ def django_setup(args: argparse.Namespace) -> None:
     django.setup()
 
 
-def ensure_database(args: argparse.Namespace) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(host="127.0.0.1", port=args.port, user="postgres", dbname="postgres")
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [args.db])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{args.db}"')
-    conn.close()
-
-
 def load(args: argparse.Namespace) -> None:
-    ensure_database(args)
+    ensure_database(args.port, args.db)
     django_setup(args)
-    sys.path.insert(0, str(ROOT / "bench"))
-    import import_artists as gen  # bench/import_artists.py: the same generator and taxonomy
     from django.core.management import call_command
 
-    from artists.importing import import_artists
     from artists.models import Artist
 
     call_command("migrate", verbosity=0)
-    taxonomy = gen.ensure_taxonomy()
-    have = Artist.objects.filter(slug__startswith="bench-artist-").count()
-    print(f"{have} bench artists present, loading up to {args.n}", flush=True)
-    started = time.perf_counter()
-    for start in range(have, args.n, args.chunk):
-        rows = min(args.chunk, args.n - start)
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "chunk.csv"
-            gen.write_csv(path, rows, taxonomy, seed=args.seed + start)
-            # write_csv numbers rows from 0: shift the slugs so chunks do not overwrite each other
-            text = path.read_text(encoding="utf-8")
-            text = text.replace("\nbench-artist-", f"\nbench-artist-{start}-")
-            t0 = time.perf_counter()
-            result = import_artists(io.StringIO(text))
-        print(
-            f"  {start + rows:>9} artists: chunk of {rows} in {time.perf_counter() - t0:.1f}s "
-            f"({len(result.errors)} errors) load {load_average()}",
-            flush=True,
-        )
-    total = Artist.objects.count()
-    print(f"loaded in {time.perf_counter() - started:.0f}s; {total} artists in {args.db}")
+    load_bench_artists(args.n, chunk=args.chunk, seed=args.seed)
+    print(f"{Artist.objects.count()} artists in {args.db}")
 
 
 # --- snapshot ------------------------------------------------------------------------------------
@@ -430,23 +330,7 @@ def api(args: argparse.Namespace) -> None:
         "CONN_MAX_AGE": "60",
     }
     env.pop("REDIS_URL", None)
-    server = subprocess.Popen(  # noqa: S603 (fixed argv, no shell)
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "aux.wsgi",
-            "--bind",
-            f"127.0.0.1:{args.http_port}",
-            "--workers",
-            str(args.workers),
-            "--access-logfile",
-            "-" if args.verbose else "/dev/null",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
+    server = gunicorn_start(env, port=args.http_port, workers=args.workers, verbose=args.verbose)
     try:
         # Obtain the token over HTTP too, as an integrator would (and check the endpoint works).
         for _ in range(100):
@@ -510,8 +394,7 @@ def api(args: argparse.Namespace) -> None:
             },
         )
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_group(server)
 
 
 def main() -> None:
