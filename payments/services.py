@@ -237,10 +237,10 @@ def split_propose(*, actor: User, artist: Artist, payees: list[dict[str, Any]]) 
     errors: dict[str, list[str]] = {}
     users = [p["user"] for p in payees]
     if len({u.pk for u in users}) != len(users):
-        errors["payees"] = ["Each payee appears once."]
+        errors["payees"] = [gettext("Each payee appears once.")]
     shares = [int(p["share_bps"]) for p in payees]
     if any(s < 1 or s > BPS for s in shares):
-        errors["share_bps"] = ["Each share is between 1 and 10,000 basis points."]
+        errors["share_bps"] = [gettext("Each share is between 1 and 10,000 basis points.")]
     if sum(shares) != BPS:
         errors["share_bps"] = [
             f"Shares must sum to exactly 10,000 basis points, not {sum(shares)}."
@@ -417,7 +417,7 @@ def payment_pay_test(*, actor: User, payment: Payment, payment_method: str) -> P
     """Confirm the PaymentIntent server-side with a Stripe test PaymentMethod (test mode only)."""
     check_can_fund(actor=actor, contract=payment.contract)
     if payment_method not in TEST_PAYMENT_METHODS:
-        raise ValidationError({"payment_method": "Choose one of the test cards."})
+        raise ValidationError({"payment_method": gettext("Choose one of the test cards.")})
     if payment.status != Payment.Status.REQUIRES_PAYMENT or not payment.stripe_payment_intent_id:
         raise ConflictError(gettext("This payment is not waiting for a card."))
     try:
@@ -843,7 +843,7 @@ def refund_staff(*, actor: User, contract: Contract, amount: int | None, reason:
     if not actor.is_staff:
         raise PermissionDeniedError(gettext("Only staff issue refunds by hand."))
     if not (reason or "").strip():
-        raise ValidationError({"reason": "Say why."})
+        raise ValidationError({"reason": gettext("Say why.")})
     n = Refund.objects.filter(contract=contract).count() + 1
     key = f"staff-{n}"
     audit_record(actor=actor, verb="refund.request", target=contract, amount=amount, reason=reason)

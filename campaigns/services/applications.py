@@ -40,14 +40,17 @@ def application_eligibility(*, brief: Brief, artist: Artist) -> list[str]:
     lines = list(brief.deliverables.select_related("deliverable_type"))
     missing = [d.deliverable_type.name for d in lines if d.deliverable_type_id not in rates]
     if missing:
-        reasons.append(f"You do not offer {', '.join(missing)} (add a rate on your profile).")
+        reasons.append(
+            gettext("You do not offer %(types)s (add a rate on your profile).")
+            % {"types": ", ".join(missing)}
+        )
     if brief.start_date and brief.end_date:
         busy = artist.unavailabilities.filter(start__lte=brief.end_date, end__gte=brief.start_date)
         if busy.exists():
-            reasons.append("You marked yourself unavailable during the campaign's dates.")
+            reasons.append(gettext("You marked yourself unavailable during the campaign's dates."))
     category = brief.brand.category_id
     if category is not None and artist.refused_categories.filter(pk=category).exists():
-        reasons.append("You refuse work for brands in this category.")
+        reasons.append(gettext("You refuse work for brands in this category."))
     if not missing and brief.budget_max is not None:
         fx = settings.AUX_FX_RATES
         total = 0
@@ -60,7 +63,7 @@ def application_eligibility(*, brief: Brief, artist: Artist) -> list[str]:
                 f"brief's budget ({format_money(brief.budget_max, brief.currency)})."
             )
     if MatchCuration.objects.filter(brief=brief, artist=artist, hidden=True).exists():
-        reasons.append("AUX staff have excluded you from this brief.")
+        reasons.append(gettext("AUX staff have excluded you from this brief."))
     return reasons
 
 
@@ -85,7 +88,7 @@ def brief_open_call_set(*, actor: User, brief: Brief, open_call: bool) -> Brief:
     check_can_edit_brand_briefs(actor, brief.brand)
     brief = _locked(brief)
     if open_call and brief.visibility != Brief.Visibility.PUBLIC:
-        raise ValidationError({"open_call": "Only a public brief can be an open call."})
+        raise ValidationError({"open_call": gettext("Only a public brief can be an open call.")})
     if open_call and brief.status == Brief.Status.CLOSED:
         raise ConflictError(gettext("This brief is closed; it cannot take applications any more."))
     brief.open_call = bool(open_call)
@@ -147,11 +150,11 @@ def application_create(
     pitch = (pitch or "").strip()
     errors: dict[str, list[str]] = {}
     if not pitch:
-        errors["pitch"] = ["Say in a few lines why you are right for this brief."]
+        errors["pitch"] = [gettext("Say in a few lines why you are right for this brief.")]
     elif len(pitch) > 2000:
-        errors["pitch"] = ["A pitch has at most 2000 characters."]
+        errors["pitch"] = [gettext("A pitch has at most 2000 characters.")]
     if proposed_fee is None or int(proposed_fee) <= 0:
-        errors["proposed_fee"] = ["Propose a fee above zero."]
+        errors["proposed_fee"] = [gettext("Propose a fee above zero.")]
     try:
         clean_links = _clean_links(links)
     except ValidationError as exc:
@@ -162,7 +165,8 @@ def application_create(
     reasons = application_eligibility(brief=brief, artist=artist)
     if reasons:
         raise PermissionDeniedError(
-            "You do not pass this brief's requirements: " + " ".join(reasons),
+            gettext("You do not pass this brief's requirements: %(reasons)s")
+            % {"reasons": " ".join(reasons)},
             errors={"brief": reasons},
         )
     if Application.objects.filter(brief=brief, artist=artist).exists():

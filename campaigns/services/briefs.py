@@ -140,7 +140,8 @@ def _check_ready(brief: Brief) -> None:
     missing = brief.missing_for_publication()
     if missing:
         raise ConflictError(
-            "The brief is not ready to publish: it needs " + ", ".join(missing) + ".",
+            gettext("The brief is not ready to publish: it needs %(missing)s.")
+            % {"missing": ", ".join(missing)},
             errors={"brief": missing},
         )
 
@@ -219,7 +220,7 @@ def curation_set(
     if not actor.is_staff:
         raise PermissionDeniedError(gettext("Only staff curate matches."))
     if hidden and pin_order is not None:
-        raise ValidationError({"hidden": "An artist cannot be pinned and hidden at once."})
+        raise ValidationError({"hidden": gettext("An artist cannot be pinned and hidden at once.")})
     curation, _ = MatchCuration.objects.select_for_update().get_or_create(
         brief=brief, artist_id=artist_id
     )

@@ -128,12 +128,15 @@ def contract_sign(
     side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
     errors = {}
     if not confirm:
-        errors["confirm"] = ["Confirm that you have read and agree to the terms."]
+        errors["confirm"] = [gettext("Confirm that you have read and agree to the terms.")]
     typed = _normalise_name(full_name)
     if len(typed) < 2:
-        errors["full_name"] = ["Type your full name to sign."]
+        errors["full_name"] = [gettext("Type your full name to sign.")]
     elif actor.name and typed != _normalise_name(actor.name):
-        errors["full_name"] = [f"Type your full name exactly as on your account: {actor.name}."]
+        errors["full_name"] = [
+            gettext("Type your full name exactly as on your account: %(name)s.")
+            % {"name": actor.name}
+        ]
     if errors:
         raise ValidationError(errors)
     contract = _lock_contract(contract)

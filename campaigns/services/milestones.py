@@ -57,10 +57,12 @@ def _clean_links(links: Iterable[str]) -> list[str]:
             continue
         parsed = urlparse(link)
         if parsed.scheme not in ("http", "https") or not parsed.netloc or len(link) > 500:
-            raise ValidationError({"links": f"Not a web address: {link[:80]}"})
+            raise ValidationError(
+                {"links": gettext("Not a web address: %(link)s") % {"link": link[:80]}}
+            )
         out.append(link)
     if len(out) > 10:
-        raise ValidationError({"links": "At most 10 links."})
+        raise ValidationError({"links": gettext("At most 10 links.")})
     return out
 
 
@@ -108,7 +110,9 @@ def milestone_submit(
     clean_links = _clean_links(links)
     files = attachments_validate(attachments)
     if not note.strip() and not clean_links and not files:
-        raise ValidationError({"note": "Add a note, a link or a file that shows the work."})
+        raise ValidationError(
+            {"note": gettext("Add a note, a link or a file that shows the work.")}
+        )
     contract, milestone, _siblings = _lock_milestone(milestone)
     if contract.status != Contract.Status.ACTIVE:
         raise ConflictError(
@@ -127,7 +131,11 @@ def milestone_submit(
         )
     if milestone.is_social and not disclosure_confirmed:
         raise ValidationError(
-            {"disclosure_confirmed": "Confirm the paid-partnership disclosure (#ad or label)."}
+            {
+                "disclosure_confirmed": gettext(
+                    "Confirm the paid-partnership disclosure (#ad or label)."
+                )
+            }
         )
     _milestone_transition(milestone, Milestone.Status.SUBMITTED)
     now = _now()
@@ -176,7 +184,7 @@ def milestone_request_changes(*, actor: User, milestone: Milestone, reason: str)
     side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
     _require(side, Side.BRAND, gettext_lazy("request changes"))
     if not (reason or "").strip():
-        raise ValidationError({"reason": "Say what should change."})
+        raise ValidationError({"reason": gettext("Say what should change.")})
     contract, milestone, _siblings = _lock_milestone(milestone)
     _milestone_transition(milestone, Milestone.Status.CHANGES_REQUESTED)
     milestone.changes_reason, milestone.review_due_at = reason.strip(), None
@@ -268,7 +276,7 @@ def dispute_open(*, actor: User, milestone: Milestone, reason: str) -> Dispute:
     contract = milestone.contract
     side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
     if not (reason or "").strip():
-        raise ValidationError({"reason": "Explain what the dispute is about."})
+        raise ValidationError({"reason": gettext("Explain what the dispute is about.")})
     contract, milestone, _siblings = _lock_milestone(milestone)
     _milestone_transition(milestone, Milestone.Status.DISPUTED)
     milestone.review_due_at = None
@@ -297,9 +305,9 @@ def dispute_resolve(
     if not actor.is_staff:
         raise PermissionDeniedError(gettext("Only staff resolve disputes."))
     if decision not in Dispute.Decision.values:
-        raise ValidationError({"decision": "Choose approve, partial or cancel."})
+        raise ValidationError({"decision": gettext("Choose approve, partial or cancel.")})
     if not (decision_text or "").strip():
-        raise ValidationError({"decision_text": "Write the decision down for both sides."})
+        raise ValidationError({"decision_text": gettext("Write the decision down for both sides.")})
     contract, milestone, siblings = _lock_milestone(dispute.milestone)
     dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
     if dispute.status != Dispute.Status.OPEN:
@@ -308,7 +316,11 @@ def dispute_resolve(
         amount is None or not 0 < amount < milestone.amount
     ):
         raise ValidationError(
-            {"amount": "A partial amount is above zero and below the deliverable's amount."}
+            {
+                "amount": gettext(
+                    "A partial amount is above zero and below the deliverable's amount."
+                )
+            }
         )
     if decision == Dispute.Decision.CANCEL:
         _milestone_transition(milestone, Milestone.Status.CANCELLED)

@@ -95,26 +95,30 @@ def _clean_terms(terms: dict[str, Any]) -> dict[str, Any]:
     channels = list(terms.get("usage_channels") or [])
     bad = [c for c in channels if c not in USAGE_CHANNELS]
     if bad:
-        errors["usage_channels"] = [f"Unknown usage channel(s): {', '.join(map(str, bad))}."]
+        errors["usage_channels"] = [
+            gettext("Unknown usage channel(s): %(values)s.") % {"values": ", ".join(map(str, bad))}
+        ]
     territories = [str(c).upper() for c in terms.get("usage_territories") or []]
     bad = [c for c in territories if c not in dict(countries)]
     if bad:
-        errors["usage_territories"] = [f"Unknown country code(s): {', '.join(bad)}."]
+        errors["usage_territories"] = [
+            gettext("Unknown country code(s): %(values)s.") % {"values": ", ".join(bad)}
+        ]
     term = terms.get("usage_term_months")
     if term is None or not 1 <= int(term) <= 120:
-        errors["usage_term_months"] = ["The usage term must be between 1 and 120 months."]
+        errors["usage_term_months"] = [gettext("The usage term must be between 1 and 120 months.")]
     category, months = terms.get("exclusivity_category"), terms.get("exclusivity_months")
     if category is not None and not isinstance(category, BrandCategory):
         category = BrandCategory.objects.filter(pk=category).first()
     if category is not None and not months:
-        errors["exclusivity_months"] = ["Say for how many months exclusivity applies."]
+        errors["exclusivity_months"] = [gettext("Say for how many months exclusivity applies.")]
     if months and category is None:
-        errors["exclusivity_category"] = ["Exclusivity needs a brand category."]
+        errors["exclusivity_category"] = [gettext("Exclusivity needs a brand category.")]
     if months is not None and months and not 1 <= int(months) <= 60:
-        errors["exclusivity_months"] = ["Exclusivity lasts between 1 and 60 months."]
+        errors["exclusivity_months"] = [gettext("Exclusivity lasts between 1 and 60 months.")]
     start, end = terms.get("start_date"), terms.get("end_date")
     if start and end and end < start:
-        errors["end_date"] = ["The work must end on or after its start date."]
+        errors["end_date"] = [gettext("The work must end on or after its start date.")]
     if errors:
         raise ValidationError(errors)
     return {
@@ -151,7 +155,7 @@ def _clean_lines(lines: Iterable[dict[str, Any]], *, artist: Artist, currency: s
                                       currency=currency),
         })  # fmt: skip
     if not out and not errors:
-        errors["lines"] = ["An offer needs at least one deliverable."]
+        errors["lines"] = [gettext("An offer needs at least one deliverable.")]
     if errors:
         raise ValidationError(errors)
     return out
@@ -247,7 +251,7 @@ def offer_create(
     now = _now()
     expires_at = expires_at or now + offer_ttl()
     if expires_at <= now:
-        raise ValidationError({"expires_at": "The expiry must be in the future."})
+        raise ValidationError({"expires_at": gettext("The expiry must be in the future.")})
     terms = {
         "start_date": start_date or brief.start_date, "end_date": end_date or brief.end_date,
         "usage_channels": usage_channels,
@@ -306,7 +310,9 @@ def offer_counter(
     )  # fmt: skip
     comparable = [{k: v for k, v in line.items() if k != "min_fee"} for line in new_lines]
     if (terms, comparable) == before:
-        raise ValidationError({"lines": "A counter-offer must change a fee, a date or a term."})
+        raise ValidationError(
+            {"lines": gettext("A counter-offer must change a fee, a date or a term.")}
+        )
     _offer_transition(offer, Offer.Status.COUNTERED if side == Side.ARTIST else Offer.Status.SENT)
     revision = _add_revision(offer, side=side, actor=actor, terms=terms, lines=new_lines)
     offer.awaiting = Side.BRAND if side == Side.ARTIST else Side.ARTIST

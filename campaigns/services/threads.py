@@ -46,9 +46,9 @@ def message_post(
     body = (body or "").strip()
     files = attachments_validate(attachments)
     if not body and not files:
-        raise ValidationError({"body": "Write a message."})
+        raise ValidationError({"body": gettext("Write a message.")})
     if len(body) > 5000:
-        raise ValidationError({"body": "A message has at most 5000 characters."})
+        raise ValidationError({"body": gettext("A message has at most 5000 characters.")})
     if not thread_is_open(offer):
         raise ConflictError(
             gettext("This offer is %(status)s; its thread is closed.")
