@@ -69,9 +69,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Last, so it sees view exceptions first: a lost database/Redis connection is a 503.
-    "aux.middleware.ServiceUnavailableMiddleware",
 ]
+# A lost database/Redis connection, in a view or in a middleware, is a 503: handler500 in
+# aux/urls.py (aux.outages.server_error).
 
 ROOT_URLCONF = "aux.urls"
 WSGI_APPLICATION = "aux.wsgi.application"

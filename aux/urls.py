@@ -30,6 +30,9 @@ urlpatterns = [
 
 # The API answers its own JSON error shape for unknown URLs too (pages keep the HTML 404).
 handler404 = "aux.api.exceptions.not_found"
+# A lost database/Redis connection anywhere in a request is a 503 + Retry-After (JSON under /api/),
+# any other uncaught error the 500 page.
+handler500 = "aux.outages.server_error"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
