@@ -112,13 +112,19 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Reads miss and writes are dropped while Redis is down (pages still render).
-            "BACKEND": "aux.cache.DegradingRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "TIMEOUT": 300,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+            # Reads miss and writes are dropped while Redis is down, so pages still render and
+            # rate limits fail open; /healthz asks Redis itself and reports the outage.
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 2,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -386,8 +392,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=AUX_NOTIFICATIONS_DIGEST_HOUR),
     },
     "payments-reconcile": {"task": "payments.reconcile", "schedule": crontab(minute=30, hour=3)},
-    # Payouts and cancellation refunds whose task was never queued (the broker was down).
+    # Work whose task was never queued because the broker was down (aux/dispatch.py).
     "payments-sweep": {"task": "payments.sweep", "schedule": 600.0},
+    "campaigns-sweep": {"task": "campaigns.sweep", "schedule": 600.0},
+    "notifications-sweep": {"task": "notifications.sweep", "schedule": 600.0},
 }
 
 # --- Hardening (issue 9: SECURITY.md) -------------------------------------------------------------
