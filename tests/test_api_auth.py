@@ -23,11 +23,12 @@ def test_token_is_issued_for_email_and_password_and_stays_the_same(api):
     assert again.json()["token"] == token  # one token per user, stable
 
 
-def test_wrong_password_is_a_400_with_the_error_shape(api):
+def test_wrong_password_is_a_401_with_the_error_shape(api):
     user = UserFactory()
     response = api.post("/api/v1/auth/token/", {"email": user.email, "password": "nope"})
 
-    assert response.status_code == 400
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
     assert response.json() == {"detail": "Wrong e-mail or password.", "errors": {}}
 
 

@@ -9,12 +9,13 @@ same; any error leaves the profile unchanged. Errors use the API's one shape, ke
 
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aux.api.parsers import MultiPartParser
 from aux.errors import ApplicationError
 
 from ..models import Artist

@@ -1,7 +1,7 @@
 """Public, read-only artist API: search (the same ArtistFilter as /artists/), profile, taxonomy."""
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
@@ -36,6 +36,11 @@ class DiscoveryPagination(PageNumberPagination):
             "minor units. Sort: `relevance` (default when `q` is given), `audience` (default "
             "otherwise), `fee` (lowest first, for `deliverable` when given)."
         ),
+        parameters=[
+            OpenApiParameter(
+                "language", str, pattern=r"^[a-zA-Z]{2}$", description="ISO 639-1 code, e.g. en."
+            )
+        ],
         responses={200: ArtistListSerializer(many=True), 400: ErrorSerializer},
         auth=[],
     ),

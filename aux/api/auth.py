@@ -28,10 +28,8 @@ class ObtainTokenView(APIView):
         request=TokenRequestSerializer,
         responses={
             200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
-            400: inline_serializer(
-                "TokenError",
-                {"detail": serializers.CharField(), "errors": serializers.DictField()},
-            ),
+            # 400 (the e-mail is not an e-mail) and 401 (wrong e-mail or password) are the
+            # shared error responses (aux/api/schema.py).
         },
         auth=[],
     )
@@ -46,7 +44,8 @@ class ObtainTokenView(APIView):
         if user is None or not user.is_active:
             return Response(
                 {"detail": "Wrong e-mail or password.", "errors": {}},
-                status=status.HTTP_400_BAD_REQUEST,
+                status=status.HTTP_401_UNAUTHORIZED,
+                headers={"WWW-Authenticate": "Token"},
             )
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

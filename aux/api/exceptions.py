@@ -28,6 +28,27 @@ def _flatten(errors) -> dict[str, list[str]]:
     return out
 
 
+# DRF's codes for a related field's unknown primary key or slug.
+MISSING_REFERENCE_CODES = {"does_not_exist"}
+
+
+def _only_missing_references(exc: exceptions.ValidationError) -> bool:
+    codes: list[str] = []
+
+    def walk(value) -> None:
+        if isinstance(value, dict):
+            for sub in value.values():
+                walk(sub)
+        elif isinstance(value, list):
+            for sub in value:
+                walk(sub)
+        else:
+            codes.append(str(value))
+
+    walk(exc.get_codes())
+    return bool(codes) and all(code in MISSING_REFERENCE_CODES for code in codes)
+
+
 def not_found(request, exception=None):
     """handler404: the API answers its JSON error shape; pages keep Django's 404 page."""
     from django.http import JsonResponse
@@ -48,6 +69,10 @@ def exception_handler(exc, context) -> Response | None:
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
+        if _only_missing_references(exc):
+            # Every problem is a reference to an object that does not exist (or is not visible
+            # to the caller): the input is well-formed, the object is not found.
+            response.status_code = status.HTTP_404_NOT_FOUND
         errors = _flatten(response.data)
         first = next(iter(errors.items()), ("", ["Invalid input."]))
         detail = first[1][0] if first[0] == "non_field_errors" else f"{first[0]}: {first[1][0]}"

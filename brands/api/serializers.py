@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from aux.api.fields import OptionalSlugRelatedField, OptionalURLField
 from brands.models import Brand, BrandCategory, Invitation, Membership
 
 
@@ -15,7 +16,8 @@ class BrandErrorSerializer(serializers.Serializer):
 class BrandPublicSerializer(serializers.ModelSerializer):
     """What anyone may know about a brand."""
 
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    website = OptionalURLField(read_only=True)
     logo = serializers.ImageField(read_only=True, use_url=True)
 
     class Meta:
@@ -53,10 +55,10 @@ class BrandWriteSerializer(serializers.Serializer):
     """Input for POST (name required) and PATCH (any subset)."""
 
     name = serializers.CharField(max_length=120)
-    category = serializers.SlugRelatedField(
-        slug_field="slug", queryset=BrandCategory.objects.all(), allow_null=True, required=False
+    category = OptionalSlugRelatedField(
+        slug_field="slug", queryset=BrandCategory.objects.all(), required=False
     )
-    website = serializers.URLField(allow_blank=True, required=False, max_length=200)
+    website = OptionalURLField(allow_blank=True, required=False, max_length=200)
     description = serializers.CharField(allow_blank=True, required=False, max_length=5000)
     logo = serializers.FileField(
         required=False, allow_null=True, help_text="An image; null removes the current logo."

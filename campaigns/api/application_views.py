@@ -8,6 +8,8 @@
 An application the user may not see is 404; a step in the wrong state is 409.
 """
 
+import re
+
 from django.utils.translation import gettext
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -15,7 +17,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -70,11 +72,19 @@ class ApplicationViewSet(
     def get_queryset(self):
         qs = applications_visible_to(user=self.request.user)
         if self.action == "list":
+            # A blank value is no filter; anything else the schema does not allow is a 400.
             brief = self.request.query_params.get("brief", "")
-            if brief.isdigit():
-                qs = qs.filter(brief_id=int(brief))
-            state = self.request.query_params.get("status")
-            if state in Application.Status.values:
+            state = self.request.query_params.get("status", "")
+            errors = {}
+            if brief and not re.fullmatch(r"-?[0-9]+", brief):
+                errors["brief"] = ["A valid integer is required."]
+            if state and state not in Application.Status.values:
+                errors["status"] = [f'"{state}" is not a valid choice.']
+            if errors:
+                raise serializers.ValidationError(errors)
+            if brief:
+                qs = qs.filter(brief_id=int(brief)) if int(brief) > 0 else qs.none()
+            if state:
                 qs = qs.filter(status=state)
         return qs
 

@@ -9,6 +9,7 @@ from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from artists.models import Artist, DeliverableType
+from aux.api.fields import OptionalSlugRelatedField
 from brands.models import BrandCategory
 
 from ..masking import mask_contact_details
@@ -22,11 +23,18 @@ from ..models import (
     OfferLine,
     OfferRevision,
     Review,
+    Side,
     Signature,
 )
 from ..services import USAGE_CHANNELS
 
 MAX_MINOR = 10**11
+
+
+def blank_side() -> serializers.ChoiceField:
+    """A read-only side that may be blank (DRF drops `allow_blank` from read-only model
+    fields, and the schema would then say it never is)."""
+    return serializers.ChoiceField(choices=Side.choices, allow_blank=True, read_only=True)
 
 
 class OfferLineSerializer(serializers.ModelSerializer):
@@ -48,7 +56,9 @@ class OfferLineSerializer(serializers.ModelSerializer):
 
 class OfferRevisionSerializer(serializers.ModelSerializer):
     lines = OfferLineSerializer(many=True, read_only=True)
-    exclusivity_category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    exclusivity_category = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = OfferRevision
@@ -66,8 +76,11 @@ class OfferSerializer(serializers.ModelSerializer):
     brief_title = serializers.CharField(source="brief.title", read_only=True)
     brand = serializers.SlugRelatedField(source="brief.brand", slug_field="slug", read_only=True)
     artist = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    exclusivity_category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    exclusivity_category = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
     revision = serializers.IntegerField(source="current_revision.number", read_only=True)
+    awaiting = blank_side()
     lines = serializers.SerializerMethodField()
     contract = serializers.SerializerMethodField()
 
@@ -114,8 +127,8 @@ class OfferTermsInputSerializer(serializers.Serializer):
     usage_territories = serializers.ListField(child=CountryField(), required=False,
                                               max_length=250)  # fmt: skip
     usage_term_months = serializers.IntegerField(min_value=1, max_value=120, required=False)
-    exclusivity_category = serializers.SlugRelatedField(
-        slug_field="slug", queryset=BrandCategory.objects.all(), required=False, allow_null=True
+    exclusivity_category = OptionalSlugRelatedField(
+        slug_field="slug", queryset=BrandCategory.objects.all(), required=False
     )
     exclusivity_months = serializers.IntegerField(
         min_value=1, max_value=60, required=False, allow_null=True
@@ -183,6 +196,7 @@ class ContractSerializer(serializers.ModelSerializer):
     signatures = SignatureSerializer(many=True, read_only=True)
     milestones = MilestoneSerializer(many=True, read_only=True)
     pdf_ready = serializers.SerializerMethodField()
+    cancel_requested_by = blank_side()
 
     class Meta:
         model = Contract

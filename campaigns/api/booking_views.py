@@ -236,7 +236,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                    responses={200: ReviewSerializer(many=True), 404: ERRORS[404]})  # fmt: skip
     @extend_schema(methods=["POST"], request=ReviewSerializer,
                    responses={201: ReviewSerializer, **ERRORS})  # fmt: skip
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # a list, not pages
     def reviews(self, request: Request, pk=None) -> Response:
         """After completion each side rates the other once (1–5 with text)."""
         contract = self.get_object()

@@ -4,12 +4,13 @@ campaigns.reporting_services. A report or result one may not read is a 404."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aux.api.parsers import MultiPartParser
 from aux.errors import NotFoundError
 
 from .. import reporting, reporting_services

@@ -1,9 +1,8 @@
-from decimal import Decimal
-
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from artists.models import DeliverableType, Genre, Mood
+from aux.api.fields import ShareField
 from brands.models import Brand
 
 from ..models import Brief, BriefDeliverable, Match
@@ -34,9 +33,7 @@ class BriefSerializer(serializers.ModelSerializer):
         child=CountryField(), required=False, max_length=250, allow_empty=True
     )
     deliverables = BriefDeliverableSerializer(many=True, required=False, max_length=20)
-    emerging_share = serializers.DecimalField(
-        max_digits=3, decimal_places=2, min_value=Decimal(0), max_value=Decimal(1), required=False
-    )
+    emerging_share = ShareField(required=False)
     budget_min = serializers.IntegerField(min_value=0, max_value=10**11, required=False,
                                           allow_null=True)  # fmt: skip
     budget_max = serializers.IntegerField(min_value=0, max_value=10**11, required=False,

@@ -53,7 +53,7 @@ def test_post_creates_a_brand_with_the_caller_as_owner(api):
         {"name": "Fizz Cola", "category": "beverages", "website": "https://fizz.example"},
         format="json",
     )
-    assert response.status_code == 400  # the category does not exist yet
+    assert response.status_code == 404  # the category does not exist yet
     assert "category" in response.json()["errors"]
 
     response = api.post("/api/v1/brands/", {"name": "Fizz Cola"}, format="json")

@@ -61,7 +61,6 @@ def test_manager_creates_publishes_and_closes_a_brief(api, brand, brand_manager)
     [
         ({"budget_min": 900, "budget_max": 100}, "budget_max"),
         ({"start_date": "2027-09-01", "end_date": "2027-08-01"}, "end_date"),
-        ({"genres": ["no-such-genre"]}, "genres"),
         ({"emerging_share": "1.5"}, "emerging_share"),
         ({"emerging_share": "-0.1"}, "emerging_share"),
         ({"territories": ["XX"]}, "territories.0"),
@@ -79,6 +78,14 @@ def test_bad_input_is_a_400_naming_the_field(api, brand, brand_owner, override, 
     body = response.json()
     assert field in body["errors"], body
     assert body["detail"]
+    assert not Brief.objects.exists()
+
+
+def test_a_reference_to_no_such_object_is_a_404_naming_the_field(api, brand, brand_owner):
+    api.force_authenticate(brand_owner)
+    response = api.post("/api/v1/briefs/", _payload(brand, genres=["no-such-genre"]), format="json")
+    assert response.status_code == 404
+    assert "genres" in response.json()["errors"]
     assert not Brief.objects.exists()
 
 

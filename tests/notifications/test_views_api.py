@@ -234,7 +234,6 @@ def test_api_preferences_get_and_patch(client, me):
         {"preferences": [{"kind": "offer.nope", "channel": "off"}]},
         {"preferences": [{"kind": "offer.received", "channel": "pigeon"}]},
         {"preferences": []},
-        {},
     ],
 )
 def test_api_preferences_bad_input_is_a_400_with_the_error_shape(client, me, payload):
@@ -243,6 +242,19 @@ def test_api_preferences_bad_input_is_a_400_with_the_error_shape(client, me, pay
     body = response.json()
     assert set(body) == {"detail", "errors"} and body["errors"]
     assert not NotificationPreference.objects.exists()
+
+
+def test_api_preferences_patch_without_preferences_changes_nothing(client, me):
+    response = client.patch(f"{API}preferences/", {}, content_type="application/json")
+    assert response.status_code == 200
+    assert len(response.json()["preferences"]) == len(Kind.values)
+    assert not NotificationPreference.objects.exists()
+
+
+def test_api_unread_filter_refuses_a_value_other_than_true_or_false(client, me):
+    response = client.get(f"{API}?unread=1")
+    assert response.status_code == 400
+    assert "unread" in response.json()["errors"]
 
 
 def test_api_schema_documents_the_notification_paths(client, db):

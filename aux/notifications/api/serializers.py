@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from ..kinds import is_locked
 from ..models import Channel, Kind, Notification
 
 
@@ -52,6 +53,19 @@ class PreferenceChangeSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
     channel = serializers.ChoiceField(choices=Channel.choices)
 
+    @staticmethod
+    def openapi_extra() -> dict:
+        """For the schema (aux.api.schema): a locked kind cannot be turned off."""
+        locked = [kind for kind in Kind.values if is_locked(kind)]
+        on = [channel for channel in Channel.values if channel != Channel.OFF]
+        free = {"properties": {"kind": {"enum": [k for k in Kind.values if k not in locked]}}}
+        return {
+            "anyOf": [free, {"properties": {"kind": {"enum": locked}, "channel": {"enum": on}}}]
+        }
+
 
 class PreferencesPatchSerializer(serializers.Serializer):
-    preferences = PreferenceChangeSerializer(many=True, allow_empty=False)
+    # Optional as in any PATCH (the schema says so): without it nothing changes.
+    preferences = PreferenceChangeSerializer(
+        many=True, allow_empty=False, min_length=1, required=False
+    )

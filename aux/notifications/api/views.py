@@ -3,6 +3,7 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -76,6 +77,8 @@ class NotificationPreferencesView(APIView):
     """
 
     permission_classes = [IsAuthenticated]
+    # A list of objects has no form encoding (DRF would read a form's part as no list at all).
+    parser_classes = [JSONParser]
 
     @extend_schema(responses={200: PreferencesSerializer, 401: E401, 403: E403})
     def get(self, request) -> Response:
@@ -88,6 +91,8 @@ class NotificationPreferencesView(APIView):
     def patch(self, request) -> Response:
         serializer = PreferencesPatchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        changes = {row["kind"]: row["channel"] for row in serializer.validated_data["preferences"]}
-        services.preferences_update(user=request.user, changes=changes)
+        rows = serializer.validated_data.get("preferences", [])
+        if rows:
+            changes = {row["kind"]: row["channel"] for row in rows}
+            services.preferences_update(user=request.user, changes=changes)
         return Response({"preferences": preferences_for(user=request.user)})
