@@ -139,14 +139,14 @@ def _clean_lines(lines: Iterable[dict[str, Any]], *, artist: Artist, currency: s
         if dtype is not None and not isinstance(dtype, DeliverableType):
             dtype = DeliverableType.objects.filter(pk=dtype).first()
         if dtype is None:
-            errors[f"lines.{i}.deliverable_type"] = ["Choose a deliverable type."]
+            errors[f"lines.{i}.deliverable_type"] = [gettext("Choose a deliverable type.")]
             continue
         quantity, fee = int(item.get("quantity") or 1), item.get("fee")
         if fee is None or int(fee) <= 0:
-            errors[f"lines.{i}.fee"] = ["Each deliverable needs a fee above zero."]
+            errors[f"lines.{i}.fee"] = [gettext("Each deliverable needs a fee above zero.")]
             continue
         if quantity < 1 or quantity > 100:
-            errors[f"lines.{i}.quantity"] = ["The quantity must be between 1 and 100."]
+            errors[f"lines.{i}.quantity"] = [gettext("The quantity must be between 1 and 100.")]
             continue
         out.append({
             "deliverable_type": dtype, "quantity": quantity, "fee": int(fee),
