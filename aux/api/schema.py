@@ -64,6 +64,18 @@ NOT_BLANK_PATTERN = f"^[^{_REFUSED}]*[^{_REFUSED}{_WHITESPACE}][^{_REFUSED}]*$"
 BLANK = {"type": "string", "maxLength": 0}
 
 
+# What Django's URLValidator and EmailValidator accept is narrower than JSON Schema's `uri` and
+# `email` formats (a top-level domain of 2+ letters, labels of at most 63 characters, http(s) or
+# ftp(s), a host name of at most 253 characters); these patterns are inside both, so a value they
+# allow is accepted.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST = rf"(?:{_LABEL}\.){{1,2}}[A-Za-z]{{2,63}}"
+FORMAT_PATTERNS = {
+    "uri": rf"^(?:https?|ftps?)://{_HOST}(?:[/?#][A-Za-z0-9._~:/?#@!$&'()*+,;=%-]*)?$",
+    "email": rf"^[A-Za-z0-9._%+-]{{1,64}}@{_HOST}$",
+}
+
+
 def _tell_string_rules(node) -> None:
     """Add the character rules above to every free-text string of a request schema."""
     if isinstance(node, list):
@@ -72,13 +84,13 @@ def _tell_string_rules(node) -> None:
         return
     if not isinstance(node, dict):
         return
-    if (
-        node.get("type") == "string"
-        and "enum" not in node
-        and "pattern" not in node
-        and node.get("format") != "binary"
-    ):
-        node["pattern"] = NOT_BLANK_PATTERN if node.get("minLength", 0) >= 1 else NO_NUL_PATTERN
+    if node.get("type") == "string" and node.get("format") == "binary":
+        node.setdefault("minLength", 1)  # DRF's FileField refuses an empty file
+    elif node.get("type") == "string" and "enum" not in node and "pattern" not in node:
+        if node.get("format") in FORMAT_PATTERNS:
+            node["pattern"] = FORMAT_PATTERNS[node["format"]]
+        else:
+            node["pattern"] = NOT_BLANK_PATTERN if node.get("minLength", 0) >= 1 else NO_NUL_PATTERN
     for key in ("properties", "additionalProperties", "items", "anyOf", "oneOf", "allOf"):
         sub = node.get(key)
         if isinstance(sub, dict) and key == "properties":
@@ -102,11 +114,12 @@ def _is_file(schema: dict) -> bool:
 FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
 
 
-def _form_value(prop: dict) -> dict:
-    """A form cannot write null: a blank value is null for a nullable field (DRF)."""
+def _form_value(prop: dict, required: bool) -> dict:
+    """A form cannot write null: a blank value is null for a nullable field, and for an optional
+    one the same as leaving it out (DRF's Field.get_value on form input)."""
     if _is_file(prop):  # a file part, or none
         return {key: value for key, value in prop.items() if key != "nullable"}
-    if prop.get("nullable"):
+    if prop.get("nullable") or (not required and prop.get("type") not in ("array", "object")):
         prop = {key: value for key, value in prop.items() if key != "nullable"}
         return {"anyOf": [prop, dict(BLANK)]}
     for key in ("oneOf", "anyOf"):
@@ -128,7 +141,10 @@ def _body_variant(body: dict, schemas: dict) -> None:
             key for key, prop in properties.items() if _is_file(prop)
         ]  # fmt: skip
         form = media_type in FORM_TYPES
-        changed = {key: _form_value(prop) for key, prop in properties.items()} if form else {}
+        required = set(component.get("required", []))
+        changed = {
+            key: _form_value(prop, key in required) for key, prop in properties.items() if form
+        }
         changed = {key: prop for key, prop in changed.items() if prop != properties[key]}
         if not files and not changed:
             continue
@@ -146,10 +162,16 @@ def _body_variant(body: dict, schemas: dict) -> None:
 
 
 # Rules across fields, by request component (before "Request"): at least one of these fields,
-# with what makes it count. A message needs text or a file (campaigns.services.message_post).
+# with what makes it count. A message needs text or a file, a submitted deliverable a note, a
+# link or a file (campaigns.services).
 AT_LEAST_ONE = {
     "MessageInput": {
         "body": {"minLength": 1, "pattern": NOT_BLANK_PATTERN},
+        "attachments": {"minItems": 1},
+    },
+    "SubmitInput": {
+        "note": {"minLength": 1, "pattern": NOT_BLANK_PATTERN},
+        "links": {"minItems": 1},
         "attachments": {"minItems": 1},
     },
 }
@@ -175,6 +197,14 @@ def _at_least_one(schemas: dict) -> None:
                 ]
 
 
+def _merge(into: dict, extra: dict) -> None:
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
+
+
 def tell_validation_rules(result, generator, request, public):
     """The input rules every view shares, in the schema (schemathesis: good data accepted)."""
     # Copied: the dicts of extend_schema_field() annotations are shared between generations.
@@ -185,7 +215,7 @@ def tell_validation_rules(result, generator, request, public):
     for component in getattr(generator.registry, "_components", {}).values():
         extra = getattr(component.object, "openapi_extra", None)
         if callable(extra) and component.name in schemas:
-            schemas[component.name].update(extra())
+            _merge(schemas[component.name], extra())
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
             if method in METHODS and "requestBody" in operation:

@@ -217,6 +217,11 @@ class SignInputSerializer(serializers.Serializer):
     confirm = serializers.BooleanField()
     terms_sha256 = serializers.RegexField(r"^[0-9a-f]{64}$", required=False)
 
+    @staticmethod
+    def openapi_extra() -> dict:
+        """For the schema (aux.api.schema): signing needs `confirm` true."""
+        return {"properties": {"confirm": {"enum": [True]}}}
+
 
 def _attachments_input() -> serializers.ListField:
     # Multipart only (repeat the `attachments` part per file). Content is checked by the

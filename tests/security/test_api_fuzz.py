@@ -76,6 +76,10 @@ TAXONOMY = (
     "ST202: genre/mood/deliverable values are taxonomy slugs, rows of the database (listed by "
     "GET /api/v1/taxonomy/), so the schema cannot enumerate them; an unknown one is a 400"
 )
+FILES = (
+    "ST202: attached files are checked by content (images re-encoded, PDFs by magic bytes); "
+    "random bytes sent as a schema `binary` are refused with a 400"
+)
 KNOWN_FAILING: dict[str, str] = {
     "GET /api/v1/artists/": TAXONOMY,
     "PATCH /api/v1/artists/me/": TAXONOMY + "; the profile service also reads language and "
@@ -83,6 +87,12 @@ KNOWN_FAILING: dict[str, str] = {
     "more than 1",
     "POST /api/v1/contracts/{id}/sign/": "ST202: `full_name` must equal the signer's account "
     "name (a rule on the caller's data, not on the input's shape)",
+    "POST /api/v1/offers/{id}/counter/": "ST202: a counter-offer must change a fee, a date or "
+    "a term of the offer's current revision (a rule on stored data)",
+    "PATCH /api/v1/briefs/{id}/": "ST202: ranges (budget, dates, ages) are checked against the "
+    "brief's stored values when only one end is sent",
+    "POST /api/v1/offers/{id}/messages/": FILES,
+    "POST /api/v1/milestones/{id}/submit/": FILES,
 }
 
 

@@ -66,6 +66,8 @@ class PreferenceChangeSerializer(serializers.Serializer):
 
 class PreferencesPatchSerializer(serializers.Serializer):
     # Optional as in any PATCH (the schema says so): without it nothing changes.
-    preferences = PreferenceChangeSerializer(
-        many=True, allow_empty=False, min_length=1, required=False
-    )
+    preferences = PreferenceChangeSerializer(many=True, allow_empty=False, required=False)
+
+    @staticmethod
+    def openapi_extra() -> dict:
+        return {"properties": {"preferences": {"minItems": 1}}}  # allow_empty=False
