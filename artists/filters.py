@@ -20,7 +20,6 @@ from django.db import connections
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
@@ -63,24 +62,39 @@ class StrictBooleanField(forms.Field):
 
 class QuickSelect(forms.Select):
     """Django's Select, same HTML, rendered in Python. The template widget renders every
-    <option> through an {% include %}: for the ~250 countries that was ~20 ms of CPU on every
-    discovery page, a third of the page's Python time (bench/README.md, "Load")."""
+    <option> through an {% include %} and builds a dict per option: for the ~250 countries that
+    was ~20 ms of CPU on every discovery page, a third of the page's Python time
+    (bench/README.md, "Load"). Flat choices only (no optgroups)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        groups = []
-        for group_name, options, _index in widget["optgroups"]:
-            html = format_html_join(
-                "",
-                '\n  <option value="{}"{}>{}</option>',
-                ((str(o["value"]), flatatt(o["attrs"]), o["label"]) for o in options),
-            )
-            if group_name:
-                html = format_html('\n  <optgroup label="{}">{}\n  </optgroup>', group_name, html)
-            groups.append(html)
-        options = mark_safe("".join(groups))  # noqa: S308 (each part escaped by format_html)
+        chosen = str(value or "")
+        options = format_html_join(
+            "",
+            '\n  <option value="{}"{}>{}</option>',
+            ((v, " selected" if str(v) == chosen else "", label) for v, label in self.choices),
+        )
         return format_html(
-            '<select name="{}"{}>{}\n</select>', name, flatatt(widget["attrs"]), options
+            '<select name="{}"{}>{}\n</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            options,
+        )
+
+
+class QuickCheckboxes(forms.CheckboxSelectMultiple):
+    """Django's CheckboxSelectMultiple, each box in its label, rendered in Python for the same
+    reason as QuickSelect (one template render per genre and mood)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(v) for v in value or ()}
+        base = self.build_attrs(self.attrs, attrs).get("id", f"id_{name}")
+        return format_html_join(
+            "",
+            '<label><input type="checkbox" name="{}" value="{}" id="{}_{}"{}> {}</label>',
+            (
+                (name, v, base, i, " checked" if str(v) in chosen else "", label)
+                for i, (v, label) in enumerate(self.choices)
+            ),
         )
 
 
@@ -299,12 +313,13 @@ class ArtistPageFilter(ArtistFilter):
             attrs={"type": "search", "placeholder": _("Name, bio, genre, mood…")}
         )
         for name in ("genre", "mood"):
-            fields[name].widget = forms.CheckboxSelectMultiple()
+            fields[name].widget = QuickCheckboxes()
             fields[name].widget.choices = fields[name].choices
         fields["available_on"].widget = forms.DateInput(attrs={"type": "date"})
         fields["language"].widget = forms.TextInput(
             attrs={"maxlength": 2, "size": 2, "placeholder": "en"}
         )
         fields["country"].widget = QuickSelect()
-        fields["country"].choices = [("", _("Any country")), *list(countries)]
+        fields["country"].empty_label = _("Any country")
+        fields["country"].choices = list(countries)  # names in the request's language
         fields["deliverable"].empty_label = _("Any deliverable")

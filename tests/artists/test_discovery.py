@@ -255,6 +255,17 @@ def test_the_same_url_loaded_directly_renders_the_whole_page_with_the_filters_fi
     assert re.search(r'value="techno"[^>]*checked', body)
 
 
+def test_the_filter_widgets_keep_the_choices_and_offer_one_any_country(client):
+    make_world()
+    body = client.get("/artists/?genre=techno&genre=house&country=DE").content.decode()
+    checked = re.findall(
+        r'<input type="checkbox" name="genre" value="([^"]+)" id="id_genre_\d+" checked>', body
+    )
+    assert sorted(checked) == ["house", "techno"]
+    assert re.findall(r'<option value="">([^<]*)</option>', body) == ["Any country"]
+    assert '<option value="DE" selected>Germany</option>' in body
+
+
 def test_htmx_history_restore_gets_the_whole_page(client):
     response = client.get(
         "/artists/", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
