@@ -154,6 +154,7 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
                      "interval_max": 0.5}
 }  # fmt: skip
 CELERY_TIMEZONE = "UTC"
+HEALTHZ_WORKER_TIMEOUT = env.float("HEALTHZ_WORKER_TIMEOUT", default=1.0)  # /healthz's worker ping
 
 # --- Accounts (django-allauth, e-mail is the login) ------------------------------------------
 AUTH_USER_MODEL = "users.User"
@@ -268,7 +269,14 @@ REST_FRAMEWORK = {
         "aux.api.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "aux.api.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    # Scoped throttles on the writes a spammer would aim at (per user, shared with the pages:
+    # aux/ratelimit.py); over the limit, 429 with the error shape.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": "120/min",
+        "user": "600/min",
+        "offers": env("AUX_THROTTLE_OFFERS", default="30/hour"),
+        "messages": env("AUX_THROTTLE_MESSAGES", default="120/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "AUX API",
@@ -296,6 +304,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Request bodies apart from responses (so required text says minLength 1), then every
+    # operation's error responses and the validation rules the schema can state (aux/api/schema.py).
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "aux.api.schema.add_error_responses",
+        "aux.api.schema.tell_validation_rules",
+    ],
 }
 
 # --- Security ------------------------------------------------------------------------------------
@@ -311,6 +327,16 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+# Request size limits (Django refuses bigger bodies with 400 before any view runs). Uploaded images
+# are further limited by AUX_MAX_IMAGE_BYTES and checked by content (aux/images.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=20)
+# The admin lives at a path of the operator's choosing (e.g. "staff-7f3k/"): less noise from bots.
+ADMIN_URL = env("ADMIN_URL", default="admin/")
+if not ADMIN_URL.endswith("/"):
+    ADMIN_URL += "/"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
@@ -335,7 +361,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
-HEALTHZ_WORKER_TIMEOUT = env.float("HEALTHZ_WORKER_TIMEOUT", default=1.0)
 
 # --- Briefs and matching -------------------------------------------------------------------------
 # Staff approve submitted briefs before they are published (0: brands publish directly).
@@ -402,28 +427,3 @@ CELERY_BEAT_SCHEDULE = {
     "campaigns-sweep": {"task": "campaigns.sweep", "schedule": 600.0},
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 600.0},
 }
-
-# --- Hardening (issue 9: SECURITY.md) -------------------------------------------------------------
-# Request size limits (Django refuses bigger bodies with 400 before any view runs). Uploaded images
-# are further limited by AUX_MAX_IMAGE_BYTES and checked by content (aux/images.py).
-DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
-FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
-DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
-DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=20)
-# The admin lives at a path of the operator's choosing (e.g. "staff-7f3k/"): less noise from bots.
-ADMIN_URL = env("ADMIN_URL", default="admin/")
-if not ADMIN_URL.endswith("/"):
-    ADMIN_URL += "/"
-# Scoped API throttles on the writes a spammer would aim at (per user; 429 with the error shape).
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update({
-    "offers": env("AUX_THROTTLE_OFFERS", default="30/hour"),
-    "messages": env("AUX_THROTTLE_MESSAGES", default="120/hour"),
-})  # fmt: skip
-# The schema documents request bodies apart from responses (so required text says minLength 1)
-# and every operation's error responses (aux/api/schema.py).
-SPECTACULAR_SETTINGS["COMPONENT_SPLIT_REQUEST"] = True
-SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
-    "drf_spectacular.hooks.postprocess_schema_enums",
-    "aux.api.schema.add_error_responses",
-    "aux.api.schema.tell_validation_rules",
-]
