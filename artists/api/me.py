@@ -7,6 +7,7 @@ same; any error leaves the profile unchanged. Errors use the API's one shape, ke
 {"detail": ..., "errors": {"rates.0.min_fee": ["The minimum fee cannot be negative."]}}.
 """
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser
@@ -165,9 +166,9 @@ class ArtistMePatchSerializer(serializers.Serializer):
         errors: dict[str, list[str]] = {}
         for key in getattr(self, "initial_data", {}) or {}:
             if key in self.READ_ONLY:
-                errors[key] = ["This field is read-only."]
+                errors[key] = [gettext("This field is read-only.")]
             elif key not in self.fields:
-                errors[key] = ["Unknown field."]
+                errors[key] = [gettext("Unknown field.")]
         if errors:
             raise serializers.ValidationError(errors)
         return attrs

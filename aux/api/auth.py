@@ -1,6 +1,7 @@
 """`POST /api/v1/auth/token/` with e-mail and password gives an integrator its API token."""
 
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
@@ -43,7 +44,7 @@ class ObtainTokenView(APIView):
         )
         if user is None or not user.is_active:
             return Response(
-                {"detail": "Wrong e-mail or password.", "errors": {}},
+                {"detail": gettext("Wrong e-mail or password."), "errors": {}},
                 status=status.HTTP_401_UNAUTHORIZED,
                 headers={"WWW-Authenticate": "Token"},
             )

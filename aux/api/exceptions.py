@@ -1,6 +1,7 @@
 """One error shape for the whole API: {"detail": "...", "errors": {"field": ["..."]}}."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -55,7 +56,7 @@ def not_found(request, exception=None):
     from django.views.defaults import page_not_found
 
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found.", "errors": {}}, status=404)
+        return JsonResponse({"detail": gettext("Not found."), "errors": {}}, status=404)
     return page_not_found(request, exception)
 
 

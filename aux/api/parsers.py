@@ -3,6 +3,7 @@
 import io
 import re
 
+from django.utils.translation import gettext
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
@@ -47,6 +48,6 @@ class MultiPartParser(parsers.MultiPartParser):
         if stream is not None and boundary and 0 < length <= CHECKED_BODY_SIZE:
             body = stream.read()
             if _is_junk(body, boundary):
-                raise ParseError("Multipart form parse error - this body is not a form.")
+                raise ParseError(gettext("Multipart form parse error - this body is not a form."))
             stream = io.BytesIO(body)
         return super().parse(stream, media_type, parser_context)

@@ -1,5 +1,6 @@
 """Brand API shapes. Input and output serializers are separate where they differ."""
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from aux.api.fields import OptionalSlugRelatedField, OptionalURLField
@@ -66,7 +67,7 @@ class BrandWriteSerializer(serializers.Serializer):
 
     def validate_name(self, value: str) -> str:
         if not value.strip():
-            raise serializers.ValidationError("This field may not be blank.")
+            raise serializers.ValidationError(gettext("This field may not be blank."))
         return value
 
 

@@ -77,7 +77,7 @@ class ApplicationViewSet(
             state = self.request.query_params.get("status", "")
             errors = {}
             if brief and not re.fullmatch(r"-?[0-9]+", brief):
-                errors["brief"] = ["A valid integer is required."]
+                errors["brief"] = [gettext("A valid integer is required.")]
             if state and state not in Application.Status.values:
                 errors["status"] = [f'"{state}" is not a valid choice.']
             if errors:

@@ -5,6 +5,7 @@ the workflow step takes other fields than the object shows.
 """
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
@@ -140,7 +141,7 @@ class OfferTermsInputSerializer(serializers.Serializer):
         start, end = attrs.get("start_date"), attrs.get("end_date")
         if start and end and end < start:
             raise serializers.ValidationError(
-                {"end_date": "The work must end on or after its start date."}
+                {"end_date": gettext("The work must end on or after its start date.")}
             )
         return attrs
 

@@ -2,6 +2,7 @@
 `artists/me/earnings/`. Thin: numbers from campaigns.reporting, writes from
 campaigns.reporting_services. A report or result one may not read is a 404."""
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.parsers import FormParser, JSONParser
@@ -42,14 +43,14 @@ class BriefReportView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         brief = reporting.report_briefs_for(user=request.user).filter(pk=pk).first()
         if brief is None:
-            raise NotFoundError("No such brief.")
+            raise NotFoundError(gettext("No such brief."))
         return Response(reporting.brief_report_json(reporting.brief_report(brief=brief)))
 
 
 def _milestone(request: Request, pk: int) -> Milestone:
     milestone = milestones_visible_to(user=request.user).filter(pk=pk).first()
     if milestone is None:
-        raise NotFoundError("No such milestone.")
+        raise NotFoundError(gettext("No such milestone."))
     return milestone
 
 
@@ -63,7 +64,7 @@ def _result(request: Request, pk: int) -> MilestoneResult:
         .first()
     )
     if result is None:
-        raise NotFoundError("No such result.")
+        raise NotFoundError(gettext("No such result."))
     return result
 
 
