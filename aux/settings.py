@@ -272,8 +272,7 @@ REST_FRAMEWORK = {
     # Scoped throttles on the writes a spammer would aim at (per user, shared with the pages:
     # aux/ratelimit.py); over the limit, 429 with the error shape.
     "DEFAULT_THROTTLE_RATES": {
-        "anon": "120/min",
-        "user": "600/min",
+        "token": env("AUX_THROTTLE_TOKEN", default="20/min"),
         "offers": env("AUX_THROTTLE_OFFERS", default="30/hour"),
         "messages": env("AUX_THROTTLE_MESSAGES", default="120/hour"),
     },

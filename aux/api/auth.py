@@ -17,7 +17,7 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class TokenThrottle(AnonRateThrottle):
-    rate = "20/min"
+    scope = "token"  # per IP, REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["token"]
 
 
 class ObtainTokenView(APIView):

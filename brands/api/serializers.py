@@ -28,10 +28,15 @@ class BrandPublicSerializer(serializers.ModelSerializer):
 
 
 class BrandMemberSerializer(BrandPublicSerializer):
-    """A member's view of the brand: the public fields plus their role and the team size."""
+    """A brand as the API shows it: the public fields, and for a member of it (`roles` in the
+    context) their role, the team size and the dates; for anyone else those fields are null."""
+
+    MEMBERS_ONLY = ("verified_at", "my_role", "member_count", "created_at", "updated_at")
 
     my_role = serializers.SerializerMethodField()
     member_count = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta(BrandPublicSerializer.Meta):
         fields = [
@@ -47,9 +52,14 @@ class BrandMemberSerializer(BrandPublicSerializer):
     def get_my_role(self, brand: Brand) -> str | None:
         return self.context.get("roles", {}).get(brand.pk)
 
-    def get_member_count(self, brand: Brand) -> int:
+    def get_member_count(self, brand: Brand) -> int | None:
         count = getattr(brand, "member_count", None)
         return count if count is not None else brand.memberships.count()
+
+    def to_representation(self, brand: Brand) -> dict:
+        if brand.pk not in self.context.get("roles", {}):
+            return {**super().to_representation(brand), **dict.fromkeys(self.MEMBERS_ONLY)}
+        return super().to_representation(brand)
 
 
 class BrandWriteSerializer(serializers.Serializer):

@@ -24,7 +24,6 @@ from brands.selectors import (
 from .serializers import (
     BrandErrorSerializer,
     BrandMemberSerializer,
-    BrandPublicSerializer,
     BrandWriteSerializer,
     InvitationCreateSerializer,
     InvitationSerializer,
@@ -103,16 +102,13 @@ class BrandDetailView(GenericAPIView):
 
     def _out(self, brand: Brand) -> dict:
         role = brand_role(user=self.request.user, brand=brand)
-        if role is None:
-            return BrandPublicSerializer(brand, context={"request": self.request}).data
-        return BrandMemberSerializer(
-            brand, context={"request": self.request, "roles": {brand.pk: role}}
-        ).data
+        roles = {brand.pk: role} if role else {}
+        return BrandMemberSerializer(brand, context={"request": self.request, "roles": roles}).data
 
     @extend_schema(
         responses={200: BrandMemberSerializer, **_errors(404)},
-        description="Non-members get the public fields only (slug, name, category, website, "
-        "description, logo, verified).",
+        description="Non-members get the public fields (slug, name, category, website, "
+        "description, logo, verified); the members' fields are null for them.",
     )
     def get(self, request: Request, slug: str) -> Response:
         return Response(self._out(_brand(slug)))

@@ -4,29 +4,22 @@ In-process (WSGI, no server), authenticated with a real API token (POST /api/v1/
 an artist and as a brand owner, on the permission-matrix world. Positive and negative data,
 every built-in check (no 5xx, status codes documented, responses match their schema, bad data
 rejected, good data accepted, ...). The longer run is this test with AUX_FUZZ_MAX_EXAMPLES=100
-AUX_FUZZ_COVERAGE=1 (see below); a run against gunicorn with the CLI is in SECURITY.md.
+AUX_FUZZ_COVERAGE=1 (tests/security/fuzzing.py); the same run against gunicorn is
+tests/integration/test_api_fuzz_served.py.
 """
 
 import io
 import json
-import os
 import re
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, settings
-from schemathesis import GenerationMode
-from schemathesis.checks import CHECKS, load_all_checks
 
 from aux.wsgi import application
 from tests.payments.stripe_server import stripe_api_fixture  # noqa: F401 (the fake Stripe)
+from tests.security.fuzzing import ALL_CHECKS, BOUNDED, configure, known_failing  # noqa: F401
 from tests.security.world import build_world
 from tests.users.factories import PASSWORD
-
-# The longer run is the same test with more examples and the coverage phase:
-#   AUX_FUZZ_MAX_EXAMPLES=100 AUX_FUZZ_COVERAGE=1 scripts/test.sh tests/security/test_api_fuzz.py
-MAX_EXAMPLES = int(os.environ.get("AUX_FUZZ_MAX_EXAMPLES", "3"))
-COVERAGE = os.environ.get("AUX_FUZZ_COVERAGE") == "1"
 
 REQUESTS = {"count": 0}
 
@@ -53,54 +46,10 @@ def counting_application(environ, start_response):
     return application(environ, start_response)
 
 
-schema = schemathesis.openapi.from_wsgi("/api/schema/", counting_application)
-schema.config.generation.update(
-    modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
-    max_examples=MAX_EXAMPLES,
-    # No random session cookie next to the real token: the auth checks then test the token.
-    with_security_parameters=False,
-)
-# The coverage phase (every boundary value of every field, thousands of cases) is part of the
-# longer run only (AUX_FUZZ_COVERAGE=1); the bounded run here generates and mutates at random.
-schema.config.phases.coverage.enabled = COVERAGE
-schema.config.seed = 2026
-load_all_checks()
-ALL_CHECKS = CHECKS.get_all()
+schema = configure(schemathesis.openapi.from_wsgi("/api/schema/", counting_application))
 
 
 COUNTS = {"cases": 0}
-
-# What the fuzzer still finds, per operation, with the check that fails. Each is a rule the
-# schema cannot state (it depends on rows of the database or on the caller), none a 5xx or an
-# auth leak; the rest of the schema states the validation (aux/api/schema.py).
-TAXONOMY = (
-    "ST202: genre/mood/deliverable values are taxonomy slugs, rows of the database (listed by "
-    "GET /api/v1/taxonomy/), so the schema cannot enumerate them; an unknown one is a 400"
-)
-FILES = (
-    "ST202: attached files are checked by content (images re-encoded, PDFs by magic bytes); "
-    "random bytes sent as a schema `binary` are refused with a 400"
-)
-URLS = (
-    "ST201/ST108 (longer run): Django's URLValidator accepts some strings that are not RFC 3986 "
-    "URIs (a bad %-escape or a quote in the fragment), which the schema's `uri` format refuses"
-)
-KNOWN_FAILING: dict[str, str] = {
-    "GET /api/v1/artists/": TAXONOMY,
-    "PATCH /api/v1/artists/me/": TAXONOMY + "; the profile service also reads language and "
-    "country codes case-insensitively, refuses an entry listed twice and shares adding up to "
-    "more than 1",
-    "POST /api/v1/contracts/{id}/sign/": "ST202: `full_name` must equal the signer's account "
-    "name (a rule on the caller's data, not on the input's shape)",
-    "POST /api/v1/offers/{id}/counter/": "ST202: a counter-offer must change a fee, a date or "
-    "a term of the offer's current revision (a rule on stored data)",
-    "PATCH /api/v1/briefs/{id}/": "ST202: ranges (budget, dates, ages) are checked against the "
-    "brief's stored values when only one end is sent",
-    "POST /api/v1/offers/{id}/messages/": FILES,
-    "POST /api/v1/artists/me/payouts/onboard/": URLS,
-    "POST /api/v1/brands/": URLS,
-    "POST /api/v1/milestones/{id}/submit/": FILES,
-}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -108,17 +57,6 @@ def _report_counts():
     yield
     print(f"\nschemathesis bounded run: {COUNTS['cases']} generated cases, "
           f"{REQUESTS['count']} requests")  # fmt: skip
-
-
-@pytest.fixture(autouse=True)
-def _known_failing(request):
-    label = getattr(request.node, "callspec", None) and request.node.name
-    for operation, reason in KNOWN_FAILING.items():
-        if label and f"[{operation}]" in label:
-            # Not strict: with 3 examples these operations seldom meet their failing input (an
-            # XPASS in the bounded run; they fail in the longer run), and schemathesis' pytest
-            # plugin crashes (INTERNALERROR) on an XPASS(strict).
-            request.node.add_marker(pytest.mark.xfail(reason=reason, strict=False))
 
 
 @pytest.fixture
@@ -180,13 +118,7 @@ def settings_override(settings, tmp_path):
 
 @pytest.mark.parametrize("role", ["artist", "owner"])
 @schema.parametrize()
-@settings(
-    max_examples=MAX_EXAMPLES,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-    derandomize=True,
-    phases=[Phase.explicit, Phase.generate],  # no shrinking: the bounded run stays short
-)
+@BOUNDED
 def test_api_answers_every_generated_request_as_its_schema_says(
     case, role, tokens, wsgi_keeps_connection
 ):
