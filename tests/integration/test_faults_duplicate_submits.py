@@ -22,6 +22,27 @@ def _client(user) -> Client:
     return client
 
 
+def _post_at_once(user, url: str, data: dict) -> list[int]:
+    """The same form posted by two sessions of `user` at the same moment: their statuses."""
+    statuses: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def submit(client):
+        close_old_connections()
+        try:
+            barrier.wait(timeout=10)
+            statuses.append(client.post(url, data).status_code)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=submit, args=(_client(user),)) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return statuses
+
+
 def _offer_form(brief, artist) -> dict:
     return {
         "artist": artist.slug, "fee_0": "1500", "fee_1": "900", "start_date": brief.start_date,
@@ -49,23 +70,7 @@ def test_two_simultaneous_offer_submits_make_one_offer_and_neither_is_an_error_p
 ):
     brief, artist = booking_brief(brand, social=True), booking_artist()
     url = f"/briefs/{brief.pk}/offers/new/?artist={artist.slug}"
-    clients = [_client(brand_manager), _client(brand_manager)]
-    statuses: list[int] = []
-    barrier = threading.Barrier(2)
-
-    def submit(client):
-        close_old_connections()
-        try:
-            barrier.wait(timeout=10)
-            statuses.append(client.post(url, _offer_form(brief, artist)).status_code)
-        finally:
-            close_old_connections()
-
-    threads = [threading.Thread(target=submit, args=(c,)) for c in clients]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+    statuses = _post_at_once(brand_manager, url, _offer_form(brief, artist))
     assert sorted(statuses) == [200, 302]
     assert Offer.objects.filter(brief=brief, artist=artist).count() == 1
 
@@ -89,23 +94,7 @@ def test_two_simultaneous_fund_submits_make_one_payment_and_one_charge(stripe_ap
 
     manager, _artist, contract = signed_contract()
     url = f"/payments/contracts/{contract.pk}/fund/"
-    clients = [_client(manager), _client(manager)]
-    statuses: list[int] = []
-    barrier = threading.Barrier(2)
-
-    def submit(client):
-        close_old_connections()
-        try:
-            barrier.wait(timeout=10)
-            statuses.append(client.post(url, {"payment_method": "pm_card_visa"}).status_code)
-        finally:
-            close_old_connections()
-
-    threads = [threading.Thread(target=submit, args=(c,)) for c in clients]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    statuses = _post_at_once(manager, url, {"payment_method": "pm_card_visa"})
     assert statuses == [302, 302]  # each lands on a page with a message, none is an error
     payment = Payment.objects.get(contract=contract)
     assert payment.status == Payment.Status.SUCCEEDED
