@@ -9,13 +9,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --create-home --uid 1000 aux
 WORKDIR /app
 
-COPY pyproject.toml README.md ./
-COPY aux ./aux
-COPY artists ./artists
-COPY brands ./brands
-COPY campaigns ./campaigns
-COPY payments ./payments
-RUN pip install .
+# Exactly the committed lock: every package pinned and hashed (make upgrade refreshes it).
+# The project runs from /app (the working directory); it is not installed as a package.
+COPY requirements.txt ./
+RUN pip install --require-hashes --no-deps -r requirements.txt && pip check
 
 COPY . .
 # collectstatic needs settings that import cleanly: a throwaway key, never used at run time.

@@ -9,12 +9,14 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt venv migrate seed bench clean
+.PHONY: run test lint fmt venv migrate seed bench clean upgrade
 
-$(BIN)/.installed: pyproject.toml
+## Installs exactly the committed lock (every package pinned and hashed; see README, "Dependencies").
+## The project itself is not installed: it runs from the checkout.
+$(BIN)/.installed: requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(BIN)/python -m pip install -q --disable-pip-version-check --require-hashes --no-deps -r requirements-dev.txt
+	$(BIN)/python -m pip check
 	touch $@
 
 venv: $(BIN)/.installed
@@ -46,6 +48,14 @@ run: venv
 ## The whole suite on real PostgreSQL and Redis (installed and started when missing).
 test: venv
 	scripts/test.sh $(ARGS)
+
+## Refreshes the lock to the newest versions pyproject.toml allows, then runs the whole suite.
+## requirements.txt (production) first; the dev lock is constrained to it, so both agree.
+LOCK := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.12 --generate-hashes -q
+upgrade: venv
+	$(LOCK) --upgrade -o requirements.txt
+	$(LOCK) --upgrade --extra dev -c requirements.txt -o requirements-dev.txt
+	$(MAKE) test
 
 lint: venv
 	$(BIN)/ruff check .
