@@ -15,6 +15,7 @@ from aux.ratelimit import over_limit
 
 from . import services
 from .booking_forms import MessageForm, ReviewForm, SignForm, SubmitForm, TermsForm
+from .masking import mask_contact_details
 from .models import Contract, Milestone, Offer, Side
 from .selectors import (
     attachment_visible_to,
@@ -105,10 +106,14 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_act = side is not None and (side == Side.ARTIST or _can_edit(request, offer))
     counter_form = None
     if can_act and offer.is_open and offer.awaiting == side:
+        # Prefilled with the other side's terms: their typed text masked like everywhere else.
+        lines = [{**line, "notes": mask_contact_details(line["notes"])}
+                 for line in services.offer_current_lines(offer)]  # fmt: skip
+        terms = services.offer_current_terms(offer)
+        terms["message"] = mask_contact_details(terms.get("message") or "")
         counter_form = TermsForm(
-            lines=services.offer_current_lines(offer), currency=offer.currency,
-            initial={**services.offer_current_terms(offer),
-                     "usage_territories": ", ".join(offer.usage_territories)},
+            lines=lines, currency=offer.currency,
+            initial={**terms, "usage_territories": ", ".join(offer.usage_territories)},
         )  # fmt: skip
     return render(request, "campaigns/offer_detail.html", {
         "offer": offer, "timeline": list(reversed(timeline)), "side": side, "can_act": can_act,

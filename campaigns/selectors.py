@@ -1,10 +1,11 @@
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
 from aux.users.models import User
 
 from .models import (
+    Application,
     Attachment,
     Brief,
     Contract,
@@ -15,6 +16,35 @@ from .models import (
     OfferLine,
     OfferRevision,
 )
+
+
+def contacts_visible(obj: Offer | Application | Contract) -> bool:
+    """Whether contact details typed in a booking's free text are shown: only once both sides
+    signed its contract (Contract.signed_at). Before, every free-text field one side types and
+    the other reads is masked (campaigns.masking) on pages, in the API and in e-mails.
+
+    The one definition: pages, serializers and the contract use it. Uses the `signed_contract`
+    annotation (with_contacts_visible) when there is one; else at most one query, and none for
+    an offer that is not accepted or an application never turned into one.
+    """
+    if isinstance(obj, Contract):
+        return obj.signed_at is not None
+    annotated = getattr(obj, "signed_contract", None)
+    if annotated is not None:
+        return bool(annotated)
+    if isinstance(obj, Application):
+        if obj.offer_id is None:
+            return False
+        return Contract.objects.filter(offer_id=obj.offer_id, signed_at__isnull=False).exists()
+    if obj.status != Offer.Status.ACCEPTED:
+        return False
+    return Contract.objects.filter(offer=obj, signed_at__isnull=False).exists()
+
+
+def with_contacts_visible(qs: QuerySet, *, offer_path: str = "pk") -> QuerySet:
+    """Annotate `signed_contract` so contacts_visible needs no query per row."""
+    signed = Contract.objects.filter(offer=OuterRef(offer_path), signed_at__isnull=False)
+    return qs.annotate(signed_contract=Exists(signed))
 
 
 def briefs_visible_to(*, user: User) -> QuerySet[Brief]:
@@ -65,8 +95,10 @@ def _party_filter(user: User, *, brand_path: str, artist_path: str) -> Q:
 
 def offers_visible_to(*, user: User) -> QuerySet[Offer]:
     """Staff see every offer; an artist the offers addressed to them; a brand member its own."""
-    qs = Offer.objects.select_related(
-        "brief", "brief__brand", "artist", "current_revision", "exclusivity_category"
+    qs = with_contacts_visible(
+        Offer.objects.select_related(
+            "brief", "brief__brand", "artist", "current_revision", "exclusivity_category"
+        )
     )
     if not user.is_authenticated:
         return qs.none()
@@ -261,15 +293,11 @@ def bookings_for_brand(*, brand) -> dict:
 
 # --- Open calls: applications --------------------------------------------------------------------
 
-from django.db.models import OuterRef, Subquery  # noqa: E402
-
-from .models import Application  # noqa: E402
-
 
 def _with_match(qs: QuerySet[Application]) -> QuerySet[Application]:
     """Each application with the applicant's rank and score in the brief's last ranking."""
     match = Match.objects.filter(brief=OuterRef("brief_id"), artist=OuterRef("artist_id"))
-    return qs.annotate(
+    return with_contacts_visible(qs, offer_path="offer_id").annotate(
         match_score=Subquery(match.values("score")[:1]),
         match_rank=Subquery(match.values("rank")[:1]),
     )

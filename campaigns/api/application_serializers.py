@@ -2,7 +2,9 @@
 
 from rest_framework import serializers
 
+from ..masking import mask_unless
 from ..models import Application, Brief
+from ..selectors import contacts_visible
 
 MAX_MINOR = 10**11
 
@@ -23,6 +25,14 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "decline_reason", "offer", "match_score", "match_rank", "created_at", "decided_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def to_representation(self, application: Application) -> dict:
+        """The pitch and the decline reason masked until a contract from it is signed."""
+        data = super().to_representation(application)
+        visible = contacts_visible(application)
+        for field in ("pitch", "decline_reason"):
+            data[field] = mask_unless(data[field], visible=visible)
+        return data
 
 
 class ApplicationCreateSerializer(serializers.Serializer):

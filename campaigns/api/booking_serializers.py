@@ -13,7 +13,7 @@ from artists.models import Artist, DeliverableType
 from aux.api.fields import OptionalSlugRelatedField
 from brands.models import BrandCategory
 
-from ..masking import mask_contact_details
+from ..masking import mask_contact_details, mask_unless
 from ..models import (
     Attachment,
     Brief,
@@ -27,6 +27,7 @@ from ..models import (
     Side,
     Signature,
 )
+from ..selectors import contacts_visible
 from ..services import USAGE_CHANNELS
 
 MAX_MINOR = 10**11
@@ -101,6 +102,18 @@ class OfferSerializer(serializers.ModelSerializer):
             return []
         lines = offer.current_revision.lines.select_related("deliverable_type")
         return OfferLineSerializer(lines, many=True).data
+
+    def to_representation(self, offer: Offer) -> dict:
+        """Typed text (messages, line notes, decline reason) masked until signed."""
+        data = super().to_representation(offer)
+        visible = contacts_visible(offer)
+        for holder in [data, *data.get("revisions", [])]:
+            for field in ("message", "decline_reason"):
+                if field in holder:
+                    holder[field] = mask_unless(holder[field], visible=visible)
+            for line in holder.get("lines", []):
+                line["notes"] = mask_unless(line["notes"], visible=visible)
+        return data
 
     def get_contract(self, offer: Offer) -> int | None:
         contract = getattr(offer, "contract", None) if offer.status == "accepted" else None
@@ -211,6 +224,14 @@ class ContractSerializer(serializers.ModelSerializer):
 
     def get_pdf_ready(self, contract: Contract) -> bool:
         return bool(contract.pdf)
+
+    def to_representation(self, contract: Contract) -> dict:
+        """The cancel reason, typed before signing, is masked until signed."""
+        data = super().to_representation(contract)
+        data["cancel_reason"] = mask_unless(
+            data["cancel_reason"], visible=contacts_visible(contract)
+        )
+        return data
 
 
 class SignInputSerializer(serializers.Serializer):

@@ -17,6 +17,7 @@ from aux.errors import ConflictError
 from aux.money import format_money
 from aux.users.models import User
 
+from ..masking import mask_contact_details
 from ..models import Contract, Milestone, Offer, OfferRevision, Side, Signature
 from ._common import (
     BOTH_SIDES,
@@ -44,12 +45,17 @@ def _contract_terms_render(*, offer: Offer, revision: OfferRevision) -> str:
     lines = list(revision.lines.select_related("deliverable_type"))
     for line in lines:
         line.fee_text = format_money(line.fee, revision.currency)
+        line.notes = mask_contact_details(line.notes)
+    # The terms are read (and signed) before signing: the typed note and line notes carry no
+    # contact details, and the hash covers exactly the text both sides see.
+    note = mask_contact_details(revision.message)
     channels = [USAGE_CHANNELS.get(c, c) for c in revision.usage_channels]
     territories = [str(dict(countries).get(c, c)) for c in revision.usage_territories]
     return render_to_string(
         f"campaigns/contracts/terms_{CONTRACT_TEMPLATE_VERSION}.txt",
         {
             "version": CONTRACT_TEMPLATE_VERSION, "offer": offer, "revision": revision,
+            "note": note,
             "brief": offer.brief, "brand": offer.brief.brand, "artist": offer.artist,
             "lines": lines, "total_text": format_money(revision.total, revision.currency),
             "review_days": review_window().days,

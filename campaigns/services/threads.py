@@ -26,8 +26,10 @@ def thread_is_open(offer: Offer) -> bool:
 
 
 def contact_details_visible(offer: Offer) -> bool:
-    """Contact details are shown once both sides have signed the offer's contract."""
-    return Contract.objects.filter(offer=offer, signed_at__isnull=False).exists()
+    """Contact details are shown once both sides have signed (campaigns.selectors decides)."""
+    from ..selectors import contacts_visible
+
+    return contacts_visible(offer)
 
 
 @transaction.atomic

@@ -2,8 +2,8 @@
 
 from django import template
 
-from ..masking import mask_contact_details
-from ..selectors import bookings_for_artist, bookings_for_brand
+from ..masking import mask_unless
+from ..selectors import bookings_for_artist, bookings_for_brand, contacts_visible
 
 register = template.Library()
 
@@ -11,7 +11,14 @@ register = template.Library()
 @register.filter
 def contact_mask(text: str, visible: bool = False) -> str:
     """`{{ m.body|contact_mask:contacts_visible }}`: contact details hidden until signed."""
-    return text if visible else mask_contact_details(text)
+    return mask_unless(text, visible=bool(visible))
+
+
+@register.filter
+def contact_mask_for(text: str, booking) -> str:
+    """`{{ a.pitch|contact_mask_for:a }}`: masked unless `booking` (an offer, application or
+    contract) has a contract both sides signed (campaigns.selectors.contacts_visible)."""
+    return mask_unless(text, visible=contacts_visible(booking))
 
 
 @register.inclusion_tag("campaigns/partials/artist_bookings_lists.html")
