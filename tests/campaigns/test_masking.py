@@ -10,6 +10,7 @@ import time
 
 import pytest
 from django.utils import translation
+from django.utils.functional import Promise
 
 from campaigns.masking import HIDDEN, contact_spans, mask_contact_details
 
@@ -159,7 +160,8 @@ def test_the_must_not_mask_table_holds_at_least_fifteen_sentences():
     assert len(NOT_CONTACTS) >= 15
 
 
-def test_the_placeholder_is_in_the_readers_language():
+def test_the_placeholder_is_translated_when_shown_not_when_imported():
+    assert isinstance(HIDDEN, Promise)  # gettext_lazy: each reader gets their own language
     with translation.override("en"):
         assert mask_contact_details("dj@velvet.example") == "[hidden until the contract is signed]"
     with translation.override("fr"):
