@@ -28,8 +28,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
-# The API answers its own JSON error shape for unknown URLs too (pages keep the HTML 404).
-handler404 = "aux.api.exceptions.not_found"
+# Under /api/ every error, an unknown URL included, is JSON: aux.api.middleware.
 # A lost database/Redis connection anywhere in a request is a 503 + Retry-After (JSON under /api/),
 # any other uncaught error the 500 page.
 handler500 = "aux.outages.server_error"

@@ -97,7 +97,7 @@ def _skipped(route: str) -> bool:
 
 
 def _is_admin(route: str) -> bool:
-    return route.lstrip("^").startswith(getattr(settings, "ADMIN_URL", "admin/"))
+    return route.lstrip("^").startswith(settings.ADMIN_URL)
 
 
 def all_url_names() -> set:
