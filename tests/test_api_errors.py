@@ -85,3 +85,58 @@ def test_numbers_out_of_range_are_a_4xx_not_a_500(url):
     response = api.get(url)
     assert 400 <= response.status_code < 500, (url, response.status_code)
     assert _is_error_shape(response)
+
+
+def test_an_unknown_field_on_offer_create_is_a_400_naming_it_and_creates_nothing(brand):
+    # The attack: `amount` is no field of an offer; it was ignored and the offer created at the
+    # artist's minimum fee, 201.
+    from campaigns.models import Offer
+    from tests.brands.factories import MembershipFactory
+    from tests.campaigns.factories import booking_artist, booking_brief
+
+    manager = MembershipFactory(brand=brand, role="manager").user
+    brief, artist = booking_brief(brand, social=True), booking_artist()
+    api = APIClient()
+    api.force_authenticate(manager)
+    body = {"brief": brief.pk, "artist": artist.slug, "usage_channels": ["social"]}
+    response = api.post("/api/v1/offers/", {**body, "amount": 150000}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"amount": ["Unknown field."]}
+    assert not Offer.objects.exists()
+    # The same body without it is fine; nested lines refuse unknown keys too.
+    assert api.post("/api/v1/offers/", body, format="json").status_code == 201
+
+
+def test_every_serializer_of_the_project_refuses_unknown_fields():
+    import importlib
+    import inspect
+    import pkgutil
+
+    from rest_framework import serializers
+
+    from aux.api.serializers import StrictModelSerializer, StrictSerializer
+
+    found, loose = [], []
+    for package in ("aux", "artists", "brands", "campaigns", "payments"):
+        for info in pkgutil.walk_packages(importlib.import_module(package).__path__, package + "."):
+            if ".api." not in info.name + "." or "migrations" in info.name:
+                continue
+            module = importlib.import_module(info.name)
+            for _, cls in inspect.getmembers(module, inspect.isclass):
+                if cls.__module__ != module.__name__:
+                    continue
+                if issubclass(cls, serializers.Serializer):
+                    found.append(cls)
+                    if not issubclass(cls, StrictSerializer | StrictModelSerializer):
+                        loose.append(f"{cls.__module__}.{cls.__qualname__}")
+    assert len(found) > 50  # the walk really found the API's serializers
+    assert loose == []
+
+
+def test_the_schema_says_every_request_body_is_closed():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schemas = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    requests = {name: c for name, c in schemas.items() if name.endswith("Request")}
+    assert len(requests) > 20
+    assert [n for n, c in requests.items() if c.get("additionalProperties") is not False] == []

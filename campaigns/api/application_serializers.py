@@ -2,12 +2,14 @@
 
 from rest_framework import serializers
 
+from aux.api.serializers import StrictModelSerializer, StrictSerializer
+
 from ..models import Application, Brief
 
 MAX_MINOR = 10**11
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(StrictModelSerializer):
     """An application with the applicant's place in the brief's ranking (null: not ranked)."""
 
     brief = serializers.PrimaryKeyRelatedField(read_only=True)
@@ -25,7 +27,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ApplicationCreateSerializer(serializers.Serializer):
+class ApplicationCreateSerializer(StrictSerializer):
     brief = serializers.PrimaryKeyRelatedField(queryset=Brief.objects.all())
     pitch = serializers.CharField(max_length=2000)
     links = serializers.ListField(
@@ -36,9 +38,9 @@ class ApplicationCreateSerializer(serializers.Serializer):
     )
 
 
-class ApplicationDeclineSerializer(serializers.Serializer):
+class ApplicationDeclineSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class ApplicationAcceptSerializer(serializers.Serializer):
+class ApplicationAcceptSerializer(StrictSerializer):
     message = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
