@@ -28,7 +28,9 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
-# Under /api/ every error, an unknown URL included, is JSON: aux.api.middleware.
+# Under /api/ every error, an unknown URL included, is JSON (aux.api.middleware for what Django
+# answers itself with DEBUG on).
+handler404 = "aux.api.exceptions.not_found"
 # A lost database/Redis connection anywhere in a request is a 503 + Retry-After (JSON under /api/),
 # any other uncaught error the 500 page.
 handler500 = "aux.outages.server_error"

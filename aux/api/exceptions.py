@@ -55,6 +55,18 @@ def _only_missing_references(exc: exceptions.ValidationError) -> bool:
     return bool(codes) and all(code in MISSING_REFERENCE_CODES for code in codes)
 
 
+def not_found(request, exception=None):
+    """handler404: under /api/ the JSON error shape at once, without rendering the 404 page
+    (whose static files need collectstatic with DEBUG off); pages keep Django's 404 page. With
+    DEBUG on Django answers its technical 404 instead, which aux.api.middleware turns into JSON."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": gettext("Not found."), "errors": {}}, status=404)
+    return page_not_found(request, exception)
+
+
 def exception_handler(exc, context) -> Response | None:
     if isinstance(exc, ApplicationError):
         return Response({"detail": exc.message, "errors": exc.errors}, status=exc.status)
