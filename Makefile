@@ -41,6 +41,7 @@ run: venv
 	  curl -sf http://127.0.0.1:$(STRIPE_PORT)/js.stripe.com/v3/ >/dev/null 2>&1 && break; sleep 0.1; \
 	done; \
 	export STRIPE_API_BASE=$${STRIPE_API_BASE:-http://127.0.0.1:$(STRIPE_PORT)}; \
+	export DEBUG=$${DEBUG:-1}; \
 	$(BIN)/python manage.py migrate --noinput && \
 	$(BIN)/python manage.py seed_demo && \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

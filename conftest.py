@@ -1,10 +1,14 @@
 """Shared pytest fixtures: one user per role, a clean cache, Celery eager unless a test says not."""
 
+import logging
 import os
 
 # Browser tests drive a live server from Playwright's sync API, which runs an event loop in the
 # test thread; Django refuses ORM calls there unless told it is fine (it is: one thread).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# DEBUG is off by default (aux/settings.py); the suite runs as the local demo (scripts/test.sh sets
+# it too). Subprocesses (gunicorn, the Celery worker) inherit it unless a test says DEBUG=0.
+os.environ.setdefault("DEBUG", "1")
 
 import pytest
 
@@ -34,6 +38,33 @@ def _celery_eager(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+class _EagerTaskFailures(logging.Handler):
+    """Collects the failures aux.dispatch.enqueue logs (and swallows) for tasks run eagerly."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg.startswith("eager task"):
+            self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def _eager_task_failures_fail_the_test(request):
+    """In eager mode a failing task is logged, not raised (the request that queued it already
+    saved its change; aux/dispatch.py): without this, a test whose task crashed would pass. A test
+    that expects a task to fail says so with @pytest.mark.task_failure_expected."""
+    handler = _EagerTaskFailures()
+    logger = logging.getLogger("aux.dispatch")
+    logger.addHandler(handler)
+    yield
+    logger.removeHandler(handler)
+    if handler.records and not request.node.get_closest_marker("task_failure_expected"):
+        lines = [handler.format(r) for r in handler.records]
+        pytest.fail("a task run eagerly raised:\n" + "\n\n".join(lines), pytrace=False)
 
 
 @pytest.fixture(autouse=True)

@@ -66,7 +66,7 @@ def validate_and_resize_image(
     pixels. Anything else raises django.core.exceptions.ValidationError with a clear message.
     """
     if max_bytes is None:
-        max_bytes = getattr(settings, "AUX_MAX_IMAGE_BYTES", 5 * 1024 * 1024)
+        max_bytes = settings.AUX_MAX_IMAGE_BYTES
     data = _read_limited(uploaded_file, max_bytes)
     not_an_image = ValidationError(
         _("Upload a valid image (JPEG, PNG, WebP or GIF); this file is not one."),

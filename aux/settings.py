@@ -1,7 +1,9 @@
 """AUX settings: one module, driven by environment variables with safe local defaults.
 
-Without any variable set you get the embedded demo: DEBUG on, SQLite, Celery tasks run eagerly,
-e-mail printed to the console. Production sets DEBUG=0 and the variables in the README table.
+Fail-safe: DEBUG is off unless DEBUG=1 is set, and without it SECRET_KEY is required. `make run`
+(the embedded demo: SQLite, Celery tasks run eagerly, e-mail printed to the console) and the test
+command set DEBUG=1 themselves. Production sets the variables in the README table. Each setting is
+declared here once, with its default; code reads `settings.X`, never a default of its own.
 """
 
 from pathlib import Path
@@ -14,7 +16,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless asked for: `make run` and the test command set DEBUG=1 for the local demo and tests.
+DEBUG = env.bool("DEBUG", default=False)
 
 # A fixed key is fine for a local demo, never for production: without DEBUG it must be set.
 if DEBUG:
@@ -56,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it sees every answer: an error under /api/ leaves as JSON (aux/api/middleware).
+    "aux.api.middleware.ApiJsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -177,6 +182,8 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_SIGNUP_FORM_CLASS = "aux.users.forms.RoleSignupForm"
+# 0: an invite-only deployment (aux/users/adapters.py closes the sign-up form).
+ACCOUNT_ALLOW_REGISTRATION = env.bool("ACCOUNT_ALLOW_REGISTRATION", default=True)
 ACCOUNT_ADAPTER = "aux.users.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
@@ -254,9 +261,11 @@ STORAGES = {
 
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: DRF takes the WWW-Authenticate challenge from the first class, so a missing or
+    # bad token is a 401 with `WWW-Authenticate: Token` (session first would make it a 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -28,7 +28,8 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
-# The API answers its own JSON error shape for unknown URLs too (pages keep the HTML 404).
+# Under /api/ every error, an unknown URL included, is JSON (aux.api.middleware for what Django
+# answers itself with DEBUG on).
 handler404 = "aux.api.exceptions.not_found"
 # A lost database/Redis connection anywhere in a request is a 503 + Retry-After (JSON under /api/),
 # any other uncaught error the 500 page.

@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aux.settings")
+os.environ.setdefault("DEBUG", "1")  # a local benchmark, like `make run`
 
 import django  # noqa: E402
 

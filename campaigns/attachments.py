@@ -32,7 +32,7 @@ IMAGE_TYPES = {"jpg": "image/jpeg", "webp": "image/webp"}
 
 
 def max_attachment_bytes() -> int:
-    return getattr(settings, "AUX_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+    return settings.AUX_MAX_ATTACHMENT_BYTES
 
 
 def _mb(n: int) -> str:

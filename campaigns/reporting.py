@@ -426,7 +426,7 @@ def marketplace_overview() -> dict:
             fees[(_month(p["succeeded_at"] or p["created_at"]), p["currency"])] += p["fee"]
     else:
         fees_source = "computed"
-        bps = int(getattr(settings, "AUX_PLATFORM_FEE_BPS", 1000))
+        bps = settings.AUX_PLATFORM_FEE_BPS
         for key, total in gmv.items():
             fees[key] = _div_round(total * bps, 10_000) or 0
     keys = sorted(set(gmv) | set(fees))

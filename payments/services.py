@@ -65,7 +65,7 @@ class LedgerInvariantError(ApplicationError):
 
 
 def platform_fee_bps() -> int:
-    return int(getattr(settings, "AUX_PLATFORM_FEE_BPS", 1000))
+    return settings.AUX_PLATFORM_FEE_BPS
 
 
 def _now():

@@ -61,6 +61,9 @@ as_pg "$pg_bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres aux  # for manag
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/aux"
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
+# DEBUG is off by default (aux/settings.py); the tests run as the local demo does. pytest-django
+# still runs each test with settings.DEBUG = False, and production-mode tests set DEBUG=0.
+export DEBUG=1
 export STRIPE_API_BASE="http://127.0.0.1:$STRIPE_PORT" AUX_TEST_STRIPE_API_BASE="http://127.0.0.1:$STRIPE_PORT"
 
 echo "==> static checks"

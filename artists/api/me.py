@@ -7,7 +7,6 @@ same; any error leaves the profile unchanged. Errors use the API's one shape, ke
 {"detail": ..., "errors": {"rates.0.min_fee": ["The minimum fee cannot be negative."]}}.
 """
 
-from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser
@@ -17,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aux.api.parsers import MultiPartParser
+from aux.api.serializers import StrictModelSerializer, StrictSerializer
 from aux.errors import ApplicationError
 
 from ..models import Artist
@@ -25,41 +25,41 @@ from ..services import artist_profile_update
 
 
 # --- Output ------------------------------------------------------------------------------
-class _MediaLinkOut(serializers.Serializer):
+class _MediaLinkOut(StrictSerializer):
     kind = serializers.CharField()
     title = serializers.CharField()
     url = serializers.CharField()
 
 
-class _CountryShareOut(serializers.Serializer):
+class _CountryShareOut(StrictSerializer):
     country = serializers.CharField(source="country.code")
     share = serializers.DecimalField(max_digits=5, decimal_places=4)
 
 
-class _AgeShareOut(serializers.Serializer):
+class _AgeShareOut(StrictSerializer):
     bucket = serializers.CharField()
     share = serializers.DecimalField(max_digits=5, decimal_places=4)
 
 
-class _RateOut(serializers.Serializer):
+class _RateOut(StrictSerializer):
     deliverable_type = serializers.CharField(source="deliverable_type.slug")
     deliverable_type_name = serializers.CharField(source="deliverable_type.name")
     min_fee = serializers.IntegerField(help_text="Minor units (cents).")
     currency = serializers.CharField()
 
 
-class _PeriodOut(serializers.Serializer):
+class _PeriodOut(StrictSerializer):
     start = serializers.DateField()
     end = serializers.DateField()
     note = serializers.CharField()
 
 
-class _CompletenessOut(serializers.Serializer):
+class _CompletenessOut(StrictSerializer):
     percent = serializers.IntegerField()
     missing = serializers.ListField(child=serializers.CharField())
 
 
-class ArtistMeSerializer(serializers.ModelSerializer):
+class ArtistMeSerializer(StrictModelSerializer):
     """The whole own profile (also the body of the dashboard's JSON export)."""
 
     country = serializers.CharField(source="country.code", allow_blank=True)
@@ -105,35 +105,35 @@ class ArtistMeSerializer(serializers.ModelSerializer):
 _SHARE = {"max_digits": 12, "decimal_places": 6}
 
 
-class _MediaLinkIn(serializers.Serializer):
+class _MediaLinkIn(StrictSerializer):
     kind = serializers.CharField()
     title = serializers.CharField(required=False, allow_blank=True)
     url = serializers.CharField()
 
 
-class _CountryShareIn(serializers.Serializer):
+class _CountryShareIn(StrictSerializer):
     country = serializers.CharField()
     share = serializers.DecimalField(**_SHARE)
 
 
-class _AgeShareIn(serializers.Serializer):
+class _AgeShareIn(StrictSerializer):
     bucket = serializers.CharField()
     share = serializers.DecimalField(**_SHARE)
 
 
-class _RateIn(serializers.Serializer):
+class _RateIn(StrictSerializer):
     deliverable_type = serializers.CharField(help_text="Deliverable type slug (see /taxonomy/).")
     min_fee = serializers.IntegerField(help_text="Minor units (cents), ≥ 0.")
     currency = serializers.CharField(help_text="EUR, USD or GBP.")
 
 
-class _PeriodIn(serializers.Serializer):
+class _PeriodIn(StrictSerializer):
     start = serializers.DateField()
     end = serializers.DateField()
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class ArtistMePatchSerializer(serializers.Serializer):
+class ArtistMePatchSerializer(StrictSerializer):
     """Any subset of the profile; lists replace the whole list."""
 
     stage_name = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
@@ -160,18 +160,7 @@ class ArtistMePatchSerializer(serializers.Serializer):
     refused_categories = serializers.ListField(child=serializers.CharField(), required=False)
 
     # Shown in GET but never writable here; `verified` is granted by AUX staff only.
-    READ_ONLY = {"slug", "verified", "is_emerging", "completeness", "updated_at"}
-
-    def validate(self, attrs: dict) -> dict:
-        errors: dict[str, list[str]] = {}
-        for key in getattr(self, "initial_data", {}) or {}:
-            if key in self.READ_ONLY:
-                errors[key] = [gettext("This field is read-only.")]
-            elif key not in self.fields:
-                errors[key] = [gettext("Unknown field.")]
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs
+    READ_ONLY = frozenset({"slug", "verified", "is_emerging", "completeness", "updated_at"})
 
 
 _ERROR = inline_serializer(

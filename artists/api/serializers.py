@@ -7,41 +7,42 @@ read from prefetched relations (artists.selectors.artists_for_discovery): no que
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from aux.api.serializers import StrictModelSerializer, StrictSerializer
 from brands.models import BrandCategory
 
 from ..models import AgeShare, Artist, AudienceShare, DeliverableType, Genre, MediaLink, Mood, Rate
 
 
-class TagSerializer(serializers.Serializer):
+class TagSerializer(StrictSerializer):
     slug = serializers.SlugField(read_only=True)
     name = serializers.CharField(read_only=True)
 
 
-class GenreSerializer(serializers.ModelSerializer):
+class GenreSerializer(StrictModelSerializer):
     class Meta:
         model = Genre
         fields = ["slug", "name"]
 
 
-class MoodSerializer(serializers.ModelSerializer):
+class MoodSerializer(StrictModelSerializer):
     class Meta:
         model = Mood
         fields = ["slug", "name"]
 
 
-class DeliverableTypeSerializer(serializers.ModelSerializer):
+class DeliverableTypeSerializer(StrictModelSerializer):
     class Meta:
         model = DeliverableType
         fields = ["slug", "name", "description"]
 
 
-class BrandCategorySerializer(serializers.ModelSerializer):
+class BrandCategorySerializer(StrictModelSerializer):
     class Meta:
         model = BrandCategory
         fields = ["slug", "name"]
 
 
-class RateSerializer(serializers.ModelSerializer):
+class RateSerializer(StrictModelSerializer):
     """A minimum fee: the artist's price "from", in minor units of `currency`."""
 
     deliverable_type = TagSerializer(read_only=True)
@@ -51,13 +52,13 @@ class RateSerializer(serializers.ModelSerializer):
         fields = ["deliverable_type", "min_fee", "currency"]
 
 
-class MediaLinkSerializer(serializers.ModelSerializer):
+class MediaLinkSerializer(StrictModelSerializer):
     class Meta:
         model = MediaLink
         fields = ["kind", "title", "url"]
 
 
-class AudienceShareSerializer(serializers.ModelSerializer):
+class AudienceShareSerializer(StrictModelSerializer):
     country = serializers.CharField(source="country.code", read_only=True)
     share = serializers.DecimalField(max_digits=5, decimal_places=4, coerce_to_string=False)
 
@@ -66,7 +67,7 @@ class AudienceShareSerializer(serializers.ModelSerializer):
         fields = ["country", "share"]
 
 
-class AgeShareSerializer(serializers.ModelSerializer):
+class AgeShareSerializer(StrictModelSerializer):
     share = serializers.DecimalField(max_digits=5, decimal_places=4, coerce_to_string=False)
 
     class Meta:
@@ -74,7 +75,7 @@ class AgeShareSerializer(serializers.ModelSerializer):
         fields = ["bucket", "share"]
 
 
-class ArtistListSerializer(serializers.ModelSerializer):
+class ArtistListSerializer(StrictModelSerializer):
     """One search result: enough to draw a card and decide whether to open the profile."""
 
     url = serializers.HyperlinkedIdentityField(
@@ -120,7 +121,7 @@ class ArtistListSerializer(serializers.ModelSerializer):
         return RateSerializer(cheapest).data if cheapest else None
 
 
-class AudienceSerializer(serializers.Serializer):
+class AudienceSerializer(StrictSerializer):
     countries = AudienceShareSerializer(many=True, read_only=True, source="audience_shares")
     ages = AgeShareSerializer(many=True, read_only=True, source="age_shares")
 
@@ -150,14 +151,14 @@ class ArtistDetailSerializer(ArtistListSerializer):
         read_only_fields = fields
 
 
-class TaxonomySerializer(serializers.Serializer):
+class TaxonomySerializer(StrictSerializer):
     genres = GenreSerializer(many=True, read_only=True)
     moods = MoodSerializer(many=True, read_only=True)
     deliverable_types = DeliverableTypeSerializer(many=True, read_only=True)
     brand_categories = BrandCategorySerializer(many=True, read_only=True)
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(StrictSerializer):
     """The API's one error shape (aux/api/exceptions.py)."""
 
     detail = serializers.CharField()

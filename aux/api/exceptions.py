@@ -1,5 +1,10 @@
 """One error shape for the whole API: {"detail": "...", "errors": {"field": ["..."]}}."""
 
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext
 from rest_framework import exceptions, status
@@ -51,7 +56,9 @@ def _only_missing_references(exc: exceptions.ValidationError) -> bool:
 
 
 def not_found(request, exception=None):
-    """handler404: the API answers its JSON error shape; pages keep Django's 404 page."""
+    """handler404: under /api/ the JSON error shape at once, without rendering the 404 page
+    (whose static files need collectstatic with DEBUG off); pages keep Django's 404 page. With
+    DEBUG on Django answers its technical 404 instead, which aux.api.middleware turns into JSON."""
     from django.http import JsonResponse
     from django.views.defaults import page_not_found
 
@@ -65,6 +72,13 @@ def exception_handler(exc, context) -> Response | None:
         return Response({"detail": exc.message, "errors": exc.errors}, status=exc.status)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        # Django's request size limits (settings: DATA_UPLOAD_MAX_*), met while parsing the body.
+        return Response(
+            {"detail": gettext("The request body is too large or has too many fields."),
+             "errors": {}},
+            status=status.HTTP_400_BAD_REQUEST,
+        )  # fmt: skip
 
     response = drf_exception_handler(exc, context)
     if response is None:

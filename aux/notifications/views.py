@@ -33,7 +33,7 @@ def _mark_read(request: HttpRequest, pk: int):
 
 
 def poll_seconds() -> int:
-    return getattr(settings, "AUX_NOTIFICATIONS_POLL_SECONDS", 30)
+    return settings.AUX_NOTIFICATIONS_POLL_SECONDS
 
 
 def _list_context(request: HttpRequest) -> dict:

@@ -7,4 +7,4 @@ class AccountAdapter(DefaultAccountAdapter):
     """Signup can be closed with ACCOUNT_ALLOW_REGISTRATION=0 (an invite-only deployment)."""
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
-        return getattr(settings, "ACCOUNT_ALLOW_REGISTRATION", True)
+        return settings.ACCOUNT_ALLOW_REGISTRATION

@@ -4,17 +4,18 @@ from django.utils.translation import gettext
 from rest_framework import serializers
 
 from aux.api.fields import OptionalSlugRelatedField, OptionalURLField
+from aux.api.serializers import StrictModelSerializer, StrictSerializer
 from brands.models import Brand, BrandCategory, Invitation, Membership
 
 
-class BrandErrorSerializer(serializers.Serializer):
+class BrandErrorSerializer(StrictSerializer):
     """The one error shape of the API (aux/api/exceptions.py)."""
 
     detail = serializers.CharField()
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
-class BrandPublicSerializer(serializers.ModelSerializer):
+class BrandPublicSerializer(StrictModelSerializer):
     """What anyone may know about a brand."""
 
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
@@ -62,7 +63,7 @@ class BrandMemberSerializer(BrandPublicSerializer):
         return super().to_representation(brand)
 
 
-class BrandWriteSerializer(serializers.Serializer):
+class BrandWriteSerializer(StrictSerializer):
     """Input for POST (name required) and PATCH (any subset)."""
 
     name = serializers.CharField(max_length=120)
@@ -81,13 +82,13 @@ class BrandWriteSerializer(serializers.Serializer):
         return value
 
 
-class UserBriefSerializer(serializers.Serializer):
+class UserBriefSerializer(StrictSerializer):
     id = serializers.IntegerField(read_only=True)
     email = serializers.EmailField(read_only=True)
     name = serializers.CharField(read_only=True)
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(StrictModelSerializer):
     user = UserBriefSerializer(read_only=True)
 
     class Meta:
@@ -96,16 +97,16 @@ class MembershipSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RoleSerializer(serializers.Serializer):
+class RoleSerializer(StrictSerializer):
     role = serializers.ChoiceField(choices=Membership.Role.choices)
 
 
-class InvitationCreateSerializer(serializers.Serializer):
+class InvitationCreateSerializer(StrictSerializer):
     email = serializers.EmailField()
     role = serializers.ChoiceField(choices=Membership.Role.choices, default="viewer")
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(StrictModelSerializer):
     class Meta:
         model = Invitation
         fields = ["id", "email", "role", "created_at", "expires_at"]

@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from aux.api.serializers import StrictModelSerializer, StrictSerializer
+
 from ..masking import mask_unless
 from ..models import Application, Brief
 from ..selectors import contacts_visible
@@ -9,7 +11,7 @@ from ..selectors import contacts_visible
 MAX_MINOR = 10**11
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(StrictModelSerializer):
     """An application with the applicant's place in the brief's ranking (null: not ranked)."""
 
     brief = serializers.PrimaryKeyRelatedField(read_only=True)
@@ -35,7 +37,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         return data
 
 
-class ApplicationCreateSerializer(serializers.Serializer):
+class ApplicationCreateSerializer(StrictSerializer):
     brief = serializers.PrimaryKeyRelatedField(queryset=Brief.objects.all())
     pitch = serializers.CharField(max_length=2000)
     links = serializers.ListField(
@@ -46,9 +48,9 @@ class ApplicationCreateSerializer(serializers.Serializer):
     )
 
 
-class ApplicationDeclineSerializer(serializers.Serializer):
+class ApplicationDeclineSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class ApplicationAcceptSerializer(serializers.Serializer):
+class ApplicationAcceptSerializer(StrictSerializer):
     message = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")

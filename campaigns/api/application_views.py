@@ -76,10 +76,14 @@ class ApplicationViewSet(
             brief = self.request.query_params.get("brief", "")
             state = self.request.query_params.get("status", "")
             errors = {}
-            if brief and not re.fullmatch(r"-?[0-9]+", brief):
+            # Ids are 64-bit: a larger number is no id at all (and SQLite, the demo's database,
+            # cannot even bind it: a 500 before this check).
+            if brief and not (re.fullmatch(r"-?[0-9]{1,19}", brief) and abs(int(brief)) < 2**63):
                 errors["brief"] = [gettext("A valid integer is required.")]
             if state and state not in Application.Status.values:
-                errors["status"] = [f'"{state}" is not a valid choice.']
+                errors["status"] = [
+                    gettext('"%(value)s" is not a valid choice.') % {"value": state}
+                ]
             if errors:
                 raise serializers.ValidationError(errors)
             if brief:

@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from artists.models import Artist, DeliverableType
 from aux.api.fields import OptionalSlugRelatedField
+from aux.api.serializers import StrictModelSerializer, StrictSerializer
 from brands.models import BrandCategory
 
 from ..masking import mask_contact_details, mask_unless
@@ -39,7 +40,7 @@ def blank_side() -> serializers.ChoiceField:
     return serializers.ChoiceField(choices=Side.choices, allow_blank=True, read_only=True)
 
 
-class OfferLineSerializer(serializers.ModelSerializer):
+class OfferLineSerializer(StrictModelSerializer):
     deliverable_type = serializers.SlugRelatedField(
         slug_field="slug", queryset=DeliverableType.objects.all()
     )
@@ -56,7 +57,7 @@ class OfferLineSerializer(serializers.ModelSerializer):
                   "below_min_fee"]  # fmt: skip
 
 
-class OfferRevisionSerializer(serializers.ModelSerializer):
+class OfferRevisionSerializer(StrictModelSerializer):
     lines = OfferLineSerializer(many=True, read_only=True)
     exclusivity_category = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True
@@ -71,7 +72,7 @@ class OfferRevisionSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class OfferSerializer(serializers.ModelSerializer):
+class OfferSerializer(StrictModelSerializer):
     """An offer with its current terms; the detail adds every revision (oldest first)."""
 
     brief = serializers.PrimaryKeyRelatedField(read_only=True)
@@ -128,7 +129,7 @@ class OfferDetailSerializer(OfferSerializer):
         read_only_fields = fields
 
 
-class OfferTermsInputSerializer(serializers.Serializer):
+class OfferTermsInputSerializer(StrictSerializer):
     """Terms shared by a new offer and a counter-offer (all optional in a counter)."""
 
     lines = OfferLineSerializer(many=True, required=False, max_length=20)
@@ -164,17 +165,17 @@ class OfferCreateSerializer(OfferTermsInputSerializer):
     artist = serializers.SlugRelatedField(slug_field="slug", queryset=Artist.objects.all())
 
 
-class DeclineSerializer(serializers.Serializer):
+class DeclineSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class SignatureSerializer(serializers.ModelSerializer):
+class SignatureSerializer(StrictModelSerializer):
     class Meta:
         model = Signature
         fields = ["party", "full_name", "signed_at", "terms_sha256"]
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(StrictModelSerializer):
     """A file of a message or a deliverable; `url` is the party-only download (not media)."""
 
     url = serializers.SerializerMethodField()
@@ -188,7 +189,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return reverse("bookings:attachment_download", args=[attachment.pk])
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(StrictModelSerializer):
     contract = serializers.PrimaryKeyRelatedField(read_only=True)
     deliverable_type = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
@@ -204,7 +205,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ContractSerializer(serializers.ModelSerializer):
+class ContractSerializer(StrictModelSerializer):
     brand = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     artist = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     signatures = SignatureSerializer(many=True, read_only=True)
@@ -234,7 +235,7 @@ class ContractSerializer(serializers.ModelSerializer):
         return data
 
 
-class SignInputSerializer(serializers.Serializer):
+class SignInputSerializer(StrictSerializer):
     full_name = serializers.CharField(max_length=150)
     confirm = serializers.BooleanField()
     terms_sha256 = serializers.RegexField(r"^[0-9a-f]{64}$", required=False)
@@ -255,7 +256,7 @@ def _attachments_input() -> serializers.ListField:
     )  # fmt: skip
 
 
-class SubmitInputSerializer(serializers.Serializer):
+class SubmitInputSerializer(StrictSerializer):
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     links = serializers.ListField(child=serializers.URLField(max_length=500), required=False,
                                   max_length=10, default=list)  # fmt: skip
@@ -263,11 +264,11 @@ class SubmitInputSerializer(serializers.Serializer):
     attachments = _attachments_input()
 
 
-class ReasonInputSerializer(serializers.Serializer):
+class ReasonInputSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=3000)
 
 
-class MessageSerializer(serializers.ModelSerializer):
+class MessageSerializer(StrictModelSerializer):
     """A message; contact details are masked until the contract is signed."""
 
     author_name = serializers.SerializerMethodField()
@@ -290,14 +291,14 @@ class MessageSerializer(serializers.ModelSerializer):
         return data
 
 
-class MessageInputSerializer(serializers.Serializer):
+class MessageInputSerializer(StrictSerializer):
     """A new message: text (JSON or multipart) and/or files (multipart `attachments`)."""
 
     body = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     attachments = _attachments_input()
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(StrictModelSerializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
     text = serializers.CharField(max_length=3000, required=False, allow_blank=True, default="")
 

@@ -4,10 +4,12 @@ The report serializers describe the dicts built by campaigns.reporting so the sc
 
 from rest_framework import serializers
 
+from aux.api.serializers import StrictModelSerializer, StrictSerializer
+
 from ..models import MilestoneResult
 
 
-class ResultSerializer(serializers.ModelSerializer):
+class ResultSerializer(StrictModelSerializer):
     screenshot = serializers.ImageField(read_only=True, use_url=True)
 
     class Meta:
@@ -19,7 +21,7 @@ class ResultSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ResultInputSerializer(serializers.Serializer):
+class ResultInputSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=MilestoneResult.Kind.choices)
     value = serializers.IntegerField(min_value=0, max_value=10**12)
     evidence_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
@@ -27,39 +29,39 @@ class ResultInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
-class QuestionInputSerializer(serializers.Serializer):
+class QuestionInputSerializer(StrictSerializer):
     question = serializers.CharField(max_length=500)
 
 
-class AnswerInputSerializer(serializers.Serializer):
+class AnswerInputSerializer(StrictSerializer):
     answer = serializers.CharField(max_length=500, required=False, allow_blank=True)
     value = serializers.IntegerField(min_value=0, max_value=10**12, required=False)
 
 
-class _BriefRef(serializers.Serializer):
+class _BriefRef(StrictSerializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
 
 
-class _StateCount(serializers.Serializer):
+class _StateCount(StrictSerializer):
     status = serializers.CharField()
     label = serializers.CharField()
     count = serializers.IntegerField()
 
 
-class _Deliverables(serializers.Serializer):
+class _Deliverables(StrictSerializer):
     total = serializers.IntegerField()
     done = serializers.IntegerField()
     late = serializers.IntegerField()
 
 
-class _KindTotal(serializers.Serializer):
+class _KindTotal(StrictSerializer):
     kind = serializers.ChoiceField(choices=MilestoneResult.Kind.choices)
     label = serializers.CharField()
     total = serializers.IntegerField()
 
 
-class _ArtistShare(serializers.Serializer):
+class _ArtistShare(StrictSerializer):
     artist_id = serializers.IntegerField()
     name = serializers.CharField()
     slug = serializers.CharField()
@@ -75,7 +77,7 @@ class _ArtistShare(serializers.Serializer):
     cost_per_stream = serializers.IntegerField(allow_null=True)
 
 
-class BriefReportSerializer(serializers.Serializer):
+class BriefReportSerializer(StrictSerializer):
     brief = _BriefRef()
     currency = serializers.CharField()
     budget_min = serializers.IntegerField(allow_null=True)
@@ -95,7 +97,7 @@ class BriefReportSerializer(serializers.Serializer):
     artists = _ArtistShare(many=True)
 
 
-class _EarningsTotal(serializers.Serializer):
+class _EarningsTotal(StrictSerializer):
     currency = serializers.CharField()
     paid = serializers.IntegerField()
     payout_pending = serializers.IntegerField()
@@ -104,13 +106,13 @@ class _EarningsTotal(serializers.Serializer):
     fees = serializers.IntegerField(help_text="Always 0: the platform fee is the brand's.")
 
 
-class _EarningsMonth(serializers.Serializer):
+class _EarningsMonth(StrictSerializer):
     month = serializers.CharField()
     currency = serializers.CharField()
     paid = serializers.IntegerField()
 
 
-class _EarningsBrand(serializers.Serializer):
+class _EarningsBrand(StrictSerializer):
     brand = serializers.CharField()
     slug = serializers.CharField()
     currency = serializers.CharField()
@@ -119,7 +121,7 @@ class _EarningsBrand(serializers.Serializer):
     expected = serializers.IntegerField()
 
 
-class EarningsSerializer(serializers.Serializer):
+class EarningsSerializer(StrictSerializer):
     totals = _EarningsTotal(many=True)
     by_month = _EarningsMonth(many=True)
     by_brand = _EarningsBrand(many=True)

@@ -3,12 +3,13 @@ from rest_framework import serializers
 
 from artists.models import DeliverableType, Genre, Mood
 from aux.api.fields import ShareField
+from aux.api.serializers import StrictModelSerializer
 from brands.models import Brand
 
 from ..models import Brief, BriefDeliverable, Match
 
 
-class BriefDeliverableSerializer(serializers.ModelSerializer):
+class BriefDeliverableSerializer(StrictModelSerializer):
     deliverable_type = serializers.SlugRelatedField(
         slug_field="slug", queryset=DeliverableType.objects.all()
     )
@@ -19,7 +20,7 @@ class BriefDeliverableSerializer(serializers.ModelSerializer):
         fields = ["deliverable_type", "quantity", "notes"]
 
 
-class BriefSerializer(serializers.ModelSerializer):
+class BriefSerializer(StrictModelSerializer):
     """A brief as read and written through the API. Money in minor units (cents)."""
 
     brand = serializers.SlugRelatedField(slug_field="slug", queryset=Brand.objects.all())
@@ -79,7 +80,7 @@ class BriefSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class MatchSerializer(serializers.ModelSerializer):
+class MatchSerializer(StrictModelSerializer):
     artist = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     stage_name = serializers.CharField(source="artist.stage_name", read_only=True)
     curation = serializers.SerializerMethodField()

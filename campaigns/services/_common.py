@@ -131,15 +131,15 @@ def _now() -> datetime:
 
 
 def offer_ttl() -> timedelta:
-    return timedelta(days=getattr(settings, "AUX_OFFER_TTL_DAYS", 14))
+    return timedelta(days=settings.AUX_OFFER_TTL_DAYS)
 
 
 def review_window() -> timedelta:
-    return timedelta(days=getattr(settings, "AUX_REVIEW_WINDOW_DAYS", 7))
+    return timedelta(days=settings.AUX_REVIEW_WINDOW_DAYS)
 
 
 def is_social_type(dtype: DeliverableType | None) -> bool:
-    slugs = getattr(settings, "AUX_SOCIAL_DELIVERABLE_SLUGS", ["social-post", "short-video"])
+    slugs = settings.AUX_SOCIAL_DELIVERABLE_SLUGS
     return dtype is not None and dtype.slug in slugs
 
 

@@ -15,7 +15,7 @@ from ._common import _now
 
 
 def review_reminder_lead() -> timedelta:
-    return timedelta(hours=getattr(settings, "AUX_REVIEW_REMINDER_HOURS", 24))
+    return timedelta(hours=settings.AUX_REVIEW_REMINDER_HOURS)
 
 
 @transaction.atomic

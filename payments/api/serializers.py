@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from aux.api.serializers import StrictModelSerializer, StrictSerializer
+
 from ..models import LedgerEntry, Payout
 
 
-class FundingSerializer(serializers.Serializer):
+class FundingSerializer(StrictSerializer):
     """What a client needs to pay: the PaymentIntent's client secret and the amounts."""
 
     payment_id = serializers.IntegerField()
@@ -20,7 +22,7 @@ class FundingSerializer(serializers.Serializer):
     test_mode = serializers.BooleanField()
 
 
-class PayoutSerializer(serializers.ModelSerializer):
+class PayoutSerializer(StrictModelSerializer):
     milestone_title = serializers.CharField(source="milestone.title", read_only=True)
 
     class Meta:
@@ -32,7 +34,7 @@ class PayoutSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LedgerLineSerializer(serializers.ModelSerializer):
+class LedgerLineSerializer(StrictModelSerializer):
     kind = serializers.CharField(source="transaction.kind", read_only=True)
     memo = serializers.CharField(source="transaction.memo", read_only=True)
 
@@ -42,12 +44,12 @@ class LedgerLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OnboardInputSerializer(serializers.Serializer):
+class OnboardInputSerializer(StrictSerializer):
     return_url = serializers.URLField(required=False, max_length=500)
     refresh_url = serializers.URLField(required=False, max_length=500)
 
 
-class OnboardSerializer(serializers.Serializer):
+class OnboardSerializer(StrictSerializer):
     url = serializers.URLField(help_text="Send the artist here to finish onboarding.")
     stripe_account_id = serializers.CharField()
     payouts_enabled = serializers.BooleanField()

@@ -316,6 +316,20 @@ def with_ids(recs):
     return [{"id": 3 * i + 1, **r} for i, r in enumerate(recs)]
 
 
+# Two anchors added to each generated catalogue, so that no property holds only because the
+# ranking came out empty (or nothing was filtered): one artist every hard filter of B keeps,
+# one that the deliverables filter always removes (no rate for type 10).
+ELIGIBLE = {k: v for k, v in artist(0).items() if k != "id"}
+ELIGIBLE |= {"unavailable": [], "refused_categories": []}
+FILTERED = ELIGIBLE | {"rates": {11: (100, "EUR")}}
+
+
+def with_anchors(recs):
+    """with_ids(recs + [ELIGIBLE, FILTERED]); returns (records, eligible id, filtered id)."""
+    records = with_ids([*recs, ELIGIBLE, FILTERED])
+    return records, records[-2]["id"], records[-1]["id"]
+
+
 prop = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 B = brief(start_date=19_780, end_date=19_785, emerging_share=0.4)
 
@@ -323,7 +337,9 @@ B = brief(start_date=19_780, end_date=19_785, emerging_share=0.4)
 @prop
 @given(recs=st.lists(rec_strategy, min_size=1, max_size=25), weights=weights_strategy)
 def test_scores_lie_in_zero_to_sum_of_weights(recs, weights):
-    r = run(with_ids(recs), B, weights=weights, emerging_threshold=5_000)
+    records, eligible, _ = with_anchors(recs)
+    r = run(records, B, weights=weights, emerging_threshold=5_000)
+    assert eligible in {m.artist_id for m in r.matches}
     for m in r.matches:
         assert -1e-5 <= m.score <= sum(weights.values()) * (1 + 1e-5) + 1e-5
         assert all(0.0 <= v["value"] <= 1.0 for v in m.parts.values())
@@ -337,7 +353,7 @@ def test_scores_lie_in_zero_to_sum_of_weights(recs, weights):
     strict=st.booleans(),
 )
 def test_removing_a_filtered_artist_never_changes_the_others_order(recs, weights, p, strict):
-    records = with_ids(recs)
+    records, eligible, filtered = with_anchors(recs)
     b = brief(
         start_date=19_780, end_date=19_785, emerging_share=p,
         fairness="strict" if strict else "fair",
@@ -345,8 +361,7 @@ def test_removing_a_filtered_artist_never_changes_the_others_order(recs, weights
     full = run(records, b, weights=weights, k=len(records), emerging_threshold=5_000)
     kept = {m.artist_id for m in full.matches}
     dropped = [r for r in records if r["id"] not in kept]
-    if not dropped or len(dropped) == len(records):
-        return
+    assert eligible in kept and filtered in {r["id"] for r in dropped}
     fewer = [r for r in records if r["id"] != dropped[0]["id"]]
     again = run(fewer, b, weights=weights, k=len(records), emerging_threshold=5_000)
     assert [m.artist_id for m in again.matches] == [m.artist_id for m in full.matches]
@@ -360,14 +375,16 @@ def test_removing_a_filtered_artist_never_changes_the_others_order(recs, weights
     data=st.data(),
 )
 def test_fair_condition_pins_first_and_hidden_absent(recs, p, k, data):
-    records = with_ids(recs)
+    records, eligible, _ = with_anchors(recs)
     ids = [r["id"] for r in records]
     pinned = data.draw(st.lists(st.sampled_from(ids), max_size=3, unique=True))
-    hidden = data.draw(st.lists(st.sampled_from(ids), max_size=3, unique=True))
+    others = [i for i in ids if i != eligible]  # the eligible anchor stays visible
+    hidden = data.draw(st.lists(st.sampled_from(others), max_size=3, unique=True))
     b = brief(start_date=19_780, end_date=19_785, emerging_share=p, alpha=0.1)
     r = run(records, b, k=k, emerging_threshold=5_000,
             curation=Curation(pinned=pinned, hidden=hidden))  # fmt: skip
     got = [m.artist_id for m in r.matches]
+    assert got  # the eligible anchor at least
     assert not set(got) & set(hidden)
     shown_pins = [i for i in pinned if i in got]
     assert got[: len(shown_pins)] == shown_pins

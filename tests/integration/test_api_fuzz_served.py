@@ -9,6 +9,7 @@ is queued for a later test's worker); the server's throttles are raised, they ha
 import json
 
 import pytest
+import requests
 import schemathesis
 from django.conf import settings
 from django.core.management import call_command
@@ -17,7 +18,13 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 
 from tests.payments.stripe_server import stripe_api_fixture  # noqa: F401 (the fake Stripe)
-from tests.security.fuzzing import ALL_CHECKS, BOUNDED, configure, known_failing  # noqa: F401
+from tests.security.fuzzing import (  # noqa: F401 (known_failing: an autouse fixture)
+    ALL_CHECKS,
+    BOUNDED,
+    configure,
+    known_failing,
+    record_status,
+)
 from tests.security.world import build_world
 from tests.users.factories import PASSWORD
 
@@ -76,6 +83,15 @@ def served(django_db_setup, django_db_blocker, stripe_api, tmp_path_factory):
 def test_the_served_api_answers_every_generated_request_as_its_schema_says(case, role, served):
     base, tokens = served
     COUNTS["cases"] += 1
+    session = requests.Session()
+    session.hooks["response"].append(
+        lambda r, *args, **kwargs: record_status(
+            r.request.method, r.request.path_url, r.status_code
+        )
+    )
     case.call_and_validate(
-        base_url=base, headers={"Authorization": f"Token {tokens[role]}"}, checks=ALL_CHECKS
+        base_url=base,
+        session=session,
+        headers={"Authorization": f"Token {tokens[role]}"},
+        checks=ALL_CHECKS,
     )

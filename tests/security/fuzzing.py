@@ -75,6 +75,23 @@ KNOWN_FAILING: dict[str, str] = {
 }
 
 
+# Every 5xx answer either fuzz run saw ("METHOD path -> status"): the transports record them
+# (test_api_fuzz.py wraps the WSGI app, test_api_fuzz_served.py hooks its HTTP session).
+SERVER_ERRORS: list[str] = []
+
+
+def record_status(method: str, path: str, status: int) -> None:
+    if status >= 500:
+        SERVER_ERRORS.append(f"{method} {path} -> {status}")
+
+
+def no_server_error_since(start: int) -> None:
+    """Fails when a 5xx was recorded after SERVER_ERRORS[start]."""
+    new = SERVER_ERRORS[start:]
+    if new:
+        pytest.fail("a server error is never allowed, whatever the input:\n" + "\n".join(new))
+
+
 @pytest.fixture(autouse=True)
 def known_failing(request):
     label = getattr(request.node, "callspec", None) and request.node.name
@@ -84,3 +101,8 @@ def known_failing(request):
             # XPASS in the bounded run; they fail in the longer run), and schemathesis' pytest
             # plugin crashes (INTERNALERROR) on an XPASS(strict).
             request.node.add_marker(pytest.mark.xfail(reason=reason, strict=False))
+    start = len(SERVER_ERRORS)
+    yield
+    # Strict for every operation, those above included: the xfail covers the test's body only,
+    # and this runs in its teardown.
+    no_server_error_since(start)

@@ -17,7 +17,15 @@ import schemathesis
 
 from aux.wsgi import application
 from tests.payments.stripe_server import stripe_api_fixture  # noqa: F401 (the fake Stripe)
-from tests.security.fuzzing import ALL_CHECKS, BOUNDED, configure, known_failing  # noqa: F401
+from tests.security.fuzzing import (  # noqa: F401 (known_failing: an autouse fixture)
+    ALL_CHECKS,
+    BOUNDED,
+    SERVER_ERRORS,
+    configure,
+    known_failing,
+    no_server_error_since,
+    record_status,
+)
 from tests.security.world import build_world
 from tests.users.factories import PASSWORD
 
@@ -43,7 +51,12 @@ def counting_application(environ, start_response):
     REQUESTS["count"] += 1
     if environ.get("CONTENT_TYPE", "").startswith("multipart/form-data"):
         _end_empty_parts(environ)
-    return application(environ, start_response)
+
+    def recording_start_response(status, headers, exc_info=None):
+        record_status(environ["REQUEST_METHOD"], environ["PATH_INFO"], int(status[:3]))
+        return start_response(status, headers, exc_info)
+
+    return application(environ, recording_start_response)
 
 
 schema = configure(schemathesis.openapi.from_wsgi("/api/schema/", counting_application))
@@ -126,3 +139,15 @@ def test_api_answers_every_generated_request_as_its_schema_says(
     # Passed as the run's own credentials (not written into the case), schemathesis knows they
     # are real: its auth checks then replay the request without them, and with broken ones.
     case.call_and_validate(headers={"Authorization": f"Token {tokens[role]}"}, checks=ALL_CHECKS)
+
+
+def test_a_server_error_fails_the_strict_check_even_where_a_failure_is_known():
+    start = len(SERVER_ERRORS)
+    record_status("POST", "/api/v1/offers/1/counter/", 500)  # a known-failing operation
+    try:
+        with pytest.raises(pytest.fail.Exception, match="counter"):
+            no_server_error_since(start)
+    finally:
+        del SERVER_ERRORS[start:]
+    record_status("POST", "/api/v1/offers/1/counter/", 400)
+    no_server_error_since(start)  # a 4xx is an answer, not a server error

@@ -41,7 +41,7 @@ def page(signed_in=200, anon=LOGIN, **overrides) -> dict:
     return roles(signed_in, anon=anon, **overrides)
 
 
-def api(signed_in=200, anon=403, **overrides) -> dict:
+def api(signed_in=200, anon=401, **overrides) -> dict:
     return roles(signed_in, anon=anon, **overrides)
 
 
@@ -52,9 +52,9 @@ def parse(row, *, api: bool = False) -> dict:
     """A table row "L 200 404 ..." (one token per role, in ROLES order) → {role: status}.
 
     L: a redirect to the login page; 302: any other redirect; None: POST-only (anonymous is sent
-    to log in, or 403 from the API; everyone else gets 405)."""
+    to log in, or 401 from the API; everyone else gets 405)."""
     if row is None:
-        return roles(405, anon=403 if api else LOGIN)
+        return roles(405, anon=401 if api else LOGIN)
     if isinstance(row, dict):
         return row
     tokens = row.split()
@@ -97,7 +97,7 @@ def _skipped(route: str) -> bool:
 
 
 def _is_admin(route: str) -> bool:
-    return route.lstrip("^").startswith(getattr(settings, "ADMIN_URL", "admin/"))
+    return route.lstrip("^").startswith(settings.ADMIN_URL)
 
 
 def all_url_names() -> set:
@@ -395,7 +395,7 @@ _case(
 )  # POST-only, credentials in the body: tested in test_api_auth
 _case(
     "api-artist-me",
-    "403 200 200 403 403 403 403 403",
+    "401 200 200 403 403 403 403 403",
     api=True,
     writes=[Write("patch", lambda w: {"bio": "hijacked"}, allowed=("artist_a", "artist_b"))],
 )
@@ -409,7 +409,7 @@ _case(
 )
 _case(
     "brief-list",
-    "403 200 200 200 200 200 200 200",
+    "401 200 200 200 200 200 200 200",
     api=True,
     writes=[
         Write(
@@ -426,7 +426,7 @@ _case(
 )
 _case(
     "brief-detail",
-    "403 404 404 200 200 200 404 200",
+    "401 404 404 200 200 200 404 200",
     api=True,
     kwargs=_pk("draft_a"),
     writes=[
@@ -448,10 +448,10 @@ _case(
     kwargs=_pk("published_a"),
     writes=[Write("post", allowed=STAFF_TOO)],
 )
-_case("brief-matches", "403 403 403 200 200 200 403 200", api=True, kwargs=_pk("published_a"))
+_case("brief-matches", "401 403 403 200 200 200 403 200", api=True, kwargs=_pk("published_a"))
 _case(
     "offer-list",
-    "403 200 200 200 200 200 200 200",
+    "401 200 200 200 200 200 200 200",
     api=True,
     writes=[
         Write(
@@ -461,7 +461,7 @@ _case(
         )
     ],
 )
-_case("offer-detail", "403 200 404 200 200 200 404 200", api=True, kwargs=_pk("offer"))
+_case("offer-detail", "401 200 404 200 200 200 404 200", api=True, kwargs=_pk("offer"))
 _case(
     "offer-accept", None, api=True, kwargs=_pk("offer"), writes=[Write("post", allowed=PARTIES_A)]
 )
@@ -484,13 +484,13 @@ _case(
 )
 _case(
     "offer-messages",
-    "403 200 404 200 200 200 404 200",
+    "401 200 404 200 200 200 404 200",
     api=True,
     kwargs=_pk("offer"),
     writes=[Write("post", lambda w: {"body": "hello"}, allowed=PARTIES_A)],
 )
-_case("contract-list", "403 200 200 200 200 200 200 200", api=True)
-_case("contract-detail", "403 200 404 200 200 200 404 200", api=True, kwargs=_pk("contract"))
+_case("contract-list", "401 200 200 200 200 200 200 200", api=True)
+_case("contract-detail", "401 200 404 200 200 200 404 200", api=True, kwargs=_pk("contract"))
 _case(
     "contract-cancel",
     None,
@@ -507,12 +507,12 @@ _case(
 )
 _case(
     "contract-reviews",
-    "403 200 404 200 200 200 404 200",
+    "401 200 404 200 200 200 404 200",
     api=True,
     kwargs=_pk("contract"),
     writes=[Write("post", lambda w: {"rating": 5, "text": "great"}, allowed=PARTIES_A)],
 )
-_case("milestone-detail", "403 200 404 200 200 200 404 200", api=True, kwargs=_pk("milestone"))
+_case("milestone-detail", "401 200 404 200 200 200 404 200", api=True, kwargs=_pk("milestone"))
 for _name in ["milestone-approve", "milestone-dispute", "milestone-request-changes"]:
     _case(
         _name,
@@ -540,7 +540,7 @@ _case(
 )
 _case(
     "api-brands",
-    "403 200 200 200 200 200 200 200",
+    "401 200 200 200 200 200 200 200",
     api=True,
     writes=[Write("post", lambda w: {"name": "New", "category": "beverages"}, allowed=OTHERS)],
 )
@@ -551,7 +551,7 @@ _case(
     kwargs=_brand,
     writes=[Write("patch", lambda w: {"name": "Hijacked"}, allowed=(*BRAND_A_EDIT, "staff"))],
 )
-_case("api-brand-members", "403 403 403 200 200 200 403 403", api=True, kwargs=_brand)
+_case("api-brand-members", "401 403 403 200 200 200 403 403", api=True, kwargs=_brand)
 _case(
     "api-brand-member",
     None,
@@ -564,18 +564,18 @@ _case(
 )
 _case(
     "api-brand-invitations",
-    "403 403 403 200 403 403 403 403",
+    "401 403 403 200 403 403 403 403",
     api=True,
     kwargs=_brand,
     writes=[
         Write("post", lambda w: {"email": "x@example.com", "role": "owner"}, allowed=BRAND_A_EDIT)
     ],
 )
-_case("api-notification-list", "403 200 200 200 200 200 200 200", api=True)
+_case("api-notification-list", "401 200 200 200 200 200 200 200", api=True)
 _case("api-notification-read-all", None, api=True, writes=[Write("post", allowed=OTHERS)])
 _case(
     "api-notification-preferences",
-    "403 200 200 200 200 200 200 200",
+    "401 200 200 200 200 200 200 200",
     api=True,
     writes=[Write("patch", lambda w: {"offer_received": {"email": False}}, allowed=OTHERS)],
 )
@@ -617,8 +617,8 @@ _case(
     kwargs=lambda w: {"pk": w.open_call_a.pk, "app_id": w.application.pk, "action": "decline"},
     writes=[Write("post", lambda w: {"reason": "no"}, allowed=BRAND_A_EDIT)],
 )
-_case("application-list", "403 200 200 200 200 200 200 200", api=True)
-_case("application-detail", "403 200 404 200 200 200 404 200", api=True, kwargs=_application)
+_case("application-list", "401 200 200 200 200 200 200 200", api=True)
+_case("application-detail", "401 200 404 200 200 200 404 200", api=True, kwargs=_application)
 _case(
     "application-accept",
     None,
@@ -663,14 +663,14 @@ _case(
     kwargs=_pk("contract"),
     writes=[Write("post", allowed=BRAND_A_EDIT)],
 )
-_case("api-payouts", "403 200 200 200 200 200 200 200", api=True)
-_case("api-ledger", "403 200 200 200 200 200 200 200", api=True)
+_case("api-payouts", "401 200 200 200 200 200 200 200", api=True)
+_case("api-ledger", "401 200 200 200 200 200 200 200", api=True)
 # Any signed-in user sets up their own payout account (co-owners of an artist's split are paid
 # directly), so only anonymous is refused.
 _case("api-payouts-onboard", None, api=True, writes=[Write("post", allowed=OTHERS)])
 _case(
     "api-brand-invitation",
-    "403 405 405 405 405 405 405 405",
+    "401 405 405 405 405 405 405 405",
     api=True,
     kwargs=lambda w: {"slug": w.brand_a.slug, "invitation_id": w.invitation.pk},
     writes=[Write("delete", allowed=BRAND_A_EDIT)],
@@ -685,14 +685,14 @@ _case("reports:result_report", None, kwargs=_pk("milestone"),
       writes=[Write("post", allowed=("artist_a",))])  # fmt: skip
 _case("reports:result_question", None, kwargs=lambda w: {"pk": 1})
 _case("reports:result_answer", None, kwargs=lambda w: {"pk": 1})
-_case("api-brief-report", "403 404 404 200 200 200 404 200", api=True,
+_case("api-brief-report", "401 404 404 200 200 200 404 200", api=True,
       kwargs=_pk("contract_brief_a"))  # fmt: skip
-_case("api-milestone-results", "403 200 404 200 200 200 404 200", api=True,
+_case("api-milestone-results", "401 200 404 200 200 200 404 200", api=True,
       kwargs=_pk("milestone"), writes=[Write("post", allowed=("artist_a",))])  # fmt: skip
 _case("api-result-question", None, api=True, kwargs=lambda w: {"pk": 1})
 _case("api-result-answer", None, api=True, kwargs=lambda w: {"pk": 1})
 # Anyone may be paid (split payees need not be artists): each user reads their own earnings.
-_case("api-artist-earnings", "403 200 200 200 200 200 200 200", api=True)
+_case("api-artist-earnings", "401 200 200 200 200 200 200 200", api=True)
 
 _case("api-schema", "200 200 200 200 200 200 200 200", api=True)
 _case("api-docs", "200 200 200 200 200 200 200 200")

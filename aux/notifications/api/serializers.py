@@ -1,10 +1,12 @@
 from rest_framework import serializers
 
+from aux.api.serializers import StrictModelSerializer, StrictSerializer
+
 from ..kinds import is_locked
 from ..models import Channel, Kind, Notification
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(StrictModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     text = serializers.CharField(source="message", read_only=True)  # in the request's language
     actor = serializers.SerializerMethodField()
@@ -32,11 +34,11 @@ class NotificationSerializer(serializers.ModelSerializer):
         return f"{ct.app_label}.{ct.model}"
 
 
-class ReadAllSerializer(serializers.Serializer):
+class ReadAllSerializer(StrictSerializer):
     marked = serializers.IntegerField()
 
 
-class PreferenceSerializer(serializers.Serializer):
+class PreferenceSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
     label = serializers.CharField(read_only=True)
     channel = serializers.ChoiceField(choices=Channel.choices)
@@ -45,11 +47,11 @@ class PreferenceSerializer(serializers.Serializer):
     locked_reason = serializers.CharField(read_only=True)
 
 
-class PreferencesSerializer(serializers.Serializer):
+class PreferencesSerializer(StrictSerializer):
     preferences = PreferenceSerializer(many=True)
 
 
-class PreferenceChangeSerializer(serializers.Serializer):
+class PreferenceChangeSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
     channel = serializers.ChoiceField(choices=Channel.choices)
 
@@ -64,7 +66,7 @@ class PreferenceChangeSerializer(serializers.Serializer):
         }
 
 
-class PreferencesPatchSerializer(serializers.Serializer):
+class PreferencesPatchSerializer(StrictSerializer):
     # Optional as in any PATCH (the schema says so): without it nothing changes.
     preferences = PreferenceChangeSerializer(many=True, allow_empty=False, required=False)
 
