@@ -519,11 +519,17 @@ class Milestone(models.Model):
         PAID = "paid", _("Paid")
         CANCELLED = "cancelled", _("Cancelled")
 
-    # pending / changes_requested → approved happens only through an accepted Settlement (the
-    # amount both sides agreed for the work done); milestone_approve needs a submitted one.
+    # pending / changes_requested → approved and submitted → cancelled happen only through an
+    # accepted Settlement (the amount both sides agreed for the work done): milestone_approve
+    # needs a submitted deliverable and contract_cancel refuses while one is handed in.
     ALLOWED_TRANSITIONS: dict[str, set[str]] = {
         Status.PENDING: {Status.SUBMITTED, Status.CANCELLED, Status.APPROVED},
-        Status.SUBMITTED: {Status.APPROVED, Status.CHANGES_REQUESTED, Status.DISPUTED},
+        Status.SUBMITTED: {
+            Status.APPROVED,
+            Status.CHANGES_REQUESTED,
+            Status.DISPUTED,
+            Status.CANCELLED,
+        },
         Status.CHANGES_REQUESTED: {Status.SUBMITTED, Status.CANCELLED, Status.APPROVED},
         Status.DISPUTED: {Status.APPROVED, Status.CANCELLED},
         Status.APPROVED: {Status.PAID},

@@ -308,7 +308,9 @@ def contract_cancel(*, actor: User, contract: Contract, reason: str = "") -> Con
         contract.cancel_reason = reason.strip()[:500]
     contract.save(update_fields=["status", "cancelled_at", "cancel_reason"])
     for m in milestones:
-        if Milestone.Status.CANCELLED in Milestone.ALLOWED_TRANSITIONS[m.status]:
+        # Only work not handed in (checked above; named here too, never "whatever the table
+        # allows": a submitted deliverable is decided by a settlement or a dispute).
+        if m.status in (Milestone.Status.PENDING, Milestone.Status.CHANGES_REQUESTED):
             m.status = Milestone.Status.CANCELLED
             m.save(update_fields=["status"])
     audit_record(actor=actor, verb="contract.cancel", target=contract, by_staff=side is None,
