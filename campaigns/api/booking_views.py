@@ -229,7 +229,9 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(request=DeclineSerializer, responses={200: ContractSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk=None) -> Response:
-        """Ask to cancel (both sides must), or cancel at once as staff; before any approval."""
+        """Ask to cancel (both sides must, the request expires after
+        AUX_CANCEL_REQUEST_TTL_HOURS and lapses when the contract changes), or cancel at once as
+        staff; only while no deliverable is handed in (then: settle/ or a dispute)."""
         serializer = DeclineSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         contract = services.contract_cancel(

@@ -107,14 +107,11 @@ def settlement_propose(
     _check_settleable(contract, milestones)
     limit = settlement_limit(contract=contract, milestones=milestones)
     if artist_amount > limit:
-        raise ValidationError(
-            {
-                "artist_amount": gettext(
-                    "At most %(amount)s: what the escrow still holds for the open deliverables."
-                )
-                % {"amount": format_money(limit, contract.currency)}
-            }
-        )
+        # A 409, not a 400: the bound is the contract's state (its escrow), not the input's form.
+        message = gettext(
+            "At most %(amount)s: what the escrow still holds for the open deliverables."
+        ) % {"amount": format_money(limit, contract.currency)}
+        raise ConflictError(message, errors={"artist_amount": [message]})
     for previous in Settlement.objects.select_for_update().filter(
         contract=contract, status=Settlement.Status.OPEN
     ):

@@ -88,10 +88,14 @@ def test_a_settlement_amount_is_between_zero_and_the_unspent_escrow(delivered):
     manager, artist, contract, payment, first, second = delivered
     services.milestone_approve(actor=manager, milestone=first)  # paid out in full at once
     assert services.settlement_limit(contract=contract) == second.amount
-    for wrong in (-1, second.amount + 1, "100", 1.5, True):
+    for wrong in (-1, "100", 1.5, True):
         with pytest.raises(ValidationError) as refused:
             services.settlement_propose(actor=manager, contract=contract, artist_amount=wrong)
         assert "artist_amount" in refused.value.message_dict
+    with pytest.raises(ConflictError, match="At most") as over:  # the escrow's state: 409
+        services.settlement_propose(actor=manager, contract=contract,
+                                    artist_amount=second.amount + 1)  # fmt: skip
+    assert "artist_amount" in over.value.errors
     proposal = services.settlement_propose(actor=manager, contract=contract,
                                            artist_amount=second.amount)  # fmt: skip
     services.settlement_accept(actor=artist.user, settlement=proposal)
@@ -187,7 +191,9 @@ def test_api_settle_accept_once_and_refuse_unknown_fields(delivered):
     typo = _api(manager).post(url, {"artist_amount": 1000, "amount": 5}, format="json")
     assert typo.status_code == 400 and typo.json()["errors"] == {"amount": ["Unknown field."]}
     too_much = _api(manager).post(url, {"artist_amount": 10**10}, format="json")
-    assert too_much.status_code == 400 and "artist_amount" in too_much.json()["errors"]
+    assert too_much.status_code == 409 and "artist_amount" in too_much.json()["errors"]
+    negative = _api(manager).post(url, {"artist_amount": -1}, format="json")
+    assert negative.status_code == 400 and "artist_amount" in negative.json()["errors"]
     proposed = _api(manager).post(url, {"artist_amount": first.amount, "note": "show only"},
                                   format="json")  # fmt: skip
     assert proposed.status_code == 200, proposed.json()
