@@ -265,9 +265,14 @@ def contract_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             )  # fmt: skip
             messages.success(request, _("Signed."))
         elif action == "cancel":
-            services.contract_cancel(actor=request.user, contract=contract,
-                                     reason=request.POST.get("reason", ""))  # fmt: skip
-            messages.success(request, _("Cancellation recorded."))
+            contract = services.contract_cancel(actor=request.user, contract=contract,
+                                                reason=request.POST.get("reason", ""))  # fmt: skip
+            if contract.status == Contract.Status.CANCELLED:
+                messages.success(request, _("The contract is cancelled."))
+            else:
+                messages.success(
+                    request, _("Your request to cancel is recorded; the other side must agree.")
+                )
         elif action == "settle":
             form = SettlementForm(request.POST)
             if not form.is_valid():

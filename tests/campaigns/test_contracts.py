@@ -368,3 +368,19 @@ def test_submitted_work_is_never_cancelled_not_even_by_staff(
     assert contract.status != Contract.Status.CANCELLED and contract.cancel_requested_by == ""
     first.refresh_from_db()
     assert first.status == then
+
+
+def test_the_contract_page_says_whether_a_cancel_was_a_request_or_the_cancellation(
+    contract, brand_manager, artist, client
+):
+    from django.urls import reverse
+
+    url = reverse("bookings:contract_action", args=[contract.pk, "cancel"])
+    client.force_login(artist.user)
+    asked = client.post(url, {"reason": "Injury"}, follow=True).content.decode()
+    assert "Your request to cancel is recorded; the other side must agree." in asked
+    assert "expires on" in asked
+    client.force_login(brand_manager)
+    done = client.post(url, {}, follow=True).content.decode()
+    assert "The contract is cancelled." in done
+    assert Contract.objects.get(pk=contract.pk).status == Contract.Status.CANCELLED
