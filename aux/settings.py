@@ -401,6 +401,9 @@ AUX_REVIEW_WINDOW_DAYS = env.int("AUX_REVIEW_WINDOW_DAYS", default=7)
 AUX_SOCIAL_DELIVERABLE_SLUGS = env.list(
     "AUX_SOCIAL_DELIVERABLE_SLUGS", default=["social-post", "short-video"]
 )
+# A side's request to cancel a contract, or its settlement proposal, expires after this many
+# hours if the other side has not agreed (it lapses sooner when the contract changes).
+AUX_CANCEL_REQUEST_TTL_HOURS = env.int("AUX_CANCEL_REQUEST_TTL_HOURS", default=72)
 # Brands are reminded this many hours before a submitted deliverable is approved automatically.
 AUX_REVIEW_REMINDER_HOURS = env.int("AUX_REVIEW_REMINDER_HOURS", default=24)
 

@@ -143,7 +143,15 @@ class MatchCurationAdmin(admin.ModelAdmin):
 
 # --- Bookings ----------------------------------------------------------------------------------
 
-from .models import Contract, Dispute, Milestone, Offer, OfferRevision, Signature  # noqa: E402
+from .models import (  # noqa: E402
+    Contract,
+    Dispute,
+    Milestone,
+    Offer,
+    OfferRevision,
+    Settlement,
+    Signature,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -189,22 +197,31 @@ class MilestoneInline(ReadOnlyInline):
     fields = ["title", "amount", "due_date", "status", "approved_amount", "auto_approved"]
 
 
+class SettlementInline(ReadOnlyInline):
+    """Settlement proposals between the parties (read-only: only the parties answer them)."""
+
+    model = Settlement
+    fields = ["proposed_by_side", "proposed_by", "artist_amount", "currency", "note", "status",
+              "answered_by", "answered_at", "created_at"]  # fmt: skip
+
+
 @admin.register(Contract)
 class ContractAdmin(admin.ModelAdmin):
-    """Read-only terms and signatures; staff cancel (before any approval) through the service."""
+    """Read-only terms and signatures; staff cancel (before any work is handed in) through the
+    service; handed-in work is decided through a dispute."""
 
     list_display = ["id", "brand", "artist", "status", "total", "currency", "signed_at", "funded"]
     list_filter = ["status", "funded"]
     search_fields = ["brand__name", "artist__stage_name", "brief__title"]
     list_select_related = ["brand", "artist"]
     readonly_fields = [f.name for f in Contract._meta.fields]
-    inlines = [SignatureInline, MilestoneInline]
+    inlines = [SignatureInline, MilestoneInline, SettlementInline]
     actions = ["cancel"]
 
     def has_add_permission(self, request) -> bool:
         return False
 
-    @admin.action(description="Cancel selected contracts (staff; before any approval)")
+    @admin.action(description="Cancel selected contracts (staff; before any work is handed in)")
     def cancel(self, request, queryset) -> None:
         for contract in queryset:
             try:

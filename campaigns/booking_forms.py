@@ -88,6 +88,20 @@ class SignForm(forms.Form):
     confirm = forms.BooleanField(label=_("I have read the terms above and agree to them"))
 
 
+class SettlementForm(forms.Form):
+    """A settlement proposal: what the artist is paid for the work done (major units)."""
+
+    artist_amount = forms.DecimalField(
+        label=_("Paid to the artist for the work done"), min_value=Decimal("0"), max_digits=12,
+        decimal_places=2,
+        help_text=_("The rest of the escrow is refunded to the brand."),
+    )  # fmt: skip
+    note = forms.CharField(label=_("Note (optional)"), max_length=500, required=False)
+
+    def minor_units(self) -> int:
+        return int(self.cleaned_data["artist_amount"] * 100)
+
+
 class SubmitForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     links = forms.CharField(required=False, help_text=_("Web addresses, one per line."),

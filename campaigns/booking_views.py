@@ -14,9 +14,16 @@ from aux.errors import ApplicationError
 from aux.ratelimit import over_limit
 
 from . import services
-from .booking_forms import MessageForm, ReviewForm, SignForm, SubmitForm, TermsForm
+from .booking_forms import (
+    MessageForm,
+    ReviewForm,
+    SettlementForm,
+    SignForm,
+    SubmitForm,
+    TermsForm,
+)
 from .masking import mask_contact_details
-from .models import Contract, Milestone, Offer, Side
+from .models import Contract, Milestone, Offer, Settlement, Side
 from .selectors import (
     attachment_visible_to,
     briefs_visible_to,
@@ -214,12 +221,31 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     signatures = list(contract.signatures.all())
     signed_sides = {s.party for s in signatures}
     reviews = list(contract.reviews.all())
+    milestones = list(
+        contract.milestones.select_related("deliverable_type").prefetch_related("attachments")
+    )
+    # Once work is handed in, only a settlement or a dispute ends the contract.
+    work_started = any(
+        m.status not in (Milestone.Status.PENDING, Milestone.Status.CANCELLED) for m in milestones
+    )
+    settlements = list(contract.settlements.all()[:1])
+    settlement = settlements[0] if settlements else None
+    can_settle = can_act and contract.status == Contract.Status.ACTIVE and contract.funded
     return render(request, "campaigns/contract_detail.html", {
         "contract": contract, "side": side, "can_act": can_act, "signatures": signatures,
         "can_sign": can_act and contract.status == "draft" and side not in signed_sides,
         "sign_form": SignForm(initial={"full_name": ""}),
-        "milestones": contract.milestones.select_related("deliverable_type")
-        .prefetch_related("attachments"),
+        "milestones": milestones,
+        "can_cancel": can_act and contract.status in ("draft", "active") and not work_started,
+        "cancel_expires_at": services.cancel_request_expires_at(contract),
+        "cancel_expired": services.cancel_request_expired(contract),
+        "can_settle": can_settle, "work_started": work_started,
+        "settlement": settlement,
+        "settlement_expires_at": settlement and services.settlement_expires_at(settlement),
+        "settlement_expired": bool(settlement) and services.settlement_expired(settlement),
+        "settlement_limit": services.settlement_limit(contract=contract, milestones=milestones)
+        if can_settle else None,
+        "settlement_form": SettlementForm(),
         "submit_form": SubmitForm(), "review_form": ReviewForm(), "reviews": reviews,
         "can_review": can_act and contract.status == "completed"
         and side not in {r.author_side for r in reviews},
@@ -244,9 +270,30 @@ def contract_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             )  # fmt: skip
             messages.success(request, _("Signed."))
         elif action == "cancel":
-            services.contract_cancel(actor=request.user, contract=contract,
-                                     reason=request.POST.get("reason", ""))  # fmt: skip
-            messages.success(request, _("Cancellation recorded."))
+            contract = services.contract_cancel(actor=request.user, contract=contract,
+                                                reason=request.POST.get("reason", ""))  # fmt: skip
+            if contract.status == Contract.Status.CANCELLED:
+                messages.success(request, _("The contract is cancelled."))
+            else:
+                messages.success(
+                    request, _("Your request to cancel is recorded; the other side must agree.")
+                )
+        elif action == "settle":
+            form = SettlementForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.errors.as_text())
+            services.settlement_propose(actor=request.user, contract=contract,
+                                        artist_amount=form.minor_units(),
+                                        note=form.cleaned_data["note"])  # fmt: skip
+            messages.success(request, _("Settlement proposed: the other side can accept it."))
+        elif action in ("settle-accept", "settle-decline"):
+            settlement = _settlement_for(request, contract)
+            if action == "settle-accept":
+                services.settlement_accept(actor=request.user, settlement=settlement)
+                messages.success(request, _("Settlement accepted: the contract has ended."))
+            else:
+                services.settlement_decline(actor=request.user, settlement=settlement)
+                messages.success(request, _("Settlement declined: the contract goes on."))
         elif action == "review":
             form = ReviewForm(request.POST)
             if not form.is_valid():
@@ -258,6 +305,17 @@ def contract_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except (ValidationError, ApplicationError) as exc:
         _say_refused(request, exc)
     return redirect("bookings:contract_detail", pk=pk)
+
+
+def _settlement_for(request: HttpRequest, contract: Contract) -> Settlement:
+    """The proposal the user read (its id is in the form), of this contract only."""
+    pk = request.POST.get("settlement", "")
+    settlement = (
+        contract.settlements.filter(pk=int(pk)).first() if pk.isdigit() and len(pk) < 12 else None
+    )
+    if settlement is None:
+        raise Http404(_("No such settlement proposal."))
+    return settlement
 
 
 @login_required

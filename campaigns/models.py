@@ -453,8 +453,11 @@ class Contract(models.Model):
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
     total = models.PositiveBigIntegerField(help_text="Minor units.")
     signed_at = models.DateTimeField(null=True, blank=True, help_text="When both had signed.")
-    # Cancellation by agreement: each side asks; the second request cancels.
+    # Cancellation by agreement: each side asks; the second request cancels. A request lapses
+    # when the contract changes (a signature, funding, a deliverable's step) and expires after
+    # AUX_CANCEL_REQUEST_TTL_HOURS (campaigns.services.contracts); one without a time is expired.
     cancel_requested_by = models.CharField(max_length=8, choices=Side.choices, blank=True)
+    cancel_requested_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=500, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -516,10 +519,18 @@ class Milestone(models.Model):
         PAID = "paid", _("Paid")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # pending / changes_requested → approved and submitted → cancelled happen only through an
+    # accepted Settlement (the amount both sides agreed for the work done): milestone_approve
+    # needs a submitted deliverable and contract_cancel refuses while one is handed in.
     ALLOWED_TRANSITIONS: dict[str, set[str]] = {
-        Status.PENDING: {Status.SUBMITTED, Status.CANCELLED},
-        Status.SUBMITTED: {Status.APPROVED, Status.CHANGES_REQUESTED, Status.DISPUTED},
-        Status.CHANGES_REQUESTED: {Status.SUBMITTED, Status.CANCELLED},
+        Status.PENDING: {Status.SUBMITTED, Status.CANCELLED, Status.APPROVED},
+        Status.SUBMITTED: {
+            Status.APPROVED,
+            Status.CHANGES_REQUESTED,
+            Status.DISPUTED,
+            Status.CANCELLED,
+        },
+        Status.CHANGES_REQUESTED: {Status.SUBMITTED, Status.CANCELLED, Status.APPROVED},
         Status.DISPUTED: {Status.APPROVED, Status.CANCELLED},
         Status.APPROVED: {Status.PAID},
         Status.PAID: set(),
@@ -653,6 +664,63 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating}★ by the {self.author_side} on {self.contract}"
+
+
+class Settlement(models.Model):
+    """A proposal to end a funded contract by agreement: the artist is paid `artist_amount` for
+    the work done, the rest of the unspent escrow goes back to the brand.
+
+    One side proposes, the other accepts or declines. Status open → accepted | declined |
+    superseded (a new proposal replaced it) | lapsed (the contract changed under it: a
+    deliverable was submitted, approved or disputed). An open proposal older than
+    AUX_CANCEL_REQUEST_TTL_HOURS has expired and cannot be accepted. On acceptance the unpaid
+    deliverables are approved for their share of the amount (paid by the payout machinery) or
+    cancelled, and the contract is cancelled (the refund of the rest follows).
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        SUPERSEDED = "superseded", _("Replaced by a new proposal")
+        LAPSED = "lapsed", _("Lapsed")
+
+    ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+        Status.OPEN: {Status.ACCEPTED, Status.DECLINED, Status.SUPERSEDED, Status.LAPSED},
+        Status.ACCEPTED: set(),
+        Status.DECLINED: set(),
+        Status.SUPERSEDED: set(),
+        Status.LAPSED: set(),
+    }
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="settlements")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_by_side = models.CharField(max_length=8, choices=Side.choices)
+    artist_amount = models.PositiveBigIntegerField(
+        help_text="Minor units paid to the artist for the work done; the rest is refunded."
+    )
+    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
+    note = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract"], condition=Q(status="open"), name="settlement_one_open"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Settlement of {self.contract} ({self.status})"
 
 
 class Dispute(models.Model):

@@ -469,6 +469,10 @@ def payment_succeeded(*, payment: Payment, amount_received: int | None = None) -
     )  # fmt: skip
     contract.funded, contract.funded_at = True, _now()
     contract.save(update_fields=["funded", "funded_at"])
+    # A request to cancel made before the money was in no longer counts (the bookings rule).
+    from campaigns.services import contract_requests_lapse
+
+    contract_requests_lapse(contract=contract, cause="funded")
     audit_record(actor=None, verb="contract.fund", target=contract, payment=payment.pk,
                  gross=payment.gross)  # fmt: skip
     _tell(
@@ -738,6 +742,12 @@ def _unspent(contract: Contract) -> int:
         sent = m.payouts.filter(status=Payout.Status.SENT).aggregate(s=Sum("amount"))["s"] or 0
         owed += amount - sent
     return max(balance - owed, 0)
+
+
+def contract_unspent_escrow(*, contract: Contract) -> int:
+    """What a settlement may still give the artist: escrow not paid out nor owed to an approved
+    deliverable (the rest of it is refunded when the contract ends)."""
+    return _unspent(contract)
 
 
 def refund_issue(

@@ -4,9 +4,12 @@ Money is in minor units (cents) with an ISO currency. Output and input serialize
 the workflow step takes other fields than the object shows.
 """
 
+from datetime import datetime
+
 from django.urls import reverse
 from django.utils.translation import gettext
 from django_countries.serializer_fields import CountryField
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from artists.models import Artist, DeliverableType
@@ -25,11 +28,18 @@ from ..models import (
     OfferLine,
     OfferRevision,
     Review,
+    Settlement,
     Side,
     Signature,
 )
 from ..selectors import contacts_visible
-from ..services import USAGE_CHANNELS
+from ..services import (
+    USAGE_CHANNELS,
+    cancel_request_expired,
+    cancel_request_expires_at,
+    settlement_expired,
+    settlement_expires_at,
+)
 
 MAX_MINOR = 10**11
 
@@ -205,6 +215,26 @@ class MilestoneSerializer(StrictModelSerializer):
         read_only_fields = fields
 
 
+class SettlementSerializer(StrictModelSerializer):
+    """A settlement proposal: `artist_amount` (minor units) paid to the artist, the rest of the
+    unspent escrow refunded to the brand. An open one past `expires_at` is `expired`."""
+
+    expires_at = serializers.SerializerMethodField()
+    expired = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Settlement
+        fields = ["id", "proposed_by_side", "artist_amount", "currency", "note", "status",
+                  "created_at", "answered_at", "expires_at", "expired"]  # fmt: skip
+        read_only_fields = fields
+
+    def get_expires_at(self, settlement: Settlement) -> datetime:
+        return settlement_expires_at(settlement)
+
+    def get_expired(self, settlement: Settlement) -> bool:
+        return settlement.status == Settlement.Status.OPEN and settlement_expired(settlement)
+
+
 class ContractSerializer(StrictModelSerializer):
     brand = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     artist = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -212,19 +242,35 @@ class ContractSerializer(StrictModelSerializer):
     milestones = MilestoneSerializer(many=True, read_only=True)
     pdf_ready = serializers.SerializerMethodField()
     cancel_requested_by = blank_side()
+    cancel_request_expires_at = serializers.SerializerMethodField()
+    cancel_request_expired = serializers.SerializerMethodField()
+    settlement = serializers.SerializerMethodField()
 
     class Meta:
         model = Contract
         fields = [
             "id", "offer", "brief", "brand", "artist", "status", "template_version",
             "terms_text", "terms_sha256", "currency", "total", "signed_at",
-            "cancel_requested_by", "cancel_reason", "cancelled_at", "completed_at", "funded",
-            "pdf_ready", "signatures", "milestones", "created_at",
+            "cancel_requested_by", "cancel_requested_at", "cancel_request_expires_at",
+            "cancel_request_expired", "cancel_reason", "cancelled_at", "completed_at", "funded",
+            "pdf_ready", "signatures", "milestones", "settlement", "created_at",
         ]  # fmt: skip
         read_only_fields = fields
 
     def get_pdf_ready(self, contract: Contract) -> bool:
         return bool(contract.pdf)
+
+    def get_cancel_request_expires_at(self, contract: Contract) -> datetime | None:
+        return cancel_request_expires_at(contract)
+
+    def get_cancel_request_expired(self, contract: Contract) -> bool:
+        return cancel_request_expired(contract)
+
+    @extend_schema_field(SettlementSerializer(allow_null=True))
+    def get_settlement(self, contract: Contract) -> dict | None:
+        """The latest settlement proposal (open, or how the last one ended), or null."""
+        latest = next(iter(contract.settlements.all()), None)  # prefetched, newest first
+        return SettlementSerializer(latest).data if latest is not None else None
 
     def to_representation(self, contract: Contract) -> dict:
         """The cancel reason, typed before signing, is masked until signed."""
@@ -262,6 +308,21 @@ class SubmitInputSerializer(StrictSerializer):
                                   max_length=10, default=list)  # fmt: skip
     disclosure_confirmed = serializers.BooleanField(required=False, default=False)
     attachments = _attachments_input()
+
+
+class SettlementProposeInputSerializer(StrictSerializer):
+    artist_amount = serializers.IntegerField(
+        min_value=0, max_value=MAX_MINOR,
+        help_text="Minor units paid to the artist for the work done; at most the unspent escrow "
+        "of the open deliverables. The rest is refunded to the brand.",
+    )  # fmt: skip
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class SettlementAnswerInputSerializer(StrictSerializer):
+    settlement = serializers.IntegerField(
+        min_value=1, max_value=2**62, help_text="The id of the open proposal you answer."
+    )
 
 
 class ReasonInputSerializer(StrictSerializer):

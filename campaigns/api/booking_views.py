@@ -17,7 +17,7 @@ from aux.api.throttles import BookingWriteThrottle
 from aux.errors import NotFoundError
 
 from .. import services
-from ..models import Contract, Milestone, Offer
+from ..models import Contract, Milestone, Offer, Settlement
 from ..selectors import (
     contracts_visible_to,
     milestones_visible_to,
@@ -36,6 +36,8 @@ from .booking_serializers import (
     OfferTermsInputSerializer,
     ReasonInputSerializer,
     ReviewSerializer,
+    SettlementAnswerInputSerializer,
+    SettlementProposeInputSerializer,
     SignInputSerializer,
     SubmitInputSerializer,
 )
@@ -195,7 +197,10 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return (
             contracts_visible_to(user=self.request.user)
             .prefetch_related(
-                "signatures", "milestones__deliverable_type", "milestones__attachments"
+                "signatures",
+                "milestones__deliverable_type",
+                "milestones__attachments",
+                "settlements",
             )
             .order_by("-created_at", "-id")
         )
@@ -224,12 +229,61 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(request=DeclineSerializer, responses={200: ContractSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk=None) -> Response:
-        """Ask to cancel (both sides must), or cancel at once as staff; before any approval."""
+        """Ask to cancel (both sides must, the request expires after
+        AUX_CANCEL_REQUEST_TTL_HOURS and lapses when the contract changes), or cancel at once as
+        staff; only while no deliverable is handed in (then: settle/ or a dispute)."""
         serializer = DeclineSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         contract = services.contract_cancel(
             actor=request.user, contract=self.get_object(), **serializer.validated_data
         )
+        return self._out(contract)
+
+    @extend_schema(
+        request=SettlementProposeInputSerializer, responses={200: ContractSerializer, **ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def settle(self, request: Request, pk=None) -> Response:
+        """Propose to end a funded, active contract: `artist_amount` (minor units) is paid to
+        the artist for the work done, the rest of the escrow is refunded to the brand once the
+        other side accepts. Replaces an open proposal; expires after
+        AUX_CANCEL_REQUEST_TTL_HOURS and lapses when a deliverable changes."""
+        serializer = SettlementProposeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        contract = self.get_object()
+        services.settlement_propose(actor=request.user, contract=contract,
+                                    **serializer.validated_data)  # fmt: skip
+        return self._out(contract)
+
+    def _settlement(self, contract: Contract, request: Request) -> Settlement:
+        serializer = SettlementAnswerInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        settlement = contract.settlements.filter(pk=serializer.validated_data["settlement"]).first()
+        if settlement is None:
+            raise NotFoundError(gettext("No such settlement proposal."))
+        return settlement
+
+    @extend_schema(
+        request=SettlementAnswerInputSerializer, responses={200: ContractSerializer, **ERRORS}
+    )
+    @action(detail=True, methods=["post"], url_path="settle/accept", url_name="settle-accept")
+    def settle_accept(self, request: Request, pk=None) -> Response:
+        """The other side accepts the open proposal (by its id): the artist is paid its amount,
+        the rest is refunded, the contract is cancelled. Once only: a second accept is a 409."""
+        contract = self.get_object()
+        settlement = self._settlement(contract, request)
+        services.settlement_accept(actor=request.user, settlement=settlement)
+        return self._out(contract)
+
+    @extend_schema(
+        request=SettlementAnswerInputSerializer, responses={200: ContractSerializer, **ERRORS}
+    )
+    @action(detail=True, methods=["post"], url_path="settle/decline", url_name="settle-decline")
+    def settle_decline(self, request: Request, pk=None) -> Response:
+        """The other side declines the open proposal (by its id); the contract goes on."""
+        contract = self.get_object()
+        settlement = self._settlement(contract, request)
+        services.settlement_decline(actor=request.user, settlement=settlement)
         return self._out(contract)
 
     @extend_schema(methods=["GET"], request=None,

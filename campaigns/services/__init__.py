@@ -40,7 +40,15 @@ from .briefs import (
     curation_set,
     shortlist_toggle,
 )
-from .contracts import contract_cancel, contract_sign, contract_terms_render, terms_hash
+from .contracts import (
+    cancel_request_expired,
+    cancel_request_expires_at,
+    contract_cancel,
+    contract_requests_lapse,
+    contract_sign,
+    contract_terms_render,
+    terms_hash,
+)
 from .milestones import (
     SWEEP_WINDOW,
     background_sweep,
@@ -67,6 +75,15 @@ from .offers import (
     offers_expire_due,
 )
 from .reminders import milestone_review_remind, milestones_review_remind_due, review_reminder_lead
+from .settlements import (
+    settlement_accept,
+    settlement_decline,
+    settlement_expired,
+    settlement_expires_at,
+    settlement_limit,
+    settlement_open_for,
+    settlement_propose,
+)
 from .threads import (
     contact_details_visible,
     message_post,
@@ -99,8 +116,11 @@ __all__ = [
     "brief_publish",
     "brief_return_to_draft",
     "brief_update",
+    "cancel_request_expired",
+    "cancel_request_expires_at",
     "contact_details_visible",
     "contract_cancel",
+    "contract_requests_lapse",
     "contract_sign",
     "contract_terms_render",
     "curation_clear",
@@ -133,6 +153,13 @@ __all__ = [
     "review_create",
     "review_reminder_lead",
     "review_window",
+    "settlement_accept",
+    "settlement_decline",
+    "settlement_expired",
+    "settlement_expires_at",
+    "settlement_limit",
+    "settlement_open_for",
+    "settlement_propose",
     "shortlist_toggle",
     "terms_hash",
     "thread_is_open",

@@ -19,7 +19,7 @@ from aux.notifications import messages
 from aux.users.models import User
 from brands.models import Brand, Membership
 
-from ..models import Contract, Dispute, Message, Milestone, Offer, Review, Side
+from ..models import Contract, Dispute, Message, Milestone, Offer, Review, Settlement, Side
 from ..permissions import brand_role
 
 # --- Bookings: offers, contracts, milestones, messages, reviews, disputes ------------------------
@@ -56,6 +56,9 @@ NOTIFICATION_KINDS = {
     "contract.ready": "contract.ready", "contract.signed_by_one": "contract.signed_by_other",
     "contract.signed": "contract.active", "contract.cancel_requested": "contract.cancel_requested",
     "contract.cancelled": "contract.cancelled", "contract.completed": "contract.completed",
+    "settlement.proposed": "contract.settlement_proposed",
+    "settlement.declined": "contract.settlement_declined",
+    "settlement.accepted": "contract.settled",
     "milestone.submitted": "deliverable.submitted", "milestone.approved": "deliverable.approved",
     "milestone.changes_requested": "deliverable.changes_requested",
     "milestone.overdue": "deliverable.overdue", "dispute.opened": "dispute.opened",
@@ -78,17 +81,28 @@ def _booking_of(target: Model) -> tuple[Offer, Contract | None, str, str]:
         Milestone: lambda t: t.contract,
         Dispute: lambda t: t.milestone.contract,
         Review: lambda t: t.contract,
+        Settlement: lambda t: t.contract,
     }[type(target)](target)
     url = reverse("bookings:contract_detail", args=[contract.pk])
     subject = f"{target.title} · {contract.brief}" if isinstance(target, Milestone) else ""
     return contract.offer, contract, url, subject or str(contract.brief)
 
 
-def _notify(kind: str, *, target: Model, sides: Iterable[str], **data: Any) -> None:
+def _notify(
+    kind: str,
+    *,
+    target: Model,
+    sides: Iterable[str],
+    text: str | None = None,
+    params: dict[str, Any] | None = None,
+    **data: Any,
+) -> None:
     """Tell the given sides of a booking about an event (in-app and e-mail, by preference).
 
     The artist side is the artist's account; the brand side is the members whose role should see
-    this kind (notifications.services.brand_recipients). Runs after commit (see below).
+    this kind (notifications.services.brand_recipients). Runs after commit (see below). `text`
+    (a gettext_noop message) and `params` replace the default "kind: subject" line; `subject`
+    is always among the params.
     """
     from aux.notifications.models import Kind
     from aux.notifications.services import brand_recipients, notify
@@ -106,8 +120,8 @@ def _notify(kind: str, *, target: Model, sides: Iterable[str], **data: Any) -> N
         kind=kind,
         actor=data.get("actor"),
         target=target,
-        text=gettext_noop("%(kind)s: %(subject)s"),
-        params={"kind": messages.label(Kind(kind).label), "subject": subject},
+        text=text or gettext_noop("%(kind)s: %(subject)s"),
+        params={"kind": messages.label(Kind(kind).label), "subject": subject, **(params or {})},
         url=url,
     )
 
@@ -132,6 +146,11 @@ def _now() -> datetime:
 
 def offer_ttl() -> timedelta:
     return timedelta(days=settings.AUX_OFFER_TTL_DAYS)
+
+
+def cancel_request_ttl() -> timedelta:
+    """How long a cancellation request or a settlement proposal waits for the other side."""
+    return timedelta(hours=settings.AUX_CANCEL_REQUEST_TTL_HOURS)
 
 
 def review_window() -> timedelta:

@@ -3,6 +3,7 @@ cancellation and completion."""
 
 import hashlib
 import re
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,7 +19,7 @@ from aux.money import format_money
 from aux.users.models import User
 
 from ..masking import mask_contact_details
-from ..models import Contract, Milestone, Offer, OfferRevision, Side, Signature
+from ..models import Contract, Milestone, Offer, OfferRevision, Settlement, Side, Signature
 from ._common import (
     BOTH_SIDES,
     CONTRACT_TEMPLATE_VERSION,
@@ -26,6 +27,7 @@ from ._common import (
     _acting_side,
     _notify_on_commit,
     _now,
+    cancel_request_ttl,
     is_social_type,
     review_window,
 )
@@ -166,6 +168,7 @@ def contract_sign(
     )  # fmt: skip
     audit_record(actor=actor, verb="contract.sign", target=contract, side=side, ip=ip,
                  sha256=contract.terms_sha256)  # fmt: skip
+    contract_requests_lapse(contract=contract, cause="signed", actor=actor)
     if contract.signatures.count() == 2:
         _contract_transition(contract, Contract.Status.ACTIVE)
         contract.signed_at = _now()
@@ -194,11 +197,59 @@ def _lock_milestones(contract: Contract) -> list[Milestone]:
     return list(Milestone.objects.select_for_update().filter(contract=contract).order_by("pk"))
 
 
+def cancel_request_expires_at(contract: Contract) -> datetime | None:
+    """When the pending cancellation request stops counting (None: no request pending)."""
+    if not contract.cancel_requested_by:
+        return None
+    if contract.cancel_requested_at is None:  # from before requests had a time: expired
+        return contract.created_at
+    return contract.cancel_requested_at + cancel_request_ttl()
+
+
+def cancel_request_expired(contract: Contract, *, now: datetime | None = None) -> bool:
+    expires_at = cancel_request_expires_at(contract)
+    return expires_at is not None and expires_at <= (now or _now())
+
+
+def contract_requests_lapse(*, contract: Contract, cause: str, actor: User | None = None) -> None:
+    """The contract changed (a signature, the funding, a deliverable's step): a pending request
+    to cancel and an open settlement proposal no longer describe what their author agreed to,
+    so they are cleared (and audited). Call inside the caller's transaction, contract locked.
+    """
+    if contract.cancel_requested_by:
+        audit_record(actor=actor, verb="contract.cancel_request_lapse", target=contract,
+                     side=contract.cancel_requested_by, cause=cause)  # fmt: skip
+        contract.cancel_requested_by, contract.cancel_requested_at = "", None
+        contract.cancel_reason = ""
+        contract.save(update_fields=["cancel_requested_by", "cancel_requested_at", "cancel_reason"])
+    _settlements_lapse(contract, cause=cause, actor=actor)
+
+
+def _settlements_lapse(contract: Contract, *, cause: str, actor: User | None) -> None:
+    for settlement in Settlement.objects.select_for_update().filter(
+        contract=contract, status=Settlement.Status.OPEN
+    ):
+        settlement.status, settlement.answered_at = Settlement.Status.LAPSED, _now()
+        settlement.save(update_fields=["status", "answered_at"])
+        audit_record(actor=actor, verb="settlement.lapse", target=settlement, cause=cause)
+
+
+# Deliverables whose work was handed in and not yet decided: no cancellation ends them, whoever
+# asks; the parties settle or dispute, staff decide a dispute (never a silent cancellation).
+HANDED_IN = {Milestone.Status.SUBMITTED, Milestone.Status.DISPUTED}
+# The parties may cancel only while no work at all was handed in (once a deliverable came back
+# with changes requested, ending the contract goes through a settlement, which says what is paid).
+PARTY_BLOCKING = HANDED_IN | {Milestone.Status.CHANGES_REQUESTED}
+
+
 @transaction.atomic
 def contract_cancel(*, actor: User, contract: Contract, reason: str = "") -> Contract:
-    """Cancel before any deliverable is approved: by both sides asking, or by staff at once.
+    """Cancel before any work is handed in: by both sides asking, or by staff at once.
 
-    After an approval the contract ends only by completion or through a dispute.
+    A request counts only until it expires (AUX_CANCEL_REQUEST_TTL_HOURS) and lapses when the
+    contract changes (contract_requests_lapse). Once a deliverable is submitted, disputed or
+    approved the contract ends only by completion, a settlement (settlement_propose) or a
+    dispute decided by staff: a cancellation never takes delivered work back.
     """
     side = None if actor.is_staff else _acting_side(
         actor, brand=contract.brand, artist=contract.artist
@@ -212,8 +263,31 @@ def contract_cancel(*, actor: User, contract: Contract, reason: str = "") -> Con
         )
     if any(m.status in (Milestone.Status.APPROVED, Milestone.Status.PAID) for m in milestones):
         raise ConflictError(
-            gettext("A deliverable of this contract is already approved; open a dispute instead.")
+            gettext(
+                "A deliverable of this contract is already approved; end it through a "
+                "settlement or a dispute instead."
+            )
         )
+    blocking = HANDED_IN if side is None else PARTY_BLOCKING
+    if any(m.status in blocking for m in milestones):
+        if side is None:
+            raise ConflictError(
+                gettext(
+                    "A deliverable of this contract has been handed in and is not decided; "
+                    "staff decide it through a dispute, not by cancelling."
+                )
+            )
+        raise ConflictError(
+            gettext(
+                "A deliverable of this contract has been handed in; it can no longer be "
+                "cancelled: propose a settlement or open a dispute."
+            )
+        )
+    now = _now()
+    if side is not None and contract.cancel_requested_by and cancel_request_expired(contract):
+        audit_record(actor=actor, verb="contract.cancel_request_expire", target=contract,
+                     side=contract.cancel_requested_by)  # fmt: skip
+        contract.cancel_requested_by, contract.cancel_requested_at = "", None
     if side is not None and contract.cancel_requested_by in ("", side):
         if contract.cancel_requested_by == side:
             raise ConflictError(
@@ -226,27 +300,28 @@ def contract_cancel(*, actor: User, contract: Contract, reason: str = "") -> Con
                     "label": Side(side).label.lower(),
                 }
             )
-        contract.cancel_requested_by = side
+        contract.cancel_requested_by, contract.cancel_requested_at = side, now
         contract.cancel_reason = reason.strip()[:500]
-        contract.save(update_fields=["cancel_requested_by", "cancel_reason"])
+        contract.save(update_fields=["cancel_requested_by", "cancel_requested_at", "cancel_reason"])
         audit_record(actor=actor, verb="contract.cancel_request", target=contract, side=side,
                      reason=contract.cancel_reason)  # fmt: skip
         other = Side.ARTIST if side == Side.BRAND else Side.BRAND
         _notify_on_commit("contract.cancel_requested", target=contract, sides=[other], actor=actor)
         return contract
     _contract_transition(contract, Contract.Status.CANCELLED)
-    contract.cancelled_at = _now()
+    contract.cancelled_at = now
     if reason.strip():
         contract.cancel_reason = reason.strip()[:500]
     contract.save(update_fields=["status", "cancelled_at", "cancel_reason"])
     for m in milestones:
-        if Milestone.Status.CANCELLED in Milestone.ALLOWED_TRANSITIONS[m.status] or (
-            m.status == Milestone.Status.SUBMITTED
-        ):
+        # Only work not handed in (checked above; named here too, never "whatever the table
+        # allows": a submitted deliverable is decided by a settlement or a dispute).
+        if m.status in (Milestone.Status.PENDING, Milestone.Status.CHANGES_REQUESTED):
             m.status = Milestone.Status.CANCELLED
             m.save(update_fields=["status"])
     audit_record(actor=actor, verb="contract.cancel", target=contract, by_staff=side is None,
                  reason=contract.cancel_reason)  # fmt: skip
+    _settlements_lapse(contract, cause="cancelled", actor=actor)
     if contract.funded:
         from payments.services import on_contract_cancelled
 

@@ -27,7 +27,13 @@ from ._common import (
     _require,
     review_window,
 )
-from .contracts import _contract_transition, _lock_contract, _lock_milestones, _maybe_complete
+from .contracts import (
+    _contract_transition,
+    _lock_contract,
+    _lock_milestones,
+    _maybe_complete,
+    contract_requests_lapse,
+)
 
 
 def _lock_milestone(milestone: Milestone) -> tuple[Contract, Milestone, list[Milestone]]:
@@ -144,6 +150,7 @@ def milestone_submit(
     milestone.submitted_at, milestone.review_due_at = now, now + review_window()
     milestone.save()
     stored = _attachments_save(files, actor=actor, milestone=milestone)
+    contract_requests_lapse(contract=contract, cause="submitted", actor=actor)
     audit_record(
         actor=actor, verb="milestone.submit", target=milestone, links=clean_links,
         attachments=[a.pk for a in stored],
@@ -170,9 +177,19 @@ def milestone_approve(*, actor: User, milestone: Milestone) -> Milestone:
     if milestone.status == Milestone.Status.DISPUTED:
         # The table lets a disputed deliverable become approved, but only by staff's decision.
         raise ConflictError(gettext("This deliverable is disputed; AUX staff will decide it."))
+    if milestone.status != Milestone.Status.SUBMITTED:
+        # The table lets pending work become approved, but only through an accepted settlement.
+        raise ConflictError(
+            gettext("This deliverable is %(status)s; it cannot become %(label)s.")
+            % {
+                "status": milestone.get_status_display().lower(),
+                "label": Milestone.Status.APPROVED.label.lower(),
+            }
+        )
     _milestone_transition(milestone, Milestone.Status.APPROVED)
     _approve(milestone, actor=actor, amount=milestone.amount, auto=False)
     audit_record(actor=actor, verb="milestone.approve", target=milestone)
+    contract_requests_lapse(contract=contract, cause="approved", actor=actor)
     _maybe_complete(contract, siblings)
     return milestone
 
@@ -191,6 +208,7 @@ def milestone_request_changes(*, actor: User, milestone: Milestone, reason: str)
     milestone.save()
     audit_record(actor=actor, verb="milestone.request_changes", target=milestone,
                  reason=milestone.changes_reason)  # fmt: skip
+    contract_requests_lapse(contract=contract, cause="changes_requested", actor=actor)
     _notify_on_commit(
         "milestone.changes_requested", target=milestone, sides=[Side.ARTIST], actor=actor
     )
@@ -214,6 +232,7 @@ def milestone_auto_approve(*, milestone: Milestone, now: datetime | None = None)
     _milestone_transition(milestone, Milestone.Status.APPROVED)
     _approve(milestone, actor=None, amount=milestone.amount, auto=True)
     audit_record(actor=None, verb="milestone.auto_approve", target=milestone)
+    contract_requests_lapse(contract=contract, cause="approved", actor=None)
     _maybe_complete(contract, siblings)
     return True
 
@@ -288,6 +307,7 @@ def dispute_open(*, actor: User, milestone: Milestone, reason: str) -> Dispute:
         milestone=milestone, opened_by=actor, opened_by_side=side, reason=reason.strip()
     )
     audit_record(actor=actor, verb="dispute.open", target=dispute, side=side)
+    contract_requests_lapse(contract=contract, cause="disputed", actor=actor)
     _notify_on_commit("dispute.opened", target=dispute, sides=BOTH_SIDES, actor=actor)
     return dispute
 

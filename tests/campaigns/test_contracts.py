@@ -17,6 +17,7 @@ from tests.campaigns.factories import (
     make_active_contract,
     make_offer,
 )
+from tests.payments.stripe_server import stripe_api_fixture  # noqa: F401 (the fake Stripe)
 
 pytestmark = pytest.mark.django_db
 
@@ -218,3 +219,168 @@ def test_two_simultaneous_accepts_of_one_offer_make_exactly_one_contract(brand, 
     assert len([r for r in results if isinstance(r, ConflictError)]) == 1
     assert Contract.objects.filter(offer=offer).count() == 1
     assert Milestone.objects.filter(contract__offer=offer).count() == 1
+
+
+# --- Stale cancellation requests (issue 13) ------------------------------------------------------
+
+
+def _audit_verbs(contract) -> list[str]:
+    from aux.audit.models import AuditEvent
+
+    return list(
+        AuditEvent.objects.filter(target_id=str(contract.pk), verb__startswith="contract.")
+        .order_by("pk")
+        .values_list("verb", flat=True)
+    )
+
+
+def _sign_both(contract, brand_user, artist):
+    services.contract_sign(actor=brand_user, contract=contract, full_name=brand_user.name,
+                           confirm=True)  # fmt: skip
+    return services.contract_sign(actor=artist.user, contract=contract,
+                                  full_name=artist.user.name, confirm=True)  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stale_cancel_request_from_the_draft_cannot_cancel_delivered_work(
+    stripe_api, django_capture_on_commit_callbacks
+):
+    """The attack: the artist asks to cancel at draft, then signs; the brand funds, the artist
+    delivers both deliverables; the brand's own cancel call must not end the contract."""
+    from payments.models import Refund
+    from payments.services import contract_balances
+    from tests.payments.factories import fund, onboard
+
+    manager = MembershipFactory(role="manager").user
+    brief = booking_brief(manager.memberships.get().brand, social=True)
+    artist = booking_artist()
+    onboard(artist.user)
+    offer = make_offer(actor=manager, brief=brief, artist=artist)
+    contract = services.offer_accept(actor=artist.user, offer=offer).contract
+    with django_capture_on_commit_callbacks(execute=True):
+        services.contract_cancel(actor=artist.user, contract=contract, reason="Changed my mind")
+        _sign_both(contract, manager, artist)
+    payment = fund(manager, Contract.objects.get(pk=contract.pk))
+    assert contract.milestones.count() == 2
+    for m in contract.milestones.order_by("pk"):
+        services.milestone_submit(actor=artist.user, milestone=m, note="Played it.",
+                                  disclosure_confirmed=True)  # fmt: skip
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(ConflictError, match="handed in"),
+    ):
+        services.contract_cancel(actor=manager, contract=Contract.objects.get(pk=contract.pk))
+    contract.refresh_from_db()
+    assert contract.status == Contract.Status.ACTIVE and contract.cancel_requested_by == ""
+    assert set(contract.milestones.values_list("status", flat=True)) == {"submitted"}
+    assert not Refund.objects.filter(contract=contract).exists()
+    assert contract_balances(contract=contract)["escrow"] == payment.amount
+
+
+def test_a_cancel_request_lapses_when_either_side_signs(contract, brand_manager, artist):
+    services.contract_cancel(actor=artist.user, contract=contract, reason="Injury")
+    services.contract_sign(actor=brand_manager, contract=contract, full_name=brand_manager.name,
+                           confirm=True)  # fmt: skip
+    contract.refresh_from_db()
+    assert (contract.cancel_requested_by, contract.cancel_requested_at) == ("", None)
+    assert "contract.cancel_request_lapse" in _audit_verbs(contract)
+    # The brand's cancel is now a request of its own, not an agreement to a lapsed one.
+    contract = services.contract_cancel(actor=brand_manager, contract=contract)
+    assert contract.status == Contract.Status.DRAFT and contract.cancel_requested_by == "brand"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cancel_request_lapses_when_the_contract_is_funded(stripe_api):
+    from tests.payments.factories import fund, signed_contract
+
+    manager, artist, contract = signed_contract()
+    services.contract_cancel(actor=artist.user, contract=contract, reason="Injury")
+    fund(manager, contract)
+    contract.refresh_from_db()
+    assert contract.funded and contract.cancel_requested_by == ""
+    assert "contract.cancel_request_lapse" in _audit_verbs(contract)
+    contract = services.contract_cancel(actor=manager, contract=contract)
+    assert contract.status == Contract.Status.ACTIVE and contract.cancel_requested_by == "brand"
+
+
+def test_a_cancel_request_lapses_when_a_deliverable_is_submitted(brand_manager, brief, artist):
+    contract = make_active_contract(brand_user=brand_manager, brief=brief, artist=artist)
+    services.contract_cancel(actor=brand_manager, contract=contract, reason="Budget cut")
+    first = contract.milestones.order_by("pk").first()
+    services.milestone_submit(actor=artist.user, milestone=first, note="Played it.")
+    contract.refresh_from_db()
+    assert contract.cancel_requested_by == "" and contract.status == Contract.Status.ACTIVE
+    assert "contract.cancel_request_lapse" in _audit_verbs(contract)
+    with pytest.raises(ConflictError, match="handed in"):
+        services.contract_cancel(actor=artist.user, contract=contract)
+    assert Contract.objects.get(pk=contract.pk).status == Contract.Status.ACTIVE
+
+
+def test_a_cancel_request_expires_after_the_configured_hours(
+    contract, brand_manager, artist, settings, client
+):
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    settings.AUX_CANCEL_REQUEST_TTL_HOURS = 72
+    services.contract_cancel(actor=artist.user, contract=contract, reason="Injury")
+    Contract.objects.filter(pk=contract.pk).update(
+        cancel_requested_at=timezone.now() - timedelta(hours=73)
+    )
+    client.force_login(brand_manager)
+    page = client.get(reverse("bookings:contract_detail", args=[contract.pk])).content.decode()
+    assert "request to cancel expired" in page
+    contract = services.contract_cancel(actor=brand_manager, contract=contract)
+    assert contract.status == Contract.Status.DRAFT and contract.cancel_requested_by == "brand"
+    assert "contract.cancel_request_expire" in _audit_verbs(contract)
+
+
+def test_a_cancel_request_within_its_time_still_counts(contract, brand_manager, artist, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.AUX_CANCEL_REQUEST_TTL_HOURS = 72
+    services.contract_cancel(actor=artist.user, contract=contract, reason="Injury")
+    Contract.objects.filter(pk=contract.pk).update(
+        cancel_requested_at=timezone.now() - timedelta(hours=71)
+    )
+    contract = services.contract_cancel(actor=brand_manager, contract=contract)
+    assert contract.status == Contract.Status.CANCELLED
+
+
+@pytest.mark.parametrize("then", ["submitted", "disputed"])
+def test_submitted_work_is_never_cancelled_not_even_by_staff(
+    then, brand_manager, brief, artist, staff_user
+):
+    contract = make_active_contract(brand_user=brand_manager, brief=brief, artist=artist)
+    first = contract.milestones.order_by("pk").first()
+    services.milestone_submit(actor=artist.user, milestone=first, note="Played it.")
+    if then == "disputed":
+        services.dispute_open(actor=brand_manager, milestone=first, reason="Too short")
+    contract.refresh_from_db()
+    for actor in (brand_manager, artist.user, staff_user):
+        with pytest.raises(ConflictError, match="handed in"):
+            services.contract_cancel(actor=actor, contract=contract)
+    contract.refresh_from_db()
+    assert contract.status != Contract.Status.CANCELLED and contract.cancel_requested_by == ""
+    first.refresh_from_db()
+    assert first.status == then
+
+
+def test_the_contract_page_says_whether_a_cancel_was_a_request_or_the_cancellation(
+    contract, brand_manager, artist, client
+):
+    from django.urls import reverse
+
+    url = reverse("bookings:contract_action", args=[contract.pk, "cancel"])
+    client.force_login(artist.user)
+    asked = client.post(url, {"reason": "Injury"}, follow=True).content.decode()
+    assert "Your request to cancel is recorded; the other side must agree." in asked
+    assert "expires on" in asked
+    client.force_login(brand_manager)
+    done = client.post(url, {}, follow=True).content.decode()
+    assert "The contract is cancelled." in done
+    assert Contract.objects.get(pk=contract.pk).status == Contract.Status.CANCELLED

@@ -1,15 +1,18 @@
-"""Random sequences of fund / approve / refund / cancel on a contract keep the ledger's invariants.
+"""Random sequences of fund / approve / submit / refund / cancel / settle on a contract keep the
+ledger's invariants.
 
 A hypothesis state machine drives the real services against the fake Stripe over HTTP (eager
-tasks, so approvals pay and cancellations refund at once). After every step: escrow never negative,
-paid out ≤ funded, every currency's entries sum to zero, the money is conserved (escrow + paid +
-refunded = funded) and Stripe holds exactly the transfers and refunds the ledger says.
+tasks, so approvals and settlements pay, and cancellations and settlements refund, at once).
+After every step: escrow never negative, paid out ≤ funded, every currency's entries sum to
+zero, the money is conserved (escrow + paid + refunded = funded) and Stripe holds exactly the
+transfers and refunds the ledger says.
 Kept small (a few examples of a few steps) so it runs in well under a minute.
 """
 
 import pytest
 import stripe
 from django.conf import settings as dj_settings
+from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -89,6 +92,41 @@ class LedgerMachine(RuleBasedStateMachine):
             pass
 
     @precondition(lambda self: self._payment() is not None)
+    @rule(data=st.data())
+    def submit_one(self, data):
+        """The artist hands in one pending deliverable (a settlement then decides it)."""
+        pending = list(
+            self._contract().milestones.filter(status=Milestone.Status.PENDING).order_by("pk")
+        )
+        if not pending:
+            return
+        m = data.draw(st.sampled_from(pending), label="submitted")
+        try:
+            bookings.milestone_submit(actor=self.artist.user, milestone=m, note="done",
+                                      disclosure_confirmed=True)  # fmt: skip
+        except ApplicationError:
+            assert self._contract().status != Contract.Status.ACTIVE
+
+    @precondition(lambda self: self._payment() is not None)
+    @rule(share=st.integers(min_value=0, max_value=110), twice=st.booleans())
+    def settle(self, share, twice):
+        """A settlement for `share`% of what the escrow may still give (above 100: refused),
+        accepted (twice when `twice`: the second is refused and moves nothing)."""
+        contract = self._contract()
+        try:
+            limit = bookings.settlement_limit(contract=contract)
+            proposal = bookings.settlement_propose(
+                actor=self.manager, contract=contract, artist_amount=limit * share // 100
+            )
+            bookings.settlement_accept(actor=self.artist.user, settlement=proposal)
+        except (ApplicationError, ValidationError):
+            # Refused: cancelled or decided already, or more than the escrow holds.
+            return
+        if twice:
+            with pytest.raises(ApplicationError):
+                bookings.settlement_accept(actor=self.artist.user, settlement=proposal)
+
+    @precondition(lambda self: self._payment() is not None)
     @rule()
     def pay_again(self):
         for m in self._contract().milestones.filter(status__in=["approved", "paid"]):
@@ -133,7 +171,9 @@ class LedgerMachine(RuleBasedStateMachine):
         assert stripe_refunded == refunded_amount + refunded_fee
 
 
-def test_random_fund_approve_refund_cancel_sequences_keep_the_ledger_invariants(stripe_api):
+def test_random_fund_approve_refund_cancel_settle_sequences_keep_the_ledger_invariants(
+    stripe_api,
+):
     run_state_machine_as_test(
         LedgerMachine,
         settings=settings(

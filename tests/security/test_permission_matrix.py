@@ -499,6 +499,21 @@ _case(
     writes=[Write("post", lambda w: {"reason": "x"}, allowed=(*PARTIES_A, "staff"))],
 )
 _case(
+    "contract-settle",
+    None,
+    api=True,
+    kwargs=_pk("contract"),  # parties only: staff decide disputes, they do not settle
+    writes=[Write("post", lambda w: {"artist_amount": 0}, allowed=PARTIES_A)],
+)
+for _name in ["contract-settle-accept", "contract-settle-decline"]:
+    _case(
+        _name,
+        None,
+        api=True,
+        kwargs=_pk("contract"),
+        writes=[Write("post", lambda w: {"settlement": 1}, allowed=PARTIES_A)],
+    )
+_case(
     "contract-sign",
     None,
     api=True,

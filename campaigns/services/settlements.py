@@ -1,0 +1,243 @@
+"""Mutual settlement: ending a funded contract after work has started, by agreement.
+
+A cancellation never takes delivered work back (contracts.contract_cancel). Once the escrow is
+funded and work is under way, the two sides may instead agree on what the artist is paid for the
+work done: one side proposes an amount, the other accepts or declines. On acceptance the unpaid
+deliverables are approved for their share of the amount, which the payout machinery pays
+(escrow → artist, one transfer per deliverable and payee, keyed: never twice), the others are
+cancelled, and the contract is cancelled, which refunds the rest of the unspent escrow to the
+brand (payments.on_contract_cancelled, keyed by the cancellation: once). The same award a staff
+decision on a dispute makes (an approved amount below the fee), agreed by both sides instead.
+"""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_noop
+
+from aux.audit.services import audit_record
+from aux.errors import ConflictError
+from aux.money import format_money
+from aux.notifications import messages
+from aux.users.models import User
+
+from ..models import Contract, Milestone, Settlement, Side
+from ._common import (
+    BOTH_SIDES,
+    _acting_side,
+    _notify_on_commit,
+    _now,
+    _on_milestone_approved,
+    cancel_request_ttl,
+)
+from .contracts import _contract_transition, _lock_contract, _lock_milestones
+from .milestones import _milestone_transition
+
+# Deliverables a settlement decides: not yet approved, paid or cancelled. Work handed in (or sent
+# back for changes) is paid first, then pending work, each in pk order.
+OPEN_WORK = (
+    Milestone.Status.SUBMITTED,
+    Milestone.Status.CHANGES_REQUESTED,
+    Milestone.Status.PENDING,
+)
+
+
+def settlement_expires_at(settlement: Settlement) -> datetime:
+    return settlement.created_at + cancel_request_ttl()
+
+
+def settlement_expired(settlement: Settlement, *, now: datetime | None = None) -> bool:
+    return settlement_expires_at(settlement) <= (now or _now())
+
+
+def _open_work(milestones: list[Milestone]) -> list[Milestone]:
+    order = {status: i for i, status in enumerate(OPEN_WORK)}
+    return sorted(
+        (m for m in milestones if m.status in order), key=lambda m: (order[m.status], m.pk)
+    )
+
+
+def _check_settleable(contract: Contract, milestones: list[Milestone]) -> list[Milestone]:
+    """The open deliverables of an active, funded contract, or a ConflictError saying why not."""
+    if contract.status != Contract.Status.ACTIVE:
+        raise ConflictError(
+            gettext(
+                "This contract is %(status)s; a settlement is possible only while it is active "
+                "(a dispute is decided by AUX staff)."
+            )
+            % {"status": contract.get_status_display().lower()}
+        )
+    if not contract.funded:
+        raise ConflictError(
+            gettext("This contract is not funded; there is nothing to settle: cancel it instead.")
+        )
+    work = _open_work(milestones)
+    if not work:
+        raise ConflictError(gettext("Every deliverable of this contract is decided already."))
+    return work
+
+
+def settlement_limit(*, contract: Contract, milestones: list[Milestone] | None = None) -> int:
+    """The most a settlement can pay the artist: the unspent escrow, and no more than the fees
+    of the deliverables it decides."""
+    from payments.services import contract_unspent_escrow
+
+    milestones = milestones if milestones is not None else list(contract.milestones.all())
+    open_fees = sum(m.amount for m in _open_work(milestones))
+    return min(contract_unspent_escrow(contract=contract), open_fees)
+
+
+def _other(side: str) -> str:
+    return Side.ARTIST if side == Side.BRAND else Side.BRAND
+
+
+@transaction.atomic
+def settlement_propose(
+    *, actor: User, contract: Contract, artist_amount: int, note: str = ""
+) -> Settlement:
+    """One side proposes: the artist is paid `artist_amount` (minor units) for the work done and
+    the rest of the unspent escrow is refunded to the brand. Replaces an open proposal."""
+    side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
+    if isinstance(artist_amount, bool) or not isinstance(artist_amount, int) or artist_amount < 0:
+        raise ValidationError({"artist_amount": gettext("Enter an amount of zero or more.")})
+    contract = _lock_contract(contract)
+    milestones = _lock_milestones(contract)
+    _check_settleable(contract, milestones)
+    limit = settlement_limit(contract=contract, milestones=milestones)
+    if artist_amount > limit:
+        # A 409, not a 400: the bound is the contract's state (its escrow), not the input's form.
+        message = gettext(
+            "At most %(amount)s: what the escrow still holds for the open deliverables."
+        ) % {"amount": format_money(limit, contract.currency)}
+        raise ConflictError(message, errors={"artist_amount": [message]})
+    for previous in Settlement.objects.select_for_update().filter(
+        contract=contract, status=Settlement.Status.OPEN
+    ):
+        previous.status, previous.answered_at = Settlement.Status.SUPERSEDED, _now()
+        previous.answered_by = actor
+        previous.save(update_fields=["status", "answered_at", "answered_by"])
+        audit_record(actor=actor, verb="settlement.supersede", target=previous, side=side)
+    settlement = Settlement(
+        contract=contract, proposed_by=actor, proposed_by_side=side, artist_amount=artist_amount,
+        currency=contract.currency, note=(note or "").strip()[:500],
+    )  # fmt: skip
+    settlement.full_clean()
+    settlement.save()
+    audit_record(actor=actor, verb="settlement.propose", target=settlement, side=side,
+                 artist_amount=artist_amount, limit=limit)  # fmt: skip
+    _notify_on_commit(
+        "settlement.proposed", target=contract, sides=[_other(side)], actor=actor,
+        text=gettext_noop(
+            "%(subject)s: proposal to end the contract, %(amount)s paid to the artist for the "
+            "work done and the rest refunded to the brand"
+        ),
+        params={"amount": messages.money(artist_amount, contract.currency)},
+    )  # fmt: skip
+    return settlement
+
+
+def _lock_open(actor: User, settlement: Settlement) -> tuple[Contract, list[Milestone], str]:
+    """Lock the contract, its milestones and the proposal; check it may be answered by actor."""
+    contract = settlement.contract
+    side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
+    contract = _lock_contract(contract)
+    milestones = _lock_milestones(contract)
+    settlement = Settlement.objects.select_for_update().get(pk=settlement.pk)
+    if settlement.status != Settlement.Status.OPEN:
+        raise ConflictError(
+            gettext("This settlement proposal is %(status)s; it can no longer be answered.")
+            % {"status": settlement.get_status_display().lower()}
+        )
+    if side == settlement.proposed_by_side:
+        raise ConflictError(
+            gettext("The %(label)s proposed this settlement; the other side answers it.")
+            % {"label": Side(side).label.lower()}
+        )
+    if settlement_expired(settlement):
+        raise ConflictError(
+            gettext("This settlement proposal expired on %(when)s; propose again.")
+            % {"when": date_format(settlement_expires_at(settlement), "DATETIME_FORMAT")}
+        )
+    return contract, milestones, side
+
+
+@transaction.atomic
+def settlement_accept(*, actor: User, settlement: Settlement) -> Settlement:
+    """The other side accepts: the artist is paid the amount, the rest is refunded, the contract
+    ends (cancelled). Only once: a second accept is a ConflictError and moves no money."""
+    contract, milestones, side = _lock_open(actor, settlement)
+    settlement = Settlement.objects.get(pk=settlement.pk)
+    work = _check_settleable(contract, milestones)
+    if settlement.artist_amount > settlement_limit(contract=contract, milestones=milestones):
+        raise ConflictError(
+            gettext("The escrow no longer covers this proposal; propose a new amount.")
+        )
+    now = _now()
+    remaining = settlement.artist_amount
+    awards = {}
+    for m in work:
+        part = min(remaining, m.amount)
+        remaining -= part
+        if part > 0:
+            # The dispute award path: approved for `part`, paid by the payout task after commit.
+            _milestone_transition(m, Milestone.Status.APPROVED)
+            m.approved_at, m.approved_by, m.review_due_at = now, actor, None
+            m.approved_amount, m.auto_approved = part, False
+            m.save()
+            transaction.on_commit(lambda m=m: _on_milestone_approved(m))
+        else:
+            _milestone_transition(m, Milestone.Status.CANCELLED)
+            m.review_due_at = None
+            m.save(update_fields=["status", "review_due_at"])
+        awards[str(m.pk)] = part
+    settlement.status, settlement.answered_by, settlement.answered_at = (
+        Settlement.Status.ACCEPTED, actor, now,
+    )  # fmt: skip
+    settlement.save(update_fields=["status", "answered_by", "answered_at"])
+    _contract_transition(contract, Contract.Status.CANCELLED)
+    contract.cancelled_at = now
+    contract.cancel_requested_by, contract.cancel_requested_at = "", None
+    contract.cancel_reason = settlement.note
+    contract.save(update_fields=["status", "cancelled_at", "cancel_requested_by",
+                                 "cancel_requested_at", "cancel_reason"])  # fmt: skip
+    audit_record(actor=actor, verb="settlement.accept", target=settlement, side=side,
+                 artist_amount=settlement.artist_amount, awards=awards)  # fmt: skip
+    audit_record(actor=actor, verb="contract.settle", target=contract, settlement=settlement.pk)
+    from payments.services import on_contract_cancelled
+
+    contract_id = contract.pk
+    transaction.on_commit(lambda: on_contract_cancelled(contract_id=contract_id))
+    _notify_on_commit(
+        "settlement.accepted", target=contract, sides=BOTH_SIDES, actor=actor,
+        text=gettext_noop(
+            "%(subject)s: ended by settlement, %(amount)s paid to the artist and the rest "
+            "refunded to the brand"
+        ),
+        params={"amount": messages.money(settlement.artist_amount, settlement.currency)},
+    )  # fmt: skip
+    return settlement
+
+
+@transaction.atomic
+def settlement_decline(*, actor: User, settlement: Settlement) -> Settlement:
+    """The other side declines: the contract goes on (either side may propose again)."""
+    contract, _milestones, side = _lock_open(actor, settlement)
+    settlement = Settlement.objects.get(pk=settlement.pk)
+    settlement.status, settlement.answered_by, settlement.answered_at = (
+        Settlement.Status.DECLINED, actor, _now(),
+    )  # fmt: skip
+    settlement.save(update_fields=["status", "answered_by", "answered_at"])
+    audit_record(actor=actor, verb="settlement.decline", target=settlement, side=side)
+    _notify_on_commit(
+        "settlement.declined", target=contract, sides=[settlement.proposed_by_side], actor=actor,
+        text=gettext_noop("%(subject)s: your settlement proposal of %(amount)s was declined"),
+        params={"amount": messages.money(settlement.artist_amount, settlement.currency)},
+    )  # fmt: skip
+    return settlement
+
+
+def settlement_open_for(*, contract: Contract) -> Settlement | None:
+    """The contract's open proposal (expired or not), if any."""
+    return contract.settlements.filter(status=Settlement.Status.OPEN).first()
