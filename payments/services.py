@@ -1062,14 +1062,28 @@ def _webhook_apply(kind: str, obj: dict[str, Any], *, created: int, read_at: int
 # --- reconciliation ------------------------------------------------------------------------------
 
 
-def reconcile() -> list[str]:
-    """Compare our books with Stripe and with themselves; return (and log) every difference.
+# Failed payments are looked at this long: Stripe keeps their PaymentIntent open for another card.
+RECONCILE_FAILED_PAYMENT_DAYS = 7
 
-    Also processes webhook events that were left pending.
+
+def reconcile() -> list[str]:
+    """Compare our books with Stripe both ways and with themselves; return (and log, and mail to
+    staff) one line per difference: what was repaired, and what could only be flagged.
+
+    - Pending webhook events are processed again.
+    - Stripe → us: every open (or recently failed) Payment's PaymentIntent is read; one that
+      succeeded at Stripe without our record (the server died after Stripe's answer) is recorded
+      now through `payment_sync`, the webhook's path. Every pending or failed Payout is looked
+      for among its contract's transfers (by the payout id in their metadata); a transfer that
+      exists without our record is recorded through `payout_record_transfer`. Both idempotent.
+    - Us → Stripe: every succeeded Payment and sent Payout is checked against Stripe's object.
+    - The ledger sums to zero and agrees with the payouts sent.
     """
     problems: list[str] = []
     for event in WebhookEvent.objects.filter(processed_at__isnull=True).order_by("pk")[:500]:
         webhook_process(event=event)
+    problems += _reconcile_open_payments()
+    problems += _reconcile_open_payouts()
     for currency, total in ledger_totals().items():
         if total != 0:
             problems.append(f"Ledger entries in {currency} sum to {total}, not 0.")
@@ -1119,6 +1133,74 @@ def reconcile() -> list[str]:
 
         mail_admins("Payments reconciliation found differences", "\n".join(problems))
     return problems
+
+
+def _reconcile_open_payments() -> list[str]:
+    """Record the payments Stripe charged that we never recorded; flag those that disagree."""
+    lines = []
+    recent = _now() - timedelta(days=RECONCILE_FAILED_PAYMENT_DAYS)
+    payments = (
+        Payment.objects.filter(
+            Q(status=Payment.Status.REQUIRES_PAYMENT)
+            | Q(status=Payment.Status.FAILED, created_at__gte=recent)
+        )
+        .exclude(stripe_payment_intent_id="")
+        .filter(stripe_payment_intent_id__isnull=False)
+        .order_by("pk")
+    )
+    for payment in payments:
+        try:
+            intent = gateway.payment_intent_retrieve(payment.stripe_payment_intent_id)
+        except gateway.PaymentError as e:
+            lines.append(f"Payment #{payment.pk}: Stripe says {e.message}")
+            continue
+        if intent.get("status") != "succeeded":
+            continue
+        charged = (
+            f"Payment #{payment.pk}: PaymentIntent {intent.get('id')} succeeded at Stripe "
+            f"({intent.get('amount')} {intent.get('currency')}) but was not recorded here"
+        )
+        try:
+            payment_sync(intent=intent)
+        except ApplicationError as e:
+            lines.append(f"{charged}, and cannot be: {getattr(e, 'detail', e.message)}")
+            continue
+        lines.append(f"{charged}; recorded now.")
+    return lines
+
+
+def _reconcile_open_payouts() -> list[str]:
+    """Record the transfers Stripe made for payouts we never marked sent; flag mismatches."""
+    lines = []
+    payouts = Payout.objects.filter(
+        status__in=[Payout.Status.PENDING, Payout.Status.FAILED]
+    ).order_by("contract_id", "pk")
+    by_contract: dict[int, list[Payout]] = {}
+    for payout in payouts:
+        by_contract.setdefault(payout.contract_id, []).append(payout)
+    for contract_id, group in by_contract.items():
+        try:
+            transfers = gateway.transfer_list(transfer_group=f"aux-contract-{contract_id}")
+        except gateway.PaymentError as e:
+            lines.append(f"Contract #{contract_id}: Stripe says {e.message}")
+            continue
+        named = {str((t.get("metadata") or {}).get("aux_payout_id") or ""): t for t in transfers}
+        for payout in group:
+            transfer = named.get(str(payout.pk))
+            if transfer is None:
+                continue  # never sent: the sweep (or staff, for a failed one) sends it
+            made = (
+                f"Payout #{payout.pk}: transfer {transfer.get('id')} of "
+                f"{transfer.get('amount')} {transfer.get('currency')} was made at Stripe but "
+                f"not recorded here"
+            )
+            try:
+                payout_record_transfer(payout_id=payout.pk, transfer=transfer)
+            except ApplicationError as e:
+                lines.append(f"{made}, and cannot be: {e.message}")
+                continue
+            lines.append(f"{made}; recorded now.")
+    return lines
 
 
 def _tell(
