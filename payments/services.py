@@ -29,13 +29,20 @@ from artists.models import Artist
 from aux.audit.services import audit_record
 from aux.dispatch import enqueue, enqueue_on_commit
 from aux.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from aux.money import format_money
 from aux.notifications import messages
 from aux.users.models import User
 from brands.models import Membership
 from campaigns.models import Contract, Dispute, Milestone
 
 from . import stripe_gateway as gateway
-from .ledger import BPS, fee_for, fee_refund_part, split_largest_remainder
+from .ledger import (
+    BPS,
+    MAX_CHARGE_AMOUNT,
+    fee_for,
+    fee_refund_part,
+    split_largest_remainder,
+)
 from .models import (
     ContractPayee,
     LedgerEntry,
@@ -365,6 +372,18 @@ def _check_fundable(contract: Contract) -> None:
         )
     if contract.total <= 0:
         raise ConflictError(gettext("This contract has nothing to fund."))
+    gross = contract_funding_quote(contract=contract)["gross"]
+    if gross > MAX_CHARGE_AMOUNT:  # offers refuse such totals; this guards older contracts
+        raise ConflictError(
+            gettext(
+                "With the platform fee this contract would charge %(gross)s, more than Stripe "
+                "can take in one payment (%(limit)s); ask staff to split it."
+            )
+            % {
+                "gross": format_money(gross, contract.currency),
+                "limit": format_money(MAX_CHARGE_AMOUNT, contract.currency),
+            }
+        )
     missing = payees_missing_payouts(contract=contract)
     if missing:
         names = ", ".join(u.name or u.email for u in missing)

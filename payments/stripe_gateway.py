@@ -48,11 +48,6 @@ class MalformedEventError(Exception):
     """A signed webhook without the fields an event of its type must have."""
 
 
-# The largest amount Stripe charges in one PaymentIntent, in minor units (€999,999.99 in EUR,
-# USD and GBP, the currencies we take).
-MAX_CHARGE_AMOUNT = 99_999_999
-
-
 def is_missing(error: PaymentError) -> bool:
     """Did Stripe answer that the object does not exist (404 / resource_missing)?"""
     return error.http_status == 404 or error.code == "resource_missing"
