@@ -27,7 +27,7 @@ def _ids(settings, **values) -> set[str]:
 
 def test_real_looking_stripe_settings_pass_the_check(settings):
     assert _ids(settings) == set()
-    assert _ids(settings, STRIPE_SECRET_KEY="rk_live_restricted") == set()
+    assert _ids(settings, STRIPE_SECRET_KEY="rk_test_restricted") == set()
     assert _ids(settings, STRIPE_API_BASE="https://api.stripe.com/") == set()
 
 
