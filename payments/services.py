@@ -494,6 +494,11 @@ def payment_sync(*, intent: dict[str, Any]) -> Payment:
     mismatch = _intent_mismatch(payment, intent)
     if mismatch:
         raise StripeMismatchError(f"PaymentIntent {intent['id']} is not ours: {mismatch}.")
+    if not payment.stripe_payment_intent_id:  # created at Stripe, the id never stored here
+        Payment.objects.filter(
+            Q(stripe_payment_intent_id__isnull=True) | Q(stripe_payment_intent_id=""),
+            pk=payment.pk,
+        ).update(stripe_payment_intent_id=intent["id"])
     status = intent.get("status")
     if status == "succeeded":
         return payment_succeeded(payment=payment, amount_received=intent.get("amount"))

@@ -306,3 +306,20 @@ def test_an_event_created_in_the_future_is_refused(client, onboarded_account):
     assert response.status_code == 400 and not WebhookEvent.objects.exists()
     onboarded_account.refresh_from_db()
     assert onboarded_account.stripe_updated == 0
+
+
+def test_a_payment_whose_intent_id_was_never_stored_is_found_by_stripes_metadata(
+    client, stripe_api
+):
+    """The server died between creating the PaymentIntent and storing its id."""
+    manager, _artist, contract = signed_contract()
+    payment = services.payment_start(actor=manager, contract=contract)
+    intent_id = payment.stripe_payment_intent_id
+    Payment.objects.filter(pk=payment.pk).update(stripe_payment_intent_id=None)
+    stripe_gateway.payment_intent_confirm(payment_intent_id=intent_id,
+                                          payment_method="pm_card_visa",
+                                          idempotency_key=payment.idempotency_key)  # fmt: skip
+    assert _post(client, _intent_event("evt_lost_id", {"id": intent_id})).status_code == 200
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.SUCCEEDED
+    assert payment.stripe_payment_intent_id == intent_id
