@@ -25,7 +25,8 @@ venv: $(BIN)/.installed
 ## The fake Stripe (localstripe + Connect, test mode) starts first on STRIPE_PORT, so that seed_demo
 ## onboards the demo artists and funds contracts through it; it keeps its state in
 ## var/devstripe-state.pickle (the demo database keeps its Stripe ids across restarts) and stops
-## with the site.
+## with the site. `manage.py run_schedule` runs the periodic tasks (sweeps, reconciliation) beside
+## it, as celery beat does in production; it stops with the site too (log: var/schedule.log).
 STRIPE_PORT ?= 8420
 STRIPE_STATE ?= var/devstripe-state.pickle
 run: venv
@@ -36,7 +37,8 @@ run: venv
 	    --webhook-url http://$(HOST):$(PORT)/payments/stripe/webhook/ \
 	    --webhook-secret "$${STRIPE_WEBHOOK_SECRET:-whsec_local}" >var/devstripe.log 2>&1 & \
 	fi; \
-	trap '[ -f var/devstripe.pid ] && kill $$(cat var/devstripe.pid) 2>/dev/null; rm -f var/devstripe.pid' EXIT; \
+	trap '[ -f var/devstripe.pid ] && kill $$(cat var/devstripe.pid) 2>/dev/null; rm -f var/devstripe.pid; \
+	  [ -f var/schedule.pid ] && kill $$(cat var/schedule.pid) 2>/dev/null; rm -f var/schedule.pid' EXIT; \
 	for _ in $$(seq 100); do \
 	  curl -sf http://127.0.0.1:$(STRIPE_PORT)/js.stripe.com/v3/ >/dev/null 2>&1 && break; sleep 0.1; \
 	done; \
@@ -44,6 +46,7 @@ run: venv
 	export DEBUG=$${DEBUG:-1}; \
 	$(BIN)/python manage.py migrate --noinput && \
 	$(BIN)/python manage.py seed_demo && \
+	{ $(BIN)/python manage.py run_schedule >var/schedule.log 2>&1 & echo $$! >var/schedule.pid; } && \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## The whole suite on real PostgreSQL and Redis (installed and started when missing).

@@ -220,9 +220,15 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="sk_test_local")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="pk_test_local")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="whsec_local")
-STRIPE_API_BASE = env("STRIPE_API_BASE", default="http://127.0.0.1:8420")
+# The demo and the tests talk to the local fake Stripe; production to Stripe (checked).
+STRIPE_API_BASE = env(
+    "STRIPE_API_BASE", default="http://127.0.0.1:8420" if DEBUG else "https://api.stripe.com"
+)
 # Seconds to wait for Stripe before giving up (then retried with the same idempotency key).
 STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=20.0)
+# A webhook signed more than this many seconds ago, or ahead of our clock, is refused (Stripe's
+# own default tolerance). Production refuses to start on the demo's keys (payments/checks.py).
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
 
 # --- Marketplace rules -----------------------------------------------------------------------
 # An artist below this many monthly listeners is "emerging" (derived, never stored by hand).

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 BPS = 10_000
+# The most Stripe charges in one PaymentIntent, in minor units (999,999.99 in EUR, USD and GBP).
+MAX_CHARGE_AMOUNT = 99_999_999
 
 
 def fee_for(amount: int, fee_bps: int) -> int:
@@ -15,6 +17,18 @@ def fee_for(amount: int, fee_bps: int) -> int:
     if amount < 0 or fee_bps < 0:
         raise ValueError("amount and fee_bps must be non-negative")
     return (amount * fee_bps * 2 + BPS) // (2 * BPS)
+
+
+def max_total_for(fee_bps: int) -> int:
+    """The largest contract total whose charge (total + fee) Stripe takes in one payment."""
+    low, high = 0, MAX_CHARGE_AMOUNT
+    while low < high:
+        mid = (low + high + 1) // 2
+        if mid + fee_for(mid, fee_bps) <= MAX_CHARGE_AMOUNT:
+            low = mid
+        else:
+            high = mid - 1
+    return low
 
 
 def split_largest_remainder(amount: int, shares: Sequence[int]) -> list[int]:

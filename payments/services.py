@@ -29,13 +29,20 @@ from artists.models import Artist
 from aux.audit.services import audit_record
 from aux.dispatch import enqueue, enqueue_on_commit
 from aux.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from aux.money import format_money
 from aux.notifications import messages
 from aux.users.models import User
 from brands.models import Membership
 from campaigns.models import Contract, Dispute, Milestone
 
 from . import stripe_gateway as gateway
-from .ledger import BPS, fee_for, fee_refund_part, split_largest_remainder
+from .ledger import (
+    BPS,
+    MAX_CHARGE_AMOUNT,
+    fee_for,
+    fee_refund_part,
+    split_largest_remainder,
+)
 from .models import (
     ContractPayee,
     LedgerEntry,
@@ -365,6 +372,18 @@ def _check_fundable(contract: Contract) -> None:
         )
     if contract.total <= 0:
         raise ConflictError(gettext("This contract has nothing to fund."))
+    gross = contract_funding_quote(contract=contract)["gross"]
+    if gross > MAX_CHARGE_AMOUNT:  # offers refuse such totals; this guards older contracts
+        raise ConflictError(
+            gettext(
+                "With the platform fee this contract would charge %(gross)s, more than Stripe "
+                "can take in one payment (%(limit)s); ask staff to split it."
+            )
+            % {
+                "gross": format_money(gross, contract.currency),
+                "limit": format_money(MAX_CHARGE_AMOUNT, contract.currency),
+            }
+        )
     missing = payees_missing_payouts(contract=contract)
     if missing:
         names = ", ".join(u.name or u.email for u in missing)
@@ -431,14 +450,55 @@ def payment_pay_test(*, actor: User, payment: Payment, payment_method: str) -> P
     return payment_sync(intent=intent)
 
 
+class StripeMismatchError(ApplicationError):
+    """Stripe's copy of an object disagrees with our row: nothing is moved, staff are told.
+
+    `message` is for the user; `detail` (logged, kept on the webhook event) says what differs.
+    """
+
+    status = 409
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            gettext("Stripe's record of this payment does not match ours; nothing was changed.")
+        )
+        self.detail = detail
+
+
+def _intent_mismatch(payment: Payment, intent: dict[str, Any]) -> str:
+    """Why Stripe's PaymentIntent is not this payment's ("" when it is)."""
+    metadata = intent.get("metadata") or {}
+    if payment.stripe_payment_intent_id and payment.stripe_payment_intent_id != intent.get("id"):
+        return f"payment #{payment.pk} has PaymentIntent {payment.stripe_payment_intent_id}"
+    if intent.get("amount") != payment.gross:
+        return f"amount {intent.get('amount')} at Stripe, {payment.gross} here"
+    if str(intent.get("currency") or "").lower() != payment.currency.lower():
+        return f"currency {intent.get('currency')} at Stripe, {payment.currency} here"
+    if metadata.get("aux_payment_id") != str(payment.pk) or metadata.get("aux_contract_id") != str(
+        payment.contract_id
+    ):
+        return f"metadata {metadata} does not name payment #{payment.pk}"
+    return ""
+
+
 def payment_sync(*, intent: dict[str, Any]) -> Payment:
-    """Apply a PaymentIntent's state (from a confirm response or a webhook) to our Payment."""
+    """Apply a PaymentIntent's state, as Stripe returned it (a confirm response, or a retrieve
+    for a webhook or the reconciliation), to our Payment, after checking it is that payment's:
+    same id, amount, currency and metadata, or StripeMismatchError and nothing changes."""
     payment = Payment.objects.filter(stripe_payment_intent_id=intent["id"]).first()
     if payment is None:
-        payment_id = (intent.get("metadata") or {}).get("aux_payment_id")
-        payment = Payment.objects.filter(pk=payment_id).first() if payment_id else None
+        payment_id = str((intent.get("metadata") or {}).get("aux_payment_id") or "")
+        payment = Payment.objects.filter(pk=payment_id).first() if payment_id.isdigit() else None
     if payment is None:
         raise NotFoundError(gettext("No payment for %(value)s.") % {"value": intent["id"]})
+    mismatch = _intent_mismatch(payment, intent)
+    if mismatch:
+        raise StripeMismatchError(f"PaymentIntent {intent['id']} is not ours: {mismatch}.")
+    if not payment.stripe_payment_intent_id:  # created at Stripe, the id never stored here
+        Payment.objects.filter(
+            Q(stripe_payment_intent_id__isnull=True) | Q(stripe_payment_intent_id=""),
+            pk=payment.pk,
+        ).update(stripe_payment_intent_id=intent["id"])
     status = intent.get("status")
     if status == "succeeded":
         return payment_succeeded(payment=payment, amount_received=intent.get("amount"))
@@ -631,9 +691,17 @@ def payout_record_transfer(*, payout_id: int, transfer: dict[str, Any]) -> Payou
     payout = Payout.objects.select_for_update().get(pk=payout_id)
     if payout.status == Payout.Status.SENT:
         return payout
-    if int(transfer["amount"]) != payout.amount or transfer["destination"] != (
-        payout.stripe_account_id
+    named = str((transfer.get("metadata") or {}).get("aux_payout_id") or "")
+    if (
+        transfer.get("amount") != payout.amount
+        or transfer.get("destination") != payout.stripe_account_id
+        or str(transfer.get("currency") or "").lower() != payout.currency.lower()
+        or named != str(payout.pk)
+        or (payout.stripe_transfer_id and payout.stripe_transfer_id != transfer.get("id"))
     ):
+        logger.error("transfer %s does not match payout %s: %r", transfer.get("id"), payout.pk,
+                     {k: transfer.get(k) for k in ("amount", "currency", "destination",
+                                                    "metadata")})  # fmt: skip
         raise LedgerInvariantError(
             gettext("Transfer %(value)s does not match payout %(pk)s.")
             % {"value": transfer["id"], "pk": payout.pk}
@@ -867,16 +935,20 @@ def refund_staff(*, actor: User, contract: Contract, amount: int | None, reason:
 
 
 def webhook_receive(*, payload: bytes, signature: str) -> tuple[WebhookEvent, bool]:
-    """Verify, then store the event id first; a duplicate returns (row, False) and does nothing.
+    """Verify, check the envelope, then store the event id first; a duplicate returns
+    (row, False) and does nothing.
 
-    Raises stripe_gateway.SignatureError for a bad signature (nothing stored).
+    Raises stripe_gateway.SignatureError for a bad, stale or future signature and
+    stripe_gateway.MalformedEventError for a signed event without the fields its type needs
+    (both a 400, nothing stored).
     """
     event = gateway.webhook_event_parse(payload=payload, signature=signature)
+    _webhook_check(event)
     try:
         with transaction.atomic():
             row = WebhookEvent.objects.create(
-                stripe_event_id=event["id"], type=event.get("type", ""),
-                created=int(event.get("created") or 0), payload=event,
+                stripe_event_id=event["id"], type=event["type"], created=event["created"],
+                payload=event,
             )  # fmt: skip
     except IntegrityError:
         return WebhookEvent.objects.get(stripe_event_id=event["id"]), False
@@ -884,58 +956,138 @@ def webhook_receive(*, payload: bytes, signature: str) -> tuple[WebhookEvent, bo
     return row, True
 
 
+# The events that move state → the object they carry and its id prefix. Their object is read
+# again from Stripe before anything is done: the event's copy is never trusted.
 HANDLED_EVENTS = {
-    "account.updated", "payment_intent.succeeded", "payment_intent.payment_failed",
-    "transfer.created",
-}  # fmt: skip
+    "account.updated": ("account", "acct_"),
+    "payment_intent.succeeded": ("payment_intent", "pi_"),
+    "payment_intent.payment_failed": ("payment_intent", "pi_"),
+    "transfer.created": ("transfer", "tr_"),
+}
+
+
+def _webhook_check(event: dict[str, Any]) -> None:
+    """Refuse (MalformedEventError) an event without an id, a type, a time that is not in the
+    future, and, for the types we act on, the object's id and kind."""
+    Malformed = gateway.MalformedEventError
+    event_id, kind, created = event.get("id"), event.get("type"), event.get("created")
+    if not isinstance(event_id, str) or not 0 < len(event_id) <= 100:
+        raise Malformed("The event has no id.")
+    if not isinstance(kind, str) or not 0 < len(kind) <= 100:
+        raise Malformed("The event has no type.")
+    if not isinstance(created, int) or isinstance(created, bool) or created < 0:
+        raise Malformed("The event has no creation time.")
+    if created > _now().timestamp() + settings.STRIPE_WEBHOOK_TOLERANCE_SECONDS:
+        raise Malformed("The event was created in the future.")
+    data = event.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
+        raise Malformed("The event carries no object.")
+    if kind in HANDLED_EVENTS:
+        name, prefix = HANDLED_EVENTS[kind]
+        obj = data["object"]
+        object_id = obj.get("id")
+        if not isinstance(object_id, str) or not object_id.startswith(prefix):
+            raise Malformed(f"A {kind} event needs the {name}'s id.")
+        if len(object_id) > 255 or obj.get("object") != name:
+            raise Malformed(f"A {kind} event carries a {name}.")
+
+
+def _stripe_copy(kind: str, object_id: str) -> dict[str, Any]:
+    """The object of an event as Stripe has it now."""
+    if kind == "account.updated":
+        return gateway.account_retrieve(object_id)
+    if kind == "transfer.created":
+        return gateway.transfer_retrieve(object_id)
+    return gateway.payment_intent_retrieve(object_id)
 
 
 def webhook_process(*, event: WebhookEvent) -> bool:
-    """Apply one stored event once. An event about an object we do not know yet stays pending."""
+    """Apply one stored event once, from Stripe's own copy of its object.
+
+    - Stripe does not know the object (a forged event): recorded as refused, nothing moves.
+    - Stripe's copy disagrees with our row (amount, currency, metadata): recorded as refused and
+      logged as an error, nothing moves.
+    - We do not know the object yet, or Stripe cannot be reached: the event stays pending and
+      `reconcile` processes it again later.
+    Returns True when the event is done with (applied, ignored or refused).
+    """
+    event = WebhookEvent.objects.get(pk=event.pk)
+    if event.processed_at is not None:
+        return False
+    fresh: dict[str, Any] | None = None
+    read_at = int(_now().timestamp())
+    result = ""
+    if event.type not in HANDLED_EVENTS:
+        logger.info("stripe event %s (%s) acknowledged, not handled", event.stripe_event_id,
+                    event.type)  # fmt: skip
+        result = "ignored"
+    else:
+        object_id = event.payload["data"]["object"]["id"]
+        try:  # outside any lock: no database lock is held across a call to Stripe
+            fresh = _stripe_copy(event.type, object_id)
+        except gateway.PaymentError as e:
+            if not gateway.is_missing(e):
+                logger.warning("stripe event %s waits: %s", event.stripe_event_id, e.message)
+                WebhookEvent.objects.filter(pk=event.pk).update(
+                    result=f"pending: Stripe did not answer: {e.message}"[:200]
+                )
+                return False
+            logger.warning("stripe event %s refused: Stripe has no %s", event.stripe_event_id,
+                           object_id)  # fmt: skip
+            result = f"refused: Stripe has no {object_id}"
     with transaction.atomic():
         event = WebhookEvent.objects.select_for_update().get(pk=event.pk)
         if event.processed_at is not None:
             return False
-        obj = (event.payload.get("data") or {}).get("object") or {}
-        result = "ok"
-        if event.type not in HANDLED_EVENTS:
-            logger.info("stripe event %s (%s) acknowledged, not handled", event.stripe_event_id,
-                        event.type)  # fmt: skip
-            result = "ignored"
-        else:
+        if fresh is not None:
             try:
-                result = _webhook_apply(event.type, obj, created=event.created)
+                with transaction.atomic():
+                    result = _webhook_apply(event.type, fresh, created=event.created,
+                                            read_at=read_at)  # fmt: skip
             except NotFoundError as e:
                 logger.warning("stripe event %s waits: %s", event.stripe_event_id, e.message)
                 event.result = f"pending: {e.message}"[:200]
                 event.save(update_fields=["result"])
                 return False
+            except ApplicationError as e:
+                why = getattr(e, "detail", e.message)
+                logger.error("stripe event %s refused: %s", event.stripe_event_id, why)
+                result = f"refused: {why}"
         event.processed_at, event.result = _now(), result[:200]
         event.save(update_fields=["processed_at", "result"])
         return True
 
 
-def _webhook_apply(kind: str, obj: dict[str, Any], *, created: int) -> str:
+def _webhook_apply(kind: str, obj: dict[str, Any], *, created: int, read_at: int) -> str:
+    """Act on Stripe's copy `obj` (read at `read_at`) of an event's object."""
     if kind == "account.updated":
         account = (
-            PaymentAccount.objects.select_for_update()
-            .filter(stripe_account_id=obj.get("id"))
-            .first()
+            PaymentAccount.objects.select_for_update().filter(stripe_account_id=obj["id"]).first()
         )
         if account is None:
-            raise NotFoundError(gettext("No account %(get)s.") % {"get": obj.get("id")})
-        applied = _account_apply(account, obj, at=created)
+            raise NotFoundError(gettext("No account %(get)s.") % {"get": obj["id"]})
+        owner = (obj.get("metadata") or {}).get("aux_user_id")
+        if owner and owner != str(account.user_id):
+            raise StripeMismatchError(f"Account {obj['id']} belongs to user {owner} at Stripe.")
+        if created < account.stripe_updated:
+            return "older than our state"
+        # Stripe's copy is its state at `read_at`: it already holds every change made before.
+        applied = _account_apply(account, obj, at=max(created, read_at))
         return "applied" if applied else "older than our state"
     if kind.startswith("payment_intent."):
+        if kind == "payment_intent.succeeded" and obj.get("status") != "succeeded":
+            raise StripeMismatchError(
+                f"the event says {obj['id']} succeeded, Stripe says {obj.get('status')}"
+            )
         payment_sync(intent=obj)
         return "synced"
     if kind == "transfer.created":
-        payout_id = (obj.get("metadata") or {}).get("aux_payout_id")
+        payout_id = str((obj.get("metadata") or {}).get("aux_payout_id") or "")
         payout = Payout.objects.filter(
-            Q(stripe_transfer_id=obj.get("id")) | Q(pk=payout_id or 0)
+            Q(stripe_transfer_id=obj["id"]) | Q(pk=int(payout_id) if payout_id.isdigit() else 0)
         ).first()
         if payout is None:
-            raise NotFoundError(gettext("No payout for %(get)s.") % {"get": obj.get("id")})
+            raise NotFoundError(gettext("No payout for %(get)s.") % {"get": obj["id"]})
         payout_record_transfer(payout_id=payout.pk, transfer=obj)
         return "recorded"
     return "ignored"
@@ -944,14 +1096,28 @@ def _webhook_apply(kind: str, obj: dict[str, Any], *, created: int) -> str:
 # --- reconciliation ------------------------------------------------------------------------------
 
 
-def reconcile() -> list[str]:
-    """Compare our books with Stripe and with themselves; return (and log) every difference.
+# Failed payments are looked at this long: Stripe keeps their PaymentIntent open for another card.
+RECONCILE_FAILED_PAYMENT_DAYS = 7
 
-    Also processes webhook events that were left pending.
+
+def reconcile() -> list[str]:
+    """Compare our books with Stripe both ways and with themselves; return (and log, and mail to
+    staff) one line per difference: what was repaired, and what could only be flagged.
+
+    - Pending webhook events are processed again.
+    - Stripe → us: every open (or recently failed) Payment's PaymentIntent is read; one that
+      succeeded at Stripe without our record (the server died after Stripe's answer) is recorded
+      now through `payment_sync`, the webhook's path. Every pending or failed Payout is looked
+      for among its contract's transfers (by the payout id in their metadata); a transfer that
+      exists without our record is recorded through `payout_record_transfer`. Both idempotent.
+    - Us → Stripe: every succeeded Payment and sent Payout is checked against Stripe's object.
+    - The ledger sums to zero and agrees with the payouts sent.
     """
     problems: list[str] = []
     for event in WebhookEvent.objects.filter(processed_at__isnull=True).order_by("pk")[:500]:
         webhook_process(event=event)
+    problems += _reconcile_open_payments()
+    problems += _reconcile_open_payouts()
     for currency, total in ledger_totals().items():
         if total != 0:
             problems.append(f"Ledger entries in {currency} sum to {total}, not 0.")
@@ -1001,6 +1167,74 @@ def reconcile() -> list[str]:
 
         mail_admins("Payments reconciliation found differences", "\n".join(problems))
     return problems
+
+
+def _reconcile_open_payments() -> list[str]:
+    """Record the payments Stripe charged that we never recorded; flag those that disagree."""
+    lines = []
+    recent = _now() - timedelta(days=RECONCILE_FAILED_PAYMENT_DAYS)
+    payments = (
+        Payment.objects.filter(
+            Q(status=Payment.Status.REQUIRES_PAYMENT)
+            | Q(status=Payment.Status.FAILED, created_at__gte=recent)
+        )
+        .exclude(stripe_payment_intent_id="")
+        .filter(stripe_payment_intent_id__isnull=False)
+        .order_by("pk")
+    )
+    for payment in payments:
+        try:
+            intent = gateway.payment_intent_retrieve(payment.stripe_payment_intent_id)
+        except gateway.PaymentError as e:
+            lines.append(f"Payment #{payment.pk}: Stripe says {e.message}")
+            continue
+        if intent.get("status") != "succeeded":
+            continue
+        charged = (
+            f"Payment #{payment.pk}: PaymentIntent {intent.get('id')} succeeded at Stripe "
+            f"({intent.get('amount')} {intent.get('currency')}) but was not recorded here"
+        )
+        try:
+            payment_sync(intent=intent)
+        except ApplicationError as e:
+            lines.append(f"{charged}, and cannot be: {getattr(e, 'detail', e.message)}")
+            continue
+        lines.append(f"{charged}; recorded now.")
+    return lines
+
+
+def _reconcile_open_payouts() -> list[str]:
+    """Record the transfers Stripe made for payouts we never marked sent; flag mismatches."""
+    lines = []
+    payouts = Payout.objects.filter(
+        status__in=[Payout.Status.PENDING, Payout.Status.FAILED]
+    ).order_by("contract_id", "pk")
+    by_contract: dict[int, list[Payout]] = {}
+    for payout in payouts:
+        by_contract.setdefault(payout.contract_id, []).append(payout)
+    for contract_id, group in by_contract.items():
+        try:
+            transfers = gateway.transfer_list(transfer_group=f"aux-contract-{contract_id}")
+        except gateway.PaymentError as e:
+            lines.append(f"Contract #{contract_id}: Stripe says {e.message}")
+            continue
+        named = {str((t.get("metadata") or {}).get("aux_payout_id") or ""): t for t in transfers}
+        for payout in group:
+            transfer = named.get(str(payout.pk))
+            if transfer is None:
+                continue  # never sent: the sweep (or staff, for a failed one) sends it
+            made = (
+                f"Payout #{payout.pk}: transfer {transfer.get('id')} of "
+                f"{transfer.get('amount')} {transfer.get('currency')} was made at Stripe but "
+                f"not recorded here"
+            )
+            try:
+                payout_record_transfer(payout_id=payout.pk, transfer=transfer)
+            except ApplicationError as e:
+                lines.append(f"{made}, and cannot be: {e.message}")
+                continue
+            lines.append(f"{made}; recorded now.")
+    return lines
 
 
 def _tell(

@@ -9,6 +9,8 @@ In tests and the demo STRIPE_API_BASE points at the local fake Stripe (payments.
 
 from __future__ import annotations
 
+import json
+import time
 from typing import Any
 
 import stripe
@@ -39,7 +41,16 @@ class PaymentRejectedError(PaymentError):
 
 
 class SignatureError(Exception):
-    """A webhook whose signature does not verify."""
+    """A webhook whose signature does not verify, or was made too far in the future."""
+
+
+class MalformedEventError(Exception):
+    """A signed webhook without the fields an event of its type must have."""
+
+
+def is_missing(error: PaymentError) -> bool:
+    """Did Stripe answer that the object does not exist (404 / resource_missing)?"""
+    return error.http_status == 404 or error.code == "resource_missing"
 
 
 def _client() -> stripe.StripeClient:
@@ -173,16 +184,50 @@ def transfer_retrieve(transfer_id: str) -> dict:
     return _call(_client().v1.transfers.retrieve, transfer_id)
 
 
+def transfer_list(*, transfer_group: str) -> list[dict]:
+    """Every transfer of one transfer group (we use one group per contract), newest first."""
+    client, found, after = _client(), [], None
+    while True:
+        params: dict[str, Any] = {"transfer_group": transfer_group, "limit": 100}
+        if after:
+            params["starting_after"] = after
+        page = _call(client.v1.transfers.list, params=params)
+        found += page.get("data") or []
+        if not page.get("has_more") or not found:
+            return found
+        after = found[-1]["id"]
+
+
 # --- Webhooks -----------------------------------------------------------------------------------
 
 
 def webhook_event_parse(*, payload: bytes, signature: str) -> dict:
-    """Verify the Stripe-Signature header with the endpoint secret and return the event."""
+    """Verify the Stripe-Signature header with the endpoint secret and return the event.
+
+    The SDK refuses signatures older than the tolerance but not ones from the future; those are
+    refused here too (a leaked secret could otherwise sign events that stay valid for ever).
+    The result is only known to be signed: the caller checks its fields (MalformedEventError).
+    """
+    tolerance = settings.STRIPE_WEBHOOK_TOLERANCE_SECONDS
     try:
-        event = stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+        text = payload.decode("utf-8")
+        stripe.WebhookSignature.verify_header(
+            text, signature, settings.STRIPE_WEBHOOK_SECRET, tolerance
+        )
     except (ValueError, stripe.SignatureVerificationError) as e:
         raise SignatureError(str(e)) from e
-    return event.to_dict()
+    stamp = next(
+        (p.split("=", 1)[1] for p in signature.split(",") if p.strip().startswith("t=")), ""
+    )
+    if not stamp.strip().isdigit() or int(stamp) > time.time() + tolerance:
+        raise SignatureError("Timestamp outside the tolerance zone (in the future).")
+    try:
+        event = json.loads(text)
+    except ValueError as e:
+        raise MalformedEventError(f"Not JSON: {e}") from e
+    if not isinstance(event, dict):
+        raise MalformedEventError("The event is not a JSON object.")
+    return event
 
 
 def webhook_signature(*, payload: bytes, timestamp: int, secret: str | None = None) -> str:

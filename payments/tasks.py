@@ -58,7 +58,8 @@ def refund_contract(contract_id: int, key: str, reason: str, amount: int | None)
 
 @shared_task(name="payments.reconcile", acks_late=True)
 def reconcile() -> int:
-    """Nightly: compare the ledger with Stripe; differences are logged and mailed to staff."""
+    """Nightly: compare the books with Stripe both ways, record the money Stripe moved that we
+    missed; what was repaired or differs is logged and mailed to staff."""
     from .services import reconcile as run
 
     return len(run())

@@ -32,9 +32,12 @@ def stripe_webhook(request):
         _event, created = services.webhook_receive(
             payload=request.body, signature=request.headers.get("Stripe-Signature", "")
         )
-    except gateway.SignatureError:
-        logger.warning("stripe webhook with a bad signature refused")
+    except gateway.SignatureError as e:
+        logger.warning("stripe webhook with a bad signature refused: %s", e)
         return HttpResponseBadRequest("bad signature")
+    except gateway.MalformedEventError as e:
+        logger.warning("malformed stripe webhook refused: %s", e)
+        return HttpResponseBadRequest("malformed event")
     return HttpResponse("ok" if created else "duplicate", content_type="text/plain")
 
 

@@ -77,8 +77,12 @@ def test_check_deploy_prints_no_warning_with_production_settings():
         "ALLOWED_HOSTS": "aux.example.com",
         "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
         "DATABASE_URL": "sqlite:////tmp/aux-deploy-check.sqlite3",
+        # Real-looking Stripe settings (payments/checks.py refuses the demo's); none is a secret.
+        "STRIPE_SECRET_KEY": "sk_test_deploycheck",
+        "STRIPE_WEBHOOK_SECRET": "whsec_deploy-check-only",
     }
     env.pop("REDIS_URL", None)
+    env.pop("STRIPE_API_BASE", None)  # production talks to https://api.stripe.com
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

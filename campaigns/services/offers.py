@@ -14,6 +14,7 @@ from django_countries import countries
 from artists.models import Artist, DeliverableType, Rate
 from aux.audit.services import audit_record
 from aux.errors import ConflictError
+from aux.money import format_money
 from aux.users.models import User
 from brands.models import BrandCategory
 
@@ -173,9 +174,38 @@ def _clean_offer(terms: dict, lines: Iterable[dict], *, artist: Artist, currency
         clean_lines = _clean_lines(lines, artist=artist, currency=currency)
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    if not errors:
+        errors.update(_check_chargeable(clean_lines, currency=currency))
     if errors:
         raise ValidationError(errors)
     return clean_terms, clean_lines
+
+
+def _check_chargeable(lines: list[dict[str, Any]], *, currency: str) -> dict[str, list[str]]:
+    """The brand pays the total plus the platform fee in one Stripe payment, which takes at most
+    999,999.99: a larger offer could never be funded, so it is refused now."""
+    from payments.ledger import MAX_CHARGE_AMOUNT, fee_for, max_total_for
+    from payments.services import platform_fee_bps
+
+    bps = platform_fee_bps()
+    total = sum(line["fee"] for line in lines)
+    gross = total + fee_for(total, bps)
+    if gross <= MAX_CHARGE_AMOUNT:
+        return {}
+    return {
+        "lines": [
+            gettext(
+                "With the platform fee this offer would charge %(gross)s, more than Stripe can "
+                "take in one payment (%(limit)s). Keep the total at %(max)s or less, or split "
+                "the work into several offers."
+            )
+            % {
+                "gross": format_money(gross, currency),
+                "limit": format_money(MAX_CHARGE_AMOUNT, currency),
+                "max": format_money(max_total_for(bps), currency),
+            }
+        ]
+    }
 
 
 def _add_revision(

@@ -275,3 +275,44 @@ def test_offers_not_yet_due_or_closed_are_left_alone_by_the_expiry_task(artist, 
 
 # --- contact details: the disguise tables are in tests/campaigns/test_masking.py, the surfaces
 # (pages, API, e-mails) in tests/campaigns/test_masking_surfaces.py.
+
+
+# --- Stripe's ceiling: one PaymentIntent charges at most 99,999,999 minor units ------------------
+
+
+def _one_line(offer, fee):
+    line = offer.current_revision.lines.first()
+    return [{"deliverable_type": line.deliverable_type, "quantity": 1, "fee": fee}]
+
+
+def test_the_largest_total_is_the_one_whose_charge_stripe_takes(settings):
+    from payments.ledger import MAX_CHARGE_AMOUNT, fee_for, max_total_for
+
+    for bps in (0, 1, 1000, 2500):
+        top = max_total_for(bps)
+        assert top + fee_for(top, bps) <= MAX_CHARGE_AMOUNT < top + 1 + fee_for(top + 1, bps)
+
+
+def test_an_offer_stripe_could_not_charge_in_one_payment_is_refused(
+    brand_manager, brief, artist, settings
+):
+    settings.AUX_PLATFORM_FEE_BPS = 1000
+    show = brief.deliverables.first().deliverable_type
+    # €999,999.99 plus the 10 % fee is €1,099,999.99: above Stripe's €999,999.99.
+    with pytest.raises(ValidationError) as e:
+        make_offer(actor=brand_manager, brief=brief, artist=artist,
+                   lines=[{"deliverable_type": show, "fee": 99_999_999}])  # fmt: skip
+    assert "Stripe" in str(e.value.message_dict["lines"])
+    assert not Offer.objects.exists()
+    # The largest total whose charge fits is accepted: 90,909,090 + 9,090,909 = 99,999,999.
+    offer = make_offer(actor=brand_manager, brief=brief, artist=artist,
+                       lines=[{"deliverable_type": show, "fee": 90_909_090}])  # fmt: skip
+    assert offer.total == 90_909_090
+
+
+def test_a_counter_offer_stripe_could_not_charge_is_refused(artist, offer, settings):
+    settings.AUX_PLATFORM_FEE_BPS = 1000
+    with pytest.raises(ValidationError, match="Stripe"):
+        services.offer_counter(actor=artist.user, offer=offer, lines=_one_line(offer, 90_909_091))
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.SENT and offer.current_revision.number == 1

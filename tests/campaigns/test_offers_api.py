@@ -196,3 +196,14 @@ def test_messages_hide_contact_details_until_the_contract_is_signed(
         services.contract_sign(actor=user, contract=contract, full_name=user.name, confirm=True)
     thread = api.get(url).json()["results"]
     assert thread[0]["body"] == "Mail me: me@artist.example"
+
+
+def test_an_offer_stripe_could_not_charge_is_a_400_on_lines(api, brand_manager, brief, artist):
+    response = as_user(api, brand_manager).post(
+        "/api/v1/offers/",
+        {"brief": brief.pk, "artist": artist.slug,
+         "lines": [{"deliverable_type": "live-show", "fee": 99_999_999}]},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "Stripe" in " ".join(response.json()["errors"]["lines"])

@@ -213,3 +213,14 @@ def test_a_payout_the_escrow_no_longer_covers_fails_before_any_money_moves(
     assert not payouts[1].stripe_transfer_id
     b = contract_balances(contract=contract)
     assert b["escrow"] >= 0 and ledger_totals() == {contract.currency: 0}
+
+
+def test_funding_refuses_a_charge_above_what_stripe_accepts_in_one_payment(stripe_api):
+    """Offers refuse such totals; a contract that has one anyway is never sent to Stripe."""
+    from campaigns.models import Contract
+
+    manager, _artist, contract = signed_contract()
+    Contract.objects.filter(pk=contract.pk).update(total=99_999_999)
+    with pytest.raises(ConflictError, match="Stripe"):
+        services.payment_start(actor=manager, contract=contract)
+    assert not Payment.objects.filter(contract=contract).exists()
