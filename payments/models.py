@@ -375,3 +375,19 @@ class WebhookEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.stripe_event_id}"
+
+
+class IdempotencyNamespace(models.Model):
+    """One random prefix for every Idempotency-Key this database sends to Stripe (one row, pk 1).
+
+    Our keys are derived from row ids (`aux-fund-c12-a1`, `aux-account-u5`) so that a retry after
+    a crash sends the same key. A database restored from a backup or started over while the Stripe
+    account stays would reuse those ids, and Stripe would replay another object's answer for 24 h:
+    the new user #5 handed the Express account of a former user #5. The prefix is drawn with the
+    first key a database sends and is gone with its data, so a database that starts over draws a
+    new one."""
+
+    value = models.CharField(max_length=16, unique=True)
+
+    def __str__(self) -> str:
+        return self.value

@@ -10,6 +10,7 @@ In tests and the demo STRIPE_API_BASE points at the local fake Stripe (payments.
 from __future__ import annotations
 
 import json
+import secrets
 import time
 from typing import Any
 
@@ -17,6 +18,8 @@ import stripe
 from django.conf import settings
 
 from aux.errors import ApplicationError
+
+from .models import IdempotencyNamespace
 
 
 class PaymentError(ApplicationError):
@@ -78,8 +81,19 @@ def _call(fn, *args, **kwargs) -> dict[str, Any]:
         raise PaymentRejectedError(message, code=e.code or "", http_status=status) from e
 
 
+def _namespace() -> str:
+    """This database's key prefix (payments.models.IdempotencyNamespace), also sent as the
+    `aux_db` metadata of every object we create, so that an object made for an earlier database
+    (same ids) can be told apart. Read, not cached: a database that starts over (a test flush, a
+    restore) gets a new one at once."""
+    row, _ = IdempotencyNamespace.objects.get_or_create(
+        pk=1, defaults={"value": secrets.token_hex(6)}
+    )
+    return row.value
+
+
 def _opts(key: str) -> dict[str, Any]:
-    return {"idempotency_key": key}
+    return {"idempotency_key": f"{_namespace()}-{key}"}
 
 
 # --- Connect accounts -----------------------------------------------------------------------------
@@ -91,7 +105,7 @@ def account_create(*, email: str, country: str, user_id: int, idempotency_key: s
         "country": country or "FR",
         "email": email,
         "capabilities": {"transfers": {"requested": True}},
-        "metadata": {"aux_user_id": str(user_id)},
+        "metadata": {"aux_user_id": str(user_id), "aux_db": _namespace()},
     }
     return _call(_client().v1.accounts.create, params=params, options=_opts(idempotency_key))
 
@@ -120,7 +134,7 @@ def payment_intent_create(
         "amount": amount,
         "currency": currency.lower(),
         "payment_method_types": ["card"],
-        "metadata": metadata,
+        "metadata": {**metadata, "aux_db": _namespace()},
     }
     return _call(_client().v1.payment_intents.create, params=params, options=_opts(idempotency_key))
 
@@ -150,7 +164,11 @@ def payment_intent_confirm(
 def refund_create(
     *, payment_intent_id: str, amount: int, metadata: dict[str, str], idempotency_key: str
 ) -> dict:
-    params = {"payment_intent": payment_intent_id, "amount": amount, "metadata": metadata}
+    params = {
+        "payment_intent": payment_intent_id,
+        "amount": amount,
+        "metadata": {**metadata, "aux_db": _namespace()},
+    }
     return _call(_client().v1.refunds.create, params=params, options=_opts(idempotency_key))
 
 
@@ -175,7 +193,7 @@ def transfer_create(
         "currency": currency.lower(),
         "destination": destination,
         "transfer_group": transfer_group,
-        "metadata": metadata,
+        "metadata": {**metadata, "aux_db": _namespace()},
     }
     return _call(_client().v1.transfers.create, params=params, options=_opts(idempotency_key))
 

@@ -9,7 +9,13 @@ from django.test import Client, override_settings
 from campaigns import services as bookings
 from payments import services
 from payments import stripe_gateway as gateway
-from payments.models import LedgerEntry, LedgerTransaction, Payment, Payout
+from payments.models import (
+    IdempotencyNamespace,
+    LedgerEntry,
+    LedgerTransaction,
+    Payment,
+    Payout,
+)
 from tests.payments.factories import fund, signed_contract
 from tests.payments.stripe_server import stripe_api_fixture, stripe_post  # noqa: F401
 
@@ -24,12 +30,20 @@ def fake_stripe(stripe_api):
 
 
 def _intents_of(base: str, contract) -> list[dict]:
+    """The fake Stripe's PaymentIntents for `contract`, made under this database's key prefix:
+    the fake Stripe lives for the whole run, and a test that flushes the database (ids start
+    again) leaves intents that name the same contract id under an older prefix (`aux_db`)."""
     client = stripe.StripeClient("sk_test_local", base_addresses={"api": base})
     intents = (
         p.to_dict()
         for p in client.v1.payment_intents.list(params={"limit": 100}).auto_paging_iter()
     )
-    return [pi for pi in intents if pi["metadata"].get("aux_contract_id") == str(contract.pk)]
+    prefix = IdempotencyNamespace.objects.get().value
+    return [
+        pi for pi in intents
+        if pi["metadata"].get("aux_contract_id") == str(contract.pk)
+        and pi["metadata"].get("aux_db") == prefix
+    ]  # fmt: skip
 
 
 def _funded_once(base: str, contract) -> Payment:
