@@ -175,7 +175,15 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+# Mandatory: an address counts only once its owner clicked the link (brand invitations require
+# it), and only then can sign-up answer the same way for a taken address as for a new one:
+# allauth sends the owner an "account already exists" e-mail instead of saying so on the page.
+# "optional" lets unconfirmed accounts in and makes sign-up reveal registered addresses again.
+ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
+ACCOUNT_PREVENT_ENUMERATION = True
+# Signed-in users confirm sensitive changes with their password only. allauth 65.22 would also
+# offer a code e-mailed to any verified address; we do not enable login by code, so neither.
+ACCOUNT_REAUTHENTICATION_METHODS = ("password",)
 ACCOUNT_SIGNUP_FORM_CLASS = "aux.users.forms.RoleSignupForm"
 ACCOUNT_ADAPTER = "aux.users.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
