@@ -188,12 +188,31 @@ ACCOUNT_SIGNUP_FORM_CLASS = "aux.users.forms.RoleSignupForm"
 ACCOUNT_ADAPTER = "aux.users.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
-# allauth's own rate limits (per IP and per e-mail) guard login, signup and password reset.
+# allauth's own rate limits guard login (per client: the form and the API token view),
+# signup and password reset. Failures per *account* follow aux.users.login_limits instead of a
+# fixed "/key" window: growing delays and one notice e-mail, never a lock-out a stranger could
+# keep up for long (the AUX_LOGIN_* settings below).
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": "10/m/ip",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+
+# Per account, across every client: after AUX_LOGIN_FAILURES_BEFORE_DELAY wrong passwords within
+# AUX_LOGIN_FAILURE_WINDOW_SECONDS, every attempt (the right password too) waits
+# AUX_LOGIN_DELAY_SECONDS, doubled at each further failure up to AUX_LOGIN_DELAY_MAX_SECONDS.
+AUX_LOGIN_FAILURES_BEFORE_DELAY = env.int("AUX_LOGIN_FAILURES_BEFORE_DELAY", default=5)
+AUX_LOGIN_FAILURE_WINDOW_SECONDS = env.int("AUX_LOGIN_FAILURE_WINDOW_SECONDS", default=900)
+AUX_LOGIN_DELAY_SECONDS = env.int("AUX_LOGIN_DELAY_SECONDS", default=60)
+AUX_LOGIN_DELAY_MAX_SECONDS = env.int("AUX_LOGIN_DELAY_MAX_SECONDS", default=900)
+
+# --- Proxies -------------------------------------------------------------------------------------
+# How many reverse proxies in front of the site append to X-Forwarded-For. 0 (the default):
+# the header is ignored and the client is REMOTE_ADDR, so nobody picks their own rate-limit
+# identity by sending the header. Behind one proxy (nginx, a load balancer) set 1. Read by DRF's
+# throttles (REST_FRAMEWORK["NUM_PROXIES"]) and allauth's rate limits (ALLAUTH_TRUSTED_PROXY_COUNT).
+NUM_PROXIES = env.int("AUX_NUM_PROXIES", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
 
 # --- E-mail ------------------------------------------------------------------------------------
 # EMAIL_URL: consolemail:// (default, printed), smtp://user:pass@host:25, smtp+tls://...:587.
@@ -277,6 +296,7 @@ REST_FRAMEWORK = {
         "aux.api.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "aux.api.exceptions.exception_handler",
+    "NUM_PROXIES": NUM_PROXIES,  # see Proxies above: 0 ignores X-Forwarded-For
     # Scoped throttles on the writes a spammer would aim at (per user, shared with the pages:
     # aux/ratelimit.py); over the limit, 429 with the error shape.
     "DEFAULT_THROTTLE_RATES": {
