@@ -326,11 +326,15 @@ _case(
     kwargs=_pk("notification_a"),
     writes=[Write("post", allowed=("artist_a",))],
 )
+# The e-mailed link (the signed token is the credential, for whoever holds it) only moves the
+# token into the session and redirects to the page below.
 _case(
     "notifications:unsubscribe",
-    "200 200 200 200 200 200 200 200",
+    "302 302 302 302 302 302 302 302",
     kwargs=lambda w: {"token": _unsubscribe_token(w)},
 )
+# Without a token in the session there is nothing to confirm: "link not valid" for everyone.
+_case("notifications:unsubscribe_page", "400 400 400 400 400 400 400 400")
 
 
 def _unsubscribe_token(w: World) -> str:
