@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from aux.api.fields import OptionalSlugRelatedField, OptionalURLField
 from brands.models import Brand, BrandCategory, Invitation, Membership
+from brands.validators import validate_brand_name
 
 
 class BrandErrorSerializer(serializers.Serializer):
@@ -65,7 +66,7 @@ class BrandMemberSerializer(BrandPublicSerializer):
 class BrandWriteSerializer(serializers.Serializer):
     """Input for POST (name required) and PATCH (any subset)."""
 
-    name = serializers.CharField(max_length=120)
+    name = serializers.CharField(max_length=120, validators=[validate_brand_name])
     category = OptionalSlugRelatedField(
         slug_field="slug", queryset=BrandCategory.objects.all(), required=False
     )
