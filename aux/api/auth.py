@@ -9,7 +9,7 @@ import math
 
 from allauth.core import ratelimit
 from django.contrib.auth import authenticate
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
@@ -73,7 +73,11 @@ def _too_many(seconds: int) -> Response:
     seconds = max(1, math.ceil(seconds))
     return Response(
         {
-            "detail": gettext("Too many failed sign-in attempts: try again in %(n)d seconds.")
+            "detail": ngettext(
+                "Too many failed sign-in attempts: try again in %(n)d second.",
+                "Too many failed sign-in attempts: try again in %(n)d seconds.",
+                seconds,
+            )
             % {"n": seconds},
             "errors": {},
         },
