@@ -144,3 +144,23 @@ def test_failures_for_an_unknown_address_send_no_e_mail(api, fast_delays):
     for i in range(6):
         _try(api, "ghost@example.com", "wrong", ip=f"198.51.100.{i}")
     assert mail.outbox == []
+
+
+def test_resetting_the_password_ends_the_delay(api, client, fast_delays):
+    """Through allauth's real reset flow: the e-mailed link, a new password, then sign in."""
+    import re
+
+    from django.core import mail
+    from django.urls import reverse
+
+    user = UserFactory()
+    for i in range(6):
+        _try(api, user.email, "wrong", ip=f"198.51.100.{i}")
+    assert _try(api, user.email, PASSWORD).status_code == 429
+    mail.outbox.clear()
+    client.post(reverse("account_reset_password"), {"email": user.email})
+    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+/", mail.outbox[-1].body)
+    form = client.get("/accounts/" + link.group(0).split("/accounts/", 1)[1], follow=True)
+    new = "a-brand-new-long-passphrase"
+    client.post(form.redirect_chain[-1][0], {"password1": new, "password2": new})
+    assert _try(api, user.email, new).status_code == 200

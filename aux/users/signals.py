@@ -1,12 +1,13 @@
 """Remember the language a user signed in with, once, so e-mails reach them in it too; join the
 brand whose invitation link brought a new account here."""
 
-from allauth.account.signals import user_signed_up
+from allauth.account.signals import password_reset, user_signed_up
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.utils.translation import get_language_from_request
 
+from .login_limits import login_failures_clear
 from .services import user_join_invitation, user_set_language
 
 
@@ -36,3 +37,10 @@ def join_invitation(sender, request, user, **kwargs) -> None:
         return
     if user_join_invitation(user=user, token=request.session.get(INVITATION_SESSION_KEY, "")):
         request.session.pop(INVITATION_SESSION_KEY, None)
+
+
+@receiver(password_reset, dispatch_uid="aux.users.clear_login_failures")
+def clear_login_failures(sender, request, user, **kwargs) -> None:
+    """A new password set through the e-mailed reset link ends any sign-in delay at once: the
+    wrong guesses were aimed at the old one (the notice e-mail says so)."""
+    login_failures_clear(email=user.email)
