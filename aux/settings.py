@@ -181,6 +181,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 # "optional" lets unconfirmed accounts in and makes sign-up reveal registered addresses again.
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_PREVENT_ENUMERATION = True
+# Clicking the confirmation link in the browser that signed up signs the new account in (allauth
+# does so only for the session that started the signup).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Signed-in users confirm sensitive changes with their password only. allauth 65.22 would also
 # offer a code e-mailed to any verified address; we do not enable login by code, so neither.
 ACCOUNT_REAUTHENTICATION_METHODS = ("password",)
