@@ -22,4 +22,5 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
 
 USER aux
 EXPOSE 8000
-CMD ["gunicorn", "aux.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn.conf.py: the access log (stdout) with tokens redacted.
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "aux.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -8,6 +8,7 @@ import random
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.text import slugify
@@ -134,6 +135,10 @@ def _taxonomy() -> dict[str, dict[str, object]]:
 def _user(email: str, name: str, role: str, password_hash: str, **extra) -> User:
     user, _ = User.objects.get_or_create(
         email=email, defaults={"name": name, "role": role, "password": password_hash, **extra}
+    )
+    # Sign-in needs a confirmed address (ACCOUNT_EMAIL_VERIFICATION = mandatory).
+    EmailAddress.objects.get_or_create(
+        user=user, email=email.lower(), defaults={"primary": True, "verified": True}
     )
     return user
 

@@ -180,19 +180,49 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+# Mandatory: an address counts only once its owner clicked the link (brand invitations require
+# it), and only then can sign-up answer the same way for a taken address as for a new one:
+# allauth sends the owner an "account already exists" e-mail instead of saying so on the page.
+# "optional" lets unconfirmed accounts in and makes sign-up reveal registered addresses again.
+ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
+ACCOUNT_PREVENT_ENUMERATION = True
+# Clicking the confirmation link in the browser that signed up signs the new account in (allauth
+# does so only for the session that started the signup).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Signed-in users confirm sensitive changes with their password only. allauth 65.22 would also
+# offer a code e-mailed to any verified address; we do not enable login by code, so neither.
+ACCOUNT_REAUTHENTICATION_METHODS = ("password",)
 ACCOUNT_SIGNUP_FORM_CLASS = "aux.users.forms.RoleSignupForm"
 # 0: an invite-only deployment (aux/users/adapters.py closes the sign-up form).
 ACCOUNT_ALLOW_REGISTRATION = env.bool("ACCOUNT_ALLOW_REGISTRATION", default=True)
 ACCOUNT_ADAPTER = "aux.users.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
-# allauth's own rate limits (per IP and per e-mail) guard login, signup and password reset.
+# allauth's own rate limits guard login (per client: the form and the API token view),
+# signup and password reset. Failures per *account* follow aux.users.login_limits instead of a
+# fixed "/key" window: growing delays and one notice e-mail, never a lock-out a stranger could
+# keep up for long (the AUX_LOGIN_* settings below).
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": "10/m/ip",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+
+# Per account, across every client: after AUX_LOGIN_FAILURES_BEFORE_DELAY wrong passwords within
+# AUX_LOGIN_FAILURE_WINDOW_SECONDS, every attempt (the right password too) waits
+# AUX_LOGIN_DELAY_SECONDS, doubled at each further failure up to AUX_LOGIN_DELAY_MAX_SECONDS.
+AUX_LOGIN_FAILURES_BEFORE_DELAY = env.int("AUX_LOGIN_FAILURES_BEFORE_DELAY", default=5)
+AUX_LOGIN_FAILURE_WINDOW_SECONDS = env.int("AUX_LOGIN_FAILURE_WINDOW_SECONDS", default=900)
+AUX_LOGIN_DELAY_SECONDS = env.int("AUX_LOGIN_DELAY_SECONDS", default=60)
+AUX_LOGIN_DELAY_MAX_SECONDS = env.int("AUX_LOGIN_DELAY_MAX_SECONDS", default=900)
+
+# --- Proxies -------------------------------------------------------------------------------------
+# How many reverse proxies in front of the site append to X-Forwarded-For. 0 (the default):
+# the header is ignored and the client is REMOTE_ADDR, so nobody picks their own rate-limit
+# identity by sending the header. Behind one proxy (nginx, a load balancer) set 1. Read by DRF's
+# throttles (REST_FRAMEWORK["NUM_PROXIES"]) and allauth's rate limits (ALLAUTH_TRUSTED_PROXY_COUNT).
+NUM_PROXIES = env.int("AUX_NUM_PROXIES", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
 
 # --- E-mail ------------------------------------------------------------------------------------
 # EMAIL_URL: consolemail:// (default, printed), smtp://user:pass@host:25, smtp+tls://...:587.
@@ -284,6 +314,7 @@ REST_FRAMEWORK = {
         "aux.api.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "aux.api.exceptions.exception_handler",
+    "NUM_PROXIES": NUM_PROXIES,  # see Proxies above: 0 ignores X-Forwarded-For
     # Scoped throttles on the writes a spammer would aim at (per user, shared with the pages:
     # aux/ratelimit.py); over the limit, 429 with the error shape.
     "DEFAULT_THROTTLE_RATES": {
@@ -370,10 +401,36 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    # Tokens from e-mailed links never reach runserver's request log (aux/logredact.py; gunicorn's
+    # access log gets the same treatment from gunicorn.conf.py). Otherwise Django's own set-up.
+    "filters": {"redact_tokens": {"()": "aux.logredact.RedactTokensFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "django.server": {
+            "level": "INFO",
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["redact_tokens"]},  # "Not Found: <path>" warnings
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["redact_tokens"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
 }
 
 # --- Briefs and matching -------------------------------------------------------------------------

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .validators import validate_brand_name
+
 
 class BrandCategory(models.Model):
     """A brand's line of business (beverages, fashion, alcohol ...). Artists may refuse some."""
@@ -20,7 +22,7 @@ class BrandCategory(models.Model):
 class Brand(models.Model):
     """An organisation that books artists. Its members act for it with a role each."""
 
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_brand_name])
     slug = models.SlugField(max_length=60, unique=True)
     category = models.ForeignKey(
         BrandCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="brands"

@@ -24,6 +24,7 @@ from aux.audit.services import audit_record
 from aux.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from aux.notifications import messages
 from aux.users.models import User
+from aux.users.selectors import email_is_verified
 from aux.utils import unique_slug
 
 from .models import Brand, BrandCategory, Invitation, Membership
@@ -166,8 +167,18 @@ def invitation_link(invitation: Invitation) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _send_invitation_email(invitation_id: int) -> None:
-    invitation = Invitation.objects.select_related("brand", "invited_by").get(pk=invitation_id)
+def invitation_send_email(*, invitation_id: int) -> bool:
+    """E-mail the invitation link to the invited address (the task `brands.send_invitation`).
+
+    The link is sent by e-mail only: whoever opens it proves they read that mailbox. Nothing is
+    sent for an invitation that is gone or no longer pending (False). SMTP errors propagate, so
+    the task retries them.
+    """
+    invitation = (
+        Invitation.objects.select_related("brand", "invited_by").filter(pk=invitation_id).first()
+    )
+    if invitation is None or not invitation_is_pending(invitation):
+        return False
     context = {
         "invitation": invitation,
         "brand": invitation.brand,
@@ -178,6 +189,15 @@ def _send_invitation_email(invitation_id: int) -> None:
         subject = _("Join %(brand)s on AUX") % {"brand": invitation.brand.name}
         body = render_to_string("brands/email/invitation.txt", context)
     EmailMessage(subject, body, None, [invitation.email]).send()
+    return True
+
+
+def invitation_is_pending(invitation: Invitation) -> bool:
+    return (
+        invitation.accepted_at is None
+        and invitation.revoked_at is None
+        and invitation.expires_at > timezone.now()
+    )
 
 
 def _invitation_language(invitation: Invitation) -> str:
@@ -190,13 +210,23 @@ def _invitation_language(invitation: Invitation) -> str:
     return inviter.email_language if inviter is not None else settings.LANGUAGE_CODE
 
 
+def _queue_invitation_email(invitation: Invitation) -> None:
+    from aux.dispatch import enqueue_on_commit
+
+    from .tasks import send_invitation
+
+    enqueue_on_commit(send_invitation, invitation.pk)
+
+
 @transaction.atomic
 def invitation_create(*, actor: User, brand: Brand, email: str, role: str) -> Invitation:
     """An owner invites an e-mail address to the team with a role.
 
     The invitation carries a random token, expires after AUX_INVITATION_TTL_DAYS days and is
-    e-mailed (text body with the link) once the transaction commits. Inviting someone who is
-    already a member, or who already has a pending invitation, is a ConflictError.
+    e-mailed (text body with the link) by a task queued once the transaction commits, which
+    retries SMTP errors. Inviting an address that already has a pending invitation sends it
+    again: a new token (the previous link stops working), a new expiry and the role given now,
+    so an e-mail that never arrived is never stuck. Inviting a member is a ConflictError.
     """
     _require_role(user=actor, brand=brand, roles=(Membership.Role.OWNER,), action="invite members")
     email = (email or "").strip()
@@ -225,57 +255,88 @@ def invitation_create(*, actor: User, brand: Brand, email: str, role: str) -> In
             errors={"email": [gettext("Already a member of this brand.")]},
         )
     now = timezone.now()
-    if Invitation.objects.filter(
-        brand=brand,
-        email__iexact=email,
-        accepted_at__isnull=True,
-        revoked_at__isnull=True,
-        expires_at__gt=now,
-    ).exists():
-        raise ConflictError(
-            gettext("%(email)s already has a pending invitation to %(name)s.")
-            % {"email": email, "name": brand.name},
-            errors={"email": [gettext("An invitation to this address is already pending.")]},
+    expires_at = now + timedelta(days=settings.AUX_INVITATION_TTL_DAYS)
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(
+            brand=brand,
+            email__iexact=email,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=now,
         )
-    invitation = Invitation(
-        brand=brand,
-        email=email,
-        role=role,
-        token=secrets.token_urlsafe(32),
-        invited_by=actor,
-        expires_at=now + timedelta(days=settings.AUX_INVITATION_TTL_DAYS),
+        .order_by("-created_at")
+        .first()
     )
-    invitation.full_clean()
-    invitation.save()
-    audit_record(actor=actor, verb="brand.invitation_created", target=brand, email=email, role=role)
-    transaction.on_commit(lambda: _send_invitation_email(invitation.pk))
-    invitee = User.objects.filter(email__iexact=invitation.email, is_active=True).first()
-    if invitee is not None:  # someone with an account also sees it in the site
-        from aux.notifications.services import notify
-
-        notify(
-            recipients=[invitee],
-            kind="team.invitation",
-            actor=actor,
-            target=invitation,
-            text=gettext_noop("%(actor)s invited you to join %(brand)s as %(role)s"),
-            params={
-                "actor": str(actor),
-                "brand": brand.name,
-                "role": messages.label(Membership.Role(invitation.role).label),
-            },
-            url=reverse("brands:invitation", args=[invitation.token]),
+    if invitation is not None:
+        invitation.token = secrets.token_urlsafe(32)
+        invitation.role = role
+        invitation.invited_by = actor
+        invitation.expires_at = expires_at
+        invitation.full_clean()
+        invitation.save(update_fields=["token", "role", "invited_by", "expires_at"])
+        audit_record(
+            actor=actor, verb="brand.invitation_resent", target=brand, email=email, role=role
         )
+    else:
+        invitation = Invitation(
+            brand=brand,
+            email=email,
+            role=role,
+            token=secrets.token_urlsafe(32),
+            invited_by=actor,
+            expires_at=expires_at,
+        )
+        invitation.full_clean()
+        invitation.save()
+        audit_record(
+            actor=actor, verb="brand.invitation_created", target=brand, email=email, role=role
+        )
+    _queue_invitation_email(invitation)
+    _notify_invitee(actor=actor, brand=brand, invitation=invitation)
     return invitation
+
+
+def _notify_invitee(*, actor: User, brand: Brand, invitation: Invitation) -> None:
+    """An invitee whose account has the invited address *verified* also sees it in the site.
+
+    The notification carries no token and no link to accept: the link travels by e-mail only,
+    so an account that merely typed the address at signup learns nothing it could use.
+    """
+    from allauth.account.models import EmailAddress
+
+    invitee_ids = list(
+        EmailAddress.objects.filter(
+            email__iexact=invitation.email, verified=True, user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+    if not invitee_ids:
+        return
+    from aux.notifications.services import notify
+
+    notify(
+        recipients=invitee_ids,
+        kind="team.invitation",
+        actor=actor,
+        target=invitation,
+        text=gettext_noop("%(actor)s invited you to join %(brand)s as %(role)s"),
+        params={
+            "actor": str(actor),
+            "brand": brand.name,
+            "role": messages.label(Membership.Role(invitation.role).label),
+        },
+        url=reverse("brands:invitation_page"),
+    )
 
 
 @transaction.atomic
 def invitation_accept(*, user: User, token: str) -> Membership:
     """The signed-in user takes the invitation behind `token` and joins the brand.
 
-    The user's e-mail must be the invited one; an expired, revoked or already used invitation is
-    refused. Accepting twice (same user) returns the same membership. A user who is already a
-    member keeps their current role.
+    The user's e-mail must be the invited one and verified (allauth's EmailAddress): an account
+    that merely typed the address at signup cannot take the invitation. An expired, revoked or
+    already used invitation is refused. Accepting twice (same user) returns the same membership.
+    A user who is already a member keeps their current role.
     """
     invitation = (
         Invitation.objects.select_for_update().select_related("brand").filter(token=token).first()
@@ -293,6 +354,12 @@ def invitation_accept(*, user: User, token: str) -> Membership:
     if user.email.lower() != invitation.email.lower():
         raise PermissionDeniedError(
             gettext("This invitation was sent to %(email)s; sign in with that address.")
+            % {"email": invitation.email}
+        )
+    # Typing an address at signup proves nothing: only a confirmed one shows the mailbox is theirs.
+    if not email_is_verified(user=user, email=invitation.email):
+        raise PermissionDeniedError(
+            gettext("Confirm your e-mail address %(email)s first, then accept the invitation.")
             % {"email": invitation.email}
         )
     if user.role != User.Role.BRAND:

@@ -5,7 +5,9 @@ from . import views
 app_name = "brands"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    # The e-mailed link moves its token into the session and redirects to the page without it.
+    path("invitations/", views.invitation, name="invitation_page"),
+    path("invitations/<str:token>/", views.invitation_link, name="invitation"),
     path("<slug:slug>/", views.brand_detail, name="detail"),
     path("<slug:slug>/settings/", views.brand_settings, name="settings"),
     path("<slug:slug>/team/", views.team, name="team"),

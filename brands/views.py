@@ -6,6 +6,7 @@ redirect to the dashboard, so every button works without JavaScript too.
 
 from collections.abc import Callable
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,11 @@ from django_htmx.http import HttpResponseClientRedirect
 from aux.errors import ApplicationError, PermissionDeniedError
 from aux.users.decorators import role_required
 from aux.users.models import User
+from aux.users.selectors import email_is_verified
+
+# The e-mailed link leaves its token in the session, never in a URL (access logs, Referer,
+# browser history), the way allauth keeps password-reset keys.
+from aux.users.signals import INVITATION_SESSION_KEY
 
 from . import services
 from .forms import BrandForm, RoleForm
@@ -212,15 +218,34 @@ def brand_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "brands/detail.html", {"brand": brand, "my_role": role})
 
 
-def invitation(request: HttpRequest, token: str) -> HttpResponse:
-    """The link from the invitation e-mail.
+def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the invitation e-mail: keep the token in the session, go to a URL without it.
 
-    Anonymous visitors are offered signup (which joins them to the brand) or login (which comes
-    back here); a signed-in user accepts with one button and lands on the brand dashboard.
+    Opening the link proves the visitor reads the invited mailbox (the link is sent by e-mail
+    only), so the address is stashed as verified for allauth: signing up with it gives a
+    confirmed address, which accepting requires.
     """
     invite = invitation_by_token(token=token)
     if invite is None:
         raise Http404("This invitation link is not valid.")
+    request.session[INVITATION_SESSION_KEY] = token
+    if invitation_state(invite) == "pending":
+        get_account_adapter(request).stash_verified_email(request, invite.email)
+    return redirect("brands:invitation_page")
+
+
+def invitation(request: HttpRequest) -> HttpResponse:
+    """The invitation held in the session (put there by `invitation_link`).
+
+    Anonymous visitors are offered signup (which joins them to the brand) or login (which comes
+    back here); a signed-in user whose invited address is confirmed accepts with one button and
+    lands on the brand dashboard; one who has not confirmed it yet is asked to, with a button
+    that sends the confirmation e-mail again.
+    """
+    token = request.session.get(INVITATION_SESSION_KEY, "")
+    invite = invitation_by_token(token=token) if token else None
+    if invite is None:
+        return render(request, "brands/invitation_missing.html")
     state = invitation_state(invite)
     error = None
     status = 200
@@ -232,6 +257,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         except ApplicationError as exc:
             error, status = exc.message, exc.status
         else:
+            request.session.pop(INVITATION_SESSION_KEY, None)
             messages.success(
                 request,
                 gettext("Welcome to %(name)s: you are %(role)s.")
@@ -243,6 +269,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         and state == "accepted"
         and invite.accepted_by_id == request.user.pk
     ):
+        request.session.pop(INVITATION_SESSION_KEY, None)
         return redirect("brands:dashboard")
     email_matches = (
         request.user.is_authenticated and request.user.email.lower() == invite.email.lower()
@@ -256,7 +283,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             "state": state,
             "error": error,
             "email_matches": email_matches,
-            "token": token,
+            "email_verified": email_is_verified(user=request.user, email=invite.email),
         },
         status=status,
     )

@@ -133,22 +133,56 @@ def preferences(request: HttpRequest) -> HttpResponse:
     )
 
 
-@csrf_exempt  # the signed token is the credential; mail clients POST it without cookies (RFC 8058)
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+UNSUBSCRIBE_SESSION_KEY = "notifications_unsubscribe_token"
+
+
+def _unsubscribe_render(request: HttpRequest, token: str, *, apply: bool) -> HttpResponse:
     try:
-        if request.method == "POST":
+        if apply:
             user, kind = services.unsubscribe_apply(token=token)
-            done = True
         else:
             user, kind = services.unsubscribe_token_read(token=token)
-            done = False
     except ApplicationError as exc:
         return render(request, "notifications/unsubscribe.html", {"error": exc.message}, status=400)
     label = "every kind" if kind == services.ALL_KINDS else Kind(kind).label
     return render(
         request,
         "notifications/unsubscribe.html",
-        {"done": done, "kind_label": label, "email": user.email, "token": token,
-         "locked": kind in LOCKED},
-    )  # fmt: skip
+        {"done": apply, "kind_label": label, "email": user.email, "locked": kind in LOCKED},
+    )
+
+
+@csrf_exempt  # the signed token is the credential; mail clients POST it without cookies (RFC 8058)
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in every notification e-mail (and its List-Unsubscribe header).
+
+    GET (a person clicking): a valid token goes into the session and the browser is redirected
+    to `unsubscribe_page`, so the token stays out of later URLs, Referer headers and history.
+    POST (a mail client's one-click unsubscribe): applied at once.
+    """
+    if request.method == "POST":
+        return _unsubscribe_render(request, token, apply=True)
+    try:
+        services.unsubscribe_token_read(token=token)
+    except ApplicationError as exc:
+        return render(request, "notifications/unsubscribe.html", {"error": exc.message}, status=400)
+    request.session[UNSUBSCRIBE_SESSION_KEY] = token
+    return redirect("notifications:unsubscribe_page")
+
+
+@require_http_methods(["GET", "POST"])
+def unsubscribe_page(request: HttpRequest) -> HttpResponse:
+    """Confirm (GET) and apply (POST) the unsubscribe link held in the session."""
+    token = request.session.get(UNSUBSCRIBE_SESSION_KEY, "")
+    if not token:
+        return render(
+            request,
+            "notifications/unsubscribe.html",
+            {"error": gettext("This unsubscribe link is not valid.")},
+            status=400,
+        )
+    response = _unsubscribe_render(request, token, apply=request.method == "POST")
+    if request.method == "POST":
+        request.session.pop(UNSUBSCRIBE_SESSION_KEY, None)
+    return response

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from brands.selectors import invitation_by_token, invitation_state
+from brands.validators import validate_brand_name
 
 from .models import User
 from .services import user_complete_signup
@@ -27,7 +28,11 @@ class RoleSignupForm(forms.Form):
         label=_("Stage name"), max_length=120, required=False, help_text=_("For artists.")
     )
     brand_name = forms.CharField(
-        label=_("Brand name"), max_length=120, required=False, help_text=_("For brands.")
+        label=_("Brand name"),
+        max_length=120,
+        required=False,
+        help_text=_("For brands."),
+        validators=[validate_brand_name],
     )
 
     def clean(self) -> dict:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import transaction
 
 from artists.services import artist_create
+from aux.errors import ApplicationError
 from brands.services import brand_create, invitation_accept
 
 from .models import User
@@ -19,8 +20,10 @@ def user_complete_signup(
 ) -> User:
     """Give a new account its role and what the role needs to start.
 
-    An artist gets their artist profile; a brand user gets their brand, as its owner, or joins
-    the brand that invited them when they signed up through an invitation link.
+    An artist gets their artist profile; a brand user gets their brand, as its owner, or, when
+    they signed up through an invitation link, no brand of their own: they join the inviting
+    brand once their address is confirmed (`user_join_invitation`), which allauth records only
+    after this runs.
     """
     if role not in (User.Role.ARTIST, User.Role.BRAND):
         raise ValueError(f"Cannot sign up with role {role!r}.")
@@ -30,10 +33,25 @@ def user_complete_signup(
     if role == User.Role.ARTIST:
         artist_create(user=user, stage_name=stage_name or name or user.email.split("@")[0])
     elif invitation_token:
-        invitation_accept(user=user, token=invitation_token)
+        pass  # joins through user_join_invitation once the address is confirmed
     else:
         brand_create(owner=user, name=brand_name)
     return user
+
+
+def user_join_invitation(*, user: User, token: str) -> bool:
+    """Accept the invitation behind `token` for a new account if its address is confirmed.
+
+    True when the user joined. An unconfirmed address, or an invitation that is no longer
+    pending, is no error here: the invitation page tells the user what to do.
+    """
+    if not token:
+        return False
+    try:
+        invitation_accept(user=user, token=token)
+    except ApplicationError:
+        return False
+    return True
 
 
 def user_set_language(*, user: User, language: str) -> User:
@@ -47,3 +65,24 @@ def user_set_language(*, user: User, language: str) -> User:
         user.language = language
         user.save(update_fields=["language"])
     return user
+
+
+def login_delay_notice_send(*, user_id: int) -> bool:
+    """E-mail the owner that repeated wrong passwords are slowing down sign-ins to their account
+    (aux.users.login_limits), in their language, with what to do. False if the user is gone."""
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return False
+    with translation.override(user.email_language):
+        subject = gettext("Several wrong passwords were tried on your AUX account")
+        body = render_to_string(
+            "account/email/login_delayed.txt",
+            {"user": user, "site_url": settings.SITE_URL.rstrip("/")},
+        )
+    EmailMessage(subject, body, None, [user.email]).send()
+    return True

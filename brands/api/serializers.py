@@ -6,6 +6,7 @@ from rest_framework import serializers
 from aux.api.fields import OptionalSlugRelatedField, OptionalURLField
 from aux.api.serializers import StrictModelSerializer, StrictSerializer
 from brands.models import Brand, BrandCategory, Invitation, Membership
+from brands.validators import validate_brand_name
 
 
 class BrandErrorSerializer(StrictSerializer):
@@ -66,7 +67,7 @@ class BrandMemberSerializer(BrandPublicSerializer):
 class BrandWriteSerializer(StrictSerializer):
     """Input for POST (name required) and PATCH (any subset)."""
 
-    name = serializers.CharField(max_length=120)
+    name = serializers.CharField(max_length=120, validators=[validate_brand_name])
     category = OptionalSlugRelatedField(
         slug_field="slug", queryset=BrandCategory.objects.all(), required=False
     )

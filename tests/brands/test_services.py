@@ -169,11 +169,21 @@ def test_inviting_an_existing_member_is_a_conflict(brand, brand_owner, brand_vie
     assert "email" in exc.value.errors
 
 
-def test_a_second_pending_invitation_to_the_same_address_is_a_conflict(brand, brand_owner):
-    _invite(brand_owner, brand, email="pat@example.com")
-    with pytest.raises(ConflictError):
-        _invite(brand_owner, brand, email="PAT@example.com")
-    assert Invitation.objects.count() == 1
+def test_inviting_a_pending_address_again_resends_with_a_new_link(
+    brand, brand_owner, django_capture_on_commit_callbacks
+):
+    """An invitation whose e-mail never arrived is not stuck behind "already invited"."""
+    first = _invite(brand_owner, brand, email="pat@example.com", role="viewer")
+    old_token = first.token
+    with django_capture_on_commit_callbacks(execute=True):
+        again = _invite(brand_owner, brand, email="PAT@example.com", role="manager")
+    assert again.pk == first.pk and Invitation.objects.count() == 1
+    assert again.token != old_token and again.role == "manager"
+    assert len(mail.outbox) == 1 and again.token in mail.outbox[0].body
+    assert AuditEvent.objects.filter(verb="brand.invitation_resent").exists()
+    pat = UserFactory(email="pat@example.com", role="brand")
+    with pytest.raises(NotFoundError):  # the previous link stopped working
+        services.invitation_accept(user=pat, token=old_token)
 
 
 def test_an_expired_invitation_does_not_block_a_new_one(brand, brand_owner):
@@ -244,7 +254,7 @@ def test_a_used_invitation_cannot_be_used_by_someone_else(brand, brand_owner):
     # Pat changes address; a new account on the old address cannot reuse the link.
     pat.email = "pat2@example.com"
     pat.save()
-    twin = UserFactory(email="pat@example.com", role="brand")
+    twin = UserFactory(email="pat@example.com", role="brand", verified=False)
     with pytest.raises(ConflictError, match="already been used"):
         services.invitation_accept(user=twin, token=invitation.token)
 

@@ -1,8 +1,10 @@
-"""A visitor signs up as an artist in a real browser and lands on their dashboard."""
+"""A visitor signs up as an artist in a real browser, confirms the address and lands on their
+dashboard."""
 
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import Page, expect
 
 from artists.models import Artist
@@ -21,6 +23,12 @@ def test_artist_signs_up_in_the_browser_and_sees_the_dashboard(live_server, page
     page.get_by_label("Password", exact=True).fill("a-long-unusual-passphrase")
     page.get_by_label("Password (again)").fill("a-long-unusual-passphrase")
     page.get_by_role("button", name="Create my account").click()
+
+    # The address counts once confirmed (ACCOUNT_EMAIL_VERIFICATION = mandatory).
+    expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(live_server.url + "/accounts/" + link.split("/accounts/", 1)[1])
+    page.get_by_role("button", name="Confirm").click()
 
     expect(page).to_have_url(re.compile(r"/artists/dashboard/$"))
     expect(page.get_by_role("heading", name="Welcome, Lena Berg")).to_be_visible()

@@ -130,7 +130,7 @@ def test_unsubscribe_link_works_without_login(client, db):
     user = UserFactory()
     token = services.unsubscribe_token_make(user_id=user.pk, kind=Kind.OFFER_RECEIVED)
     url = reverse("notifications:unsubscribe", args=[token])
-    page = client.get(url)
+    page = client.get(url, follow=True)  # via the session: tests/test_access_log_tokens.py
     assert page.status_code == 200 and "Stop these e-mails?" in page.content.decode()
     assert not NotificationPreference.objects.exists()  # GET changes nothing
     done = client.post(url)  # no CSRF cookie, as a mail client's one-click POST

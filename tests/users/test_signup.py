@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
@@ -40,9 +41,22 @@ def _signup(client: Client, **fields) -> object:
     return client.post(url, data)
 
 
+def _confirm_and_log_in(client: Client, email: str) -> object:
+    """Open the confirmation link allauth mailed to `email`, in the browser that signed up: the
+    account is confirmed and signed in (ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION)."""
+    assert mail.outbox[-1].to == [email]
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    return client.post(path, {"csrfmiddlewaretoken": _csrf_token(client, path)})
+
+
 def test_artist_signup_creates_artist_profile_and_lands_on_artist_dashboard(csrf_client):
     response = _signup(csrf_client, role="artist", stage_name="Peggy Gouache")
 
+    # The address must be confirmed first (ACCOUNT_EMAIL_VERIFICATION = mandatory).
+    assert response.status_code == 302
+    assert response.url == reverse("account_email_verification_sent")
+    response = _confirm_and_log_in(csrf_client, "new@example.com")
     assert response.status_code == 302
     user = User.objects.get(email="new@example.com")
     assert user.role == User.Role.ARTIST
@@ -57,6 +71,8 @@ def test_artist_signup_creates_artist_profile_and_lands_on_artist_dashboard(csrf
 def test_brand_signup_creates_brand_with_the_user_as_owner(csrf_client):
     response = _signup(csrf_client, role="brand", brand_name="Fizz Cola")
 
+    assert response.status_code == 302
+    response = _confirm_and_log_in(csrf_client, "new@example.com")
     assert response.status_code == 302
     user = User.objects.get(email="new@example.com")
     assert user.role == User.Role.BRAND
@@ -94,12 +110,40 @@ def test_signup_post_without_csrf_token_is_rejected(csrf_client):
     assert not User.objects.exists()
 
 
-def test_duplicate_email_signup_is_refused(csrf_client):
-    UserFactory(email="new@example.com")
-    response = _signup(csrf_client, role="artist", stage_name="Twice")
-    assert response.status_code == 200
-    assert "already registered" in response.content.decode()
-    assert User.objects.filter(email="new@example.com").count() == 1
+def _shown(client: Client, response) -> str:
+    """The page a sign-up ends on, without what differs per request (CSRF token, nonces)."""
+    final = client.get(response.url) if response.status_code == 302 else response
+    return re.sub(r'(value|nonce)="[^"]*"|"X-CSRFToken": "\w+"', "", final.content.decode())
+
+
+def test_signup_with_a_registered_address_answers_like_a_new_one_and_mails_the_owner():
+    """Sign-up must not say which addresses have an account (ACCOUNT_PREVENT_ENUMERATION):
+    the same redirect and page; the owner of the address gets an e-mail instead."""
+    owner = UserFactory(email="taken@example.com")
+    new_client, taken_client = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    new = _signup(new_client, email="fresh@example.com", role="artist", stage_name="Fresh")
+    mail.outbox.clear()
+    taken = _signup(taken_client, email="taken@example.com", role="artist", stage_name="Twice")
+
+    assert (taken.status_code, taken.get("Location")) == (new.status_code, new.get("Location"))
+    taken_page = _shown(taken_client, taken).replace("taken@example.com", "ADDRESS")
+    assert taken_page == _shown(new_client, new).replace("fresh@example.com", "ADDRESS")
+    assert "already" not in taken_page
+    assert User.objects.filter(email="taken@example.com").count() == 1
+    assert [m.to for m in mail.outbox] == [[owner.email]]
+    assert "already" in mail.outbox[0].body.lower()
+
+
+def test_password_reset_answers_the_same_for_unknown_and_registered_addresses(client):
+    UserFactory(email="known@example.com")
+    url = reverse("account_reset_password")
+    known = client.post(url, {"email": "known@example.com"})
+    unknown = client.post(url, {"email": "nobody@example.com"})
+    assert (known.status_code, known.get("Location")) == (
+        unknown.status_code,
+        unknown.get("Location"),
+    )
+    assert known.status_code == 302
 
 
 @pytest.mark.parametrize(
