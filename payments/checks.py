@@ -20,7 +20,7 @@ def check_stripe_settings(app_configs, **kwargs) -> list[Error]:
     if settings.DEBUG:
         return []
     errors = []
-    key = str(getattr(settings, "STRIPE_SECRET_KEY", "") or "")
+    key = settings.STRIPE_SECRET_KEY
     if not key.startswith(("sk_live_", "sk_test_", "rk_")) or key == LOCAL_SECRET_KEY:
         errors.append(
             Error(
@@ -30,7 +30,7 @@ def check_stripe_settings(app_configs, **kwargs) -> list[Error]:
                 id="payments.E001",
             )
         )
-    secret = str(getattr(settings, "STRIPE_WEBHOOK_SECRET", "") or "")
+    secret = settings.STRIPE_WEBHOOK_SECRET
     if not secret or secret == LOCAL_WEBHOOK_SECRET:
         errors.append(
             Error(
@@ -41,7 +41,7 @@ def check_stripe_settings(app_configs, **kwargs) -> list[Error]:
                 id="payments.E002",
             )
         )
-    base = str(getattr(settings, "STRIPE_API_BASE", "") or "").rstrip("/")
+    base = settings.STRIPE_API_BASE.rstrip("/")
     if base != STRIPE_API:
         errors.append(
             Error(

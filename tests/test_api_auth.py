@@ -1,6 +1,7 @@
 """Token auth for integrators and the API's one error shape."""
 
 import pytest
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.users.factories import PASSWORD, UserFactory
@@ -164,3 +165,11 @@ def test_resetting_the_password_ends_the_delay(api, client, fast_delays):
     new = "a-brand-new-long-passphrase"
     client.post(form.redirect_chain[-1][0], {"password1": new, "password2": new})
     assert _try(api, user.email, new).status_code == 200
+
+
+def test_an_unconfirmed_address_gets_no_token_as_the_login_form_refuses_it(api):
+    user = UserFactory(verified=False)
+    response = api.post("/api/v1/auth/token/", {"email": user.email, "password": PASSWORD})
+    assert response.status_code == 403
+    assert "Confirm your e-mail address" in response.json()["detail"]
+    assert not Token.objects.filter(user=user).exists()

@@ -8,6 +8,7 @@ account by aux.users.login_limits (growing delays after wrong passwords, from an
 import math
 
 from allauth.core import ratelimit
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext, ngettext
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -20,6 +21,7 @@ from rest_framework.views import APIView
 
 from aux.api.serializers import StrictSerializer
 from aux.users.login_limits import login_delay_remaining, login_failure_record, login_failures_clear
+from aux.users.selectors import email_is_verified
 
 
 class TokenRequestSerializer(StrictSerializer):
@@ -66,6 +68,15 @@ class ObtainTokenView(APIView):
                 headers={"WWW-Authenticate": "Token"},
             )
         login_failures_clear(email=email)
+        if settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory" and not email_is_verified(
+            user=user, email=user.email
+        ):
+            # The login form's rule (ACCOUNT_EMAIL_VERIFICATION = mandatory), for the API too.
+            return Response(
+                {"detail": gettext("Confirm your e-mail address first: we sent you a link."),
+                 "errors": {}},
+                status=status.HTTP_403_FORBIDDEN,
+            )  # fmt: skip
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
