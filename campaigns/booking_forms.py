@@ -96,7 +96,7 @@ class SettlementForm(forms.Form):
         decimal_places=2,
         help_text=_("The rest of the escrow is refunded to the brand."),
     )  # fmt: skip
-    note = forms.CharField(label=_("Note (optional)"), max_length=500, required=False)
+    note = forms.CharField(label=_("Message to the other side"), max_length=500, required=False)
 
     def minor_units(self) -> int:
         return int(self.cleaned_data["artist_amount"] * 100)

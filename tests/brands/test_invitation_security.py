@@ -182,6 +182,7 @@ def test_an_invitation_e_mail_refused_once_is_retried_and_sent_once(brand, brand
         assert invitation.token in smtp.messages[0].get_payload(decode=True).decode()
 
 
+@pytest.mark.task_failure_expected  # the first send meets a refusing mail server
 def test_an_invitation_whose_e_mail_fails_is_not_stuck_and_inviting_again_sends_it(
     brand, brand_owner, settings, django_capture_on_commit_callbacks
 ):
