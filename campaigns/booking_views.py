@@ -146,7 +146,10 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if side is not None and (offer.is_open or offer.status == Offer.Status.EXPIRED):
         conflicts = [exclusivity_conflict_text(c, side=side)
                      for c in offer_exclusivity_conflicts(offer=offer)]  # fmt: skip
-    can_renew = side == Side.BRAND and can_act and offer.status == Offer.Status.EXPIRED
+    can_renew = (
+        side == Side.BRAND and can_act and offer.status == Offer.Status.EXPIRED
+        and offer.brief.status == offer.brief.Status.PUBLISHED
+    )  # fmt: skip
     return render(request, "campaigns/offer_detail.html", {
         "offer": offer, "timeline": list(reversed(timeline)), "side": side, "can_act": can_act,
         "conflicts": conflicts, "can_renew": can_renew,

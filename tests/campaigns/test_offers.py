@@ -313,6 +313,14 @@ def test_an_expiry_outside_one_to_thirty_days_is_a_field_error(
     assert not Offer.objects.exists()
 
 
+@pytest.mark.parametrize("days,errors", [(0, 1), (1, 0), (7, 0), (30, 0), (31, 1)])
+def test_the_default_expiry_setting_must_be_one_the_brand_could_pick(days, errors, settings):
+    from campaigns.checks import check_offer_ttl
+
+    settings.AUX_OFFER_TTL_DAYS = days
+    assert len(check_offer_ttl(None)) == errors
+
+
 def test_a_counter_offer_cannot_push_the_expiry_past_thirty_days(artist, offer):
     with pytest.raises(ValidationError) as e:
         services.offer_counter(actor=artist.user, offer=offer, usage_term_months=3,
