@@ -102,9 +102,6 @@ class OfferViewSet(
             raise NotFoundError(gettext("No such offer."))
         return offer
 
-    def get_serializer_context(self) -> dict:
-        return {**super().get_serializer_context(), "request": self.request}
-
     def _out(self, offer: Offer, code: int = status.HTTP_200_OK) -> Response:
         offer = offers_visible_to(user=self.request.user).get(pk=offer.pk)
         serializer = OfferDetailSerializer(offer, context={"request": self.request})
