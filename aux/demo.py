@@ -502,18 +502,18 @@ def _claim_bands(password_hash: str) -> list[Artist]:
     return bands
 
 
-def _offer(brand_user, brief, artist, *, message: str = ""):
+def _offer(brand_user, brief, artist, *, message: str = "", **terms):
     from campaigns.services import offer_create
 
     return offer_create(actor=brand_user, brief=brief, artist=artist,
-                        lines=_demo_lines(brief, artist), message=message)  # fmt: skip
+                        lines=_demo_lines(brief, artist), message=message, **terms)  # fmt: skip
 
 
-def _signed(brand_user, brief, artist, *, funded: bool = True):
+def _signed(brand_user, brief, artist, *, funded: bool = True, **terms):
     """Offer → accepted by the artist → signed by both (→ funded): an active contract."""
     from campaigns.services import contract_sign, offer_accept
 
-    offer = offer_accept(actor=artist.user, offer=_offer(brand_user, brief, artist))
+    offer = offer_accept(actor=artist.user, offer=_offer(brand_user, brief, artist, **terms))
     contract = offer.contract
     for user in (brand_user, artist.user):
         contract_sign(actor=user, contract=contract, full_name=user.name, confirm=True)
@@ -628,11 +628,16 @@ def _bookings(password_hash: str) -> int:
     offer = offer_accept(actor=demo.user, offer=_offer(owner, f2, demo))
     contract_cancel(actor=owner, contract=offer.contract, reason="The launch moved to next year.")
     contract_cancel(actor=demo.user, contract=offer.contract, reason="Agreed.")
-    # ... and, now, a fresh offer waiting for the artist and a counter waiting for the brand.
-    sent = _offer(owner, f1, demo, message="We loved your last festival run. Two more shows?")
+    # ... last summer's Maison Verre rooftop shows, done, with a 12-month drinks exclusivity
+    # (made while that brief was published, which then closed) ...
+    _exclusive_rooftop_summer(demo)
+    # ... and, now, a fresh offer waiting for the artist (open 3 days) and a counter waiting for
+    # the brand; Fizzwave sent both knowing they break that exclusivity (both sides see it).
+    sent = _offer(owner, f1, demo, message="We loved your last festival run. Two more shows?",
+                  expires_in_days=3, confirm_exclusivity_conflict=True)  # fmt: skip
     message_post(actor=demo.user, offer=sent, body="Thanks! Could the shows be on weekends?")
     message_post(actor=owner, offer=sent, body="Yes, both on Saturdays.")
-    countered = _offer(owner, f2, demo)
+    countered = _offer(owner, f2, demo, confirm_exclusivity_conflict=True)
     lines = _demo_lines(f2, demo)
     for line in lines:
         line["fee"] = line["fee"] * 12 // 10
@@ -661,7 +666,8 @@ def _bookings(password_hash: str) -> int:
     offer_decline(actor=band2.user, offer=_offer(owner, f2, band2),
                   reason="We are on tour in those weeks.")  # fmt: skip
     offer_withdraw(actor=owner, offer=_offer(owner, f1, band3))
-    late = _offer(owner, f2, band3)
+    # Expired before band 3 answered: Fizzwave can renew it in one click from the offer page.
+    late = _offer(owner, f2, band3, expires_in_days=2)
     offer_expire(offer=late, now=late.expires_at + timedelta(seconds=1))
 
     # The demo artist with other brands: a completed, reviewed booking and a declined offer.
@@ -678,6 +684,22 @@ def _bookings(password_hash: str) -> int:
     offer_decline(actor=demo.user, offer=_offer(nord_owner, nordlicht, demo),
                   reason="Runway techno is not my sound.")  # fmt: skip
     return made + Offer.objects.filter(brief__brand=fizz).count()
+
+
+def _exclusive_rooftop_summer(demo: Artist) -> None:
+    """The demo artist's completed Maison Verre booking, with exclusivity in Beverages for 12
+    months from its start (120 days ago): the warnings on Fizzwave's offers come from it."""
+    from campaigns.services import brief_close
+
+    rooftop = Brief.objects.get(title="Maison Verre rooftop summer")
+    owner = rooftop.brand.memberships.get(role=Membership.Role.OWNER).user
+    Brief.objects.filter(pk=rooftop.pk).update(status=Brief.Status.PUBLISHED)
+    rooftop.refresh_from_db()
+    contract = _signed(owner, rooftop, demo, message="Two rooftop evenings in Paris and Madrid.",
+                       exclusivity_category=BrandCategory.objects.get(slug="beverages"),
+                       exclusivity_months=12)  # fmt: skip
+    brief_close(actor=owner, brief=rooftop)
+    _complete(owner, demo, contract, reviews=((5, "Magic on the roof, twice."),))
 
 
 # --- Payments: the money path through the local fake Stripe (payments.devstripe) ----------------
