@@ -70,6 +70,7 @@ from .constants import (
     MAX_UNAVAILABILITIES,
     PLATFORM_CODES,
 )
+from .hooks import artists_bulk_changed
 from .models import (
     AgeShare,
     Artist,
@@ -617,7 +618,15 @@ def import_artists(
             artists_search_tags_refresh(artist_ids=writer.refresh_ids)
         if dry_run:
             transaction.set_rollback(True)
-        elif connection.vendor == "postgresql" and result.created + result.updated >= 10_000:
+        elif result.created + result.updated:
+            # The bulk writes send no model signal: tell matching once, after the commit.
+            written = result.created + result.updated
+            transaction.on_commit(lambda: artists_bulk_changed.send(sender=Artist, count=written))
+        if (
+            not dry_run
+            and connection.vendor == "postgresql"
+            and result.created + result.updated >= 10_000
+        ):
             # A large load leaves the planner's statistics describing the tables as they were;
             # refresh them so the next import's per-batch lookups and deletes use the indexes.
             tables = [Artist._meta.db_table] + [
