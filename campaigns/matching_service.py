@@ -229,17 +229,13 @@ def _write_meta(built_at: datetime, version: str) -> None:
 @contextlib.contextmanager
 def _exclusive() -> Iterator[None]:
     """One build or refresh at a time across processes (PostgreSQL advisory lock): two
-    refreshes starting from the same version would each save one half of the changes."""
-    if connection.vendor != "postgresql":
+    refreshes starting from the same version would each save one half of the changes. The
+    lock belongs to the transaction, so no error path can leave it held by a pooled session."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
         yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [_LOCK_ID])
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [_LOCK_ID])
 
 
 def _covered_since() -> datetime:
@@ -504,6 +500,16 @@ def snapshot_refresh_and_rerank() -> int:
     if changes_seen() != seen:
         refresh_schedule()
     return changed
+
+
+def snapshot_catch_up() -> bool:
+    """Beat: queue a refresh when changes were counted that no refresh covered and none is
+    queued (its task lost with the broker, or its flag left behind). True if one was queued."""
+    from .tasks import snapshot_refresh as refresh_task
+
+    if changes_seen() == changes_covered() or cache.get(_SCHEDULED) is not None:
+        return False
+    return enqueue(refresh_task)
 
 
 def brief_match_notify(*, brief: Brief, top: int = 10) -> int:

@@ -38,6 +38,14 @@ def snapshot_refresh() -> int:
     return snapshot_refresh_and_rerank()
 
 
+@shared_task(name="campaigns.snapshot_catch_up", acks_late=True)
+def snapshot_catch_up() -> bool:
+    """Beat: refresh for artist changes no refresh covered (a lost task): none is dropped."""
+    from .matching_service import snapshot_catch_up as catch_up
+
+    return catch_up()
+
+
 # --- Bookings ----------------------------------------------------------------------------------
 
 

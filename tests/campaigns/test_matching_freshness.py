@@ -4,6 +4,7 @@ debounce window, and changes whose transaction outlives a refresh (issue 15, ite
 import threading
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
@@ -131,3 +132,32 @@ def test_a_change_committed_after_a_refresh_started_is_applied_by_the_next_refre
     snap = matching_service.get_snapshot()
     assert snap.record(slow.pk)["monthly_listeners"] == 777
     assert snap.record(quick.pk)["monthly_listeners"] == 3_000
+
+
+def test_a_change_whose_refresh_task_was_lost_is_applied_by_the_catch_up(
+    world, settings, django_capture_on_commit_callbacks
+):
+    from aux.celery import app
+    from campaigns.tasks import snapshot_catch_up
+
+    settings.AUX_MATCHING_DEBOUNCE_SECONDS = 30
+    _brief, artists, live = world
+    matching_service.snapshot_build()
+    assert snapshot_catch_up() is False  # nothing uncovered: no refresh
+
+    # With a worker, the change queues a refresh for the end of the window; here nobody
+    # consumes the queue, as when the broker loses the message.
+    app.conf.task_always_eager = False
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            RateFactory(artist=artists["no-live"], deliverable_type=live, min_fee=10_000)
+    finally:
+        app.conf.task_always_eager = True
+        app.control.purge()
+    assert snapshot_catch_up() is False  # still queued (the flag is set): the debounce holds
+    cache.delete("matching:refresh-scheduled")  # the flag expired, the task never ran
+    assert matching_service.get_snapshot().record(artists["no-live"].pk)["rates"] == {}
+
+    assert snapshot_catch_up() is True
+    assert matching_service.get_snapshot().record(artists["no-live"].pk)["rates"]
+    assert matching_service.changes_covered() == matching_service.changes_seen()
