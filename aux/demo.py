@@ -17,16 +17,15 @@ from artists.models import (
     AgeShare,
     Artist,
     AudienceShare,
-    DeliverableType,
-    Genre,
     MediaLink,
-    Mood,
     Rate,
     Unavailability,
 )
 from artists.services import artists_search_tags_refresh
+from artists.taxonomy import taxonomy_seed
 from aux.users.models import User
-from brands.models import Brand, BrandCategory, Membership
+from brands.models import Brand, Membership
+from brands.taxonomy import brand_categories_seed
 from campaigns.models import Brief, BriefDeliverable
 
 # Demo credentials only: printed by the command and the README, never used outside the demo.
@@ -38,31 +37,6 @@ DEMO_LOGINS = {
 }
 ARTIST_COUNT = 320
 
-GENRES = [
-    "Afrobeats", "Alternative", "Ambient", "Amapiano", "Blues", "Classical", "Country",
-    "Dancehall", "Deep House", "Disco", "Drum & Bass", "Electronic", "Folk", "Funk", "Grime",
-    "Hip-Hop", "House", "Indie Pop", "Indie Rock", "Jazz", "K-Pop", "Latin", "Metal", "Pop",
-    "Punk", "R&B", "Reggaeton", "Soul", "Techno", "Trap",
-]  # fmt: skip
-MOODS = [
-    "Chill", "Dark", "Dreamy", "Energetic", "Euphoric", "Feel-good", "Melancholic", "Nostalgic",
-    "Playful", "Romantic", "Uplifting", "Rebellious",
-]  # fmt: skip
-DELIVERABLE_TYPES = [
-    ("Live show", "A full concert at a brand event or festival stage."),
-    ("DJ set", "A DJ set at a brand event, launch or party."),
-    ("Event appearance", "A meet-and-greet or hosted appearance."),
-    ("Social post", "A sponsored post on the artist's social channels."),
-    ("Short video", "A short-form video (Reels, TikTok, Shorts) featuring the brand."),
-    ("Branded playlist", "A playlist curated by the artist for the brand."),
-    ("Sync licence", "Use of an existing track in an ad or film."),
-    ("Original track", "A new piece of music written for the brand."),
-    ("Recording session", "Studio work: features, jingles, sound design."),
-]
-BRAND_CATEGORIES = [
-    "Alcohol", "Automotive", "Beauty", "Beverages", "Fashion", "Finance", "Food", "Gambling",
-    "Gaming", "Sports", "Tech", "Tobacco", "Travel",
-]  # fmt: skip
 # Base fee in euros for an artist with ~100k monthly listeners, per deliverable type.
 BASE_FEES = {
     "live-show": 6000, "dj-set": 3000, "event-appearance": 1500, "social-post": 800,
@@ -111,24 +85,14 @@ BIO_LINES = [
 
 
 def _taxonomy() -> dict[str, dict[str, object]]:
-    def upsert(model, names):
-        out = {}
-        for name in names:
-            obj, _ = model.objects.get_or_create(slug=slugify(name), defaults={"name": name})
-            out[obj.slug] = obj
-        return out
-
-    deliverables = {}
-    for name, description in DELIVERABLE_TYPES:
-        obj, _ = DeliverableType.objects.get_or_create(
-            slug=slugify(name), defaults={"name": name, "description": description}
-        )
-        deliverables[obj.slug] = obj
+    """The standard taxonomy (the same lists `manage.py seed_taxonomy` loads)."""
+    seeded = taxonomy_seed()
+    categories, _created = brand_categories_seed()
     return {
-        "genres": upsert(Genre, GENRES),
-        "moods": upsert(Mood, MOODS),
-        "categories": upsert(BrandCategory, BRAND_CATEGORIES),
-        "deliverables": deliverables,
+        "genres": seeded.genres,
+        "moods": seeded.moods,
+        "categories": categories,
+        "deliverables": seeded.deliverables,
     }
 
 

@@ -488,6 +488,7 @@ CELERY_BEAT_SCHEDULE = {
     "milestones-flag-overdue": {"task": "campaigns.milestones_flag_overdue", "schedule": 3600.0},
     "milestones-review-remind": {"task": "campaigns.milestones_review_remind", "schedule": 1800.0},
     # Incremental refreshes follow artist changes; a nightly full rebuild compacts the snapshot.
+    "matching-snapshot-catch-up": {"task": "campaigns.snapshot_catch_up", "schedule": 300.0},
     "matching-snapshot-rebuild": {
         "task": "campaigns.snapshot_rebuild",
         "schedule": crontab(minute=0, hour=2),
