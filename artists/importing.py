@@ -34,8 +34,18 @@ Columns (lists are separated by `;`, pairs by `:`):
                        e.g. 2026-07-01..2026-07-14;2026-08-03
 
 A row with any invalid field is skipped whole and reported with its line number, the column and
-the reason; every other row is imported. Lists and rates given for an artist replace that
-artist's previous ones. Running the same file twice gives the same result.
+the reason; every other row is imported. Audience shares follow the profile's own rule (the same
+check function: at most 50 countries, shares summing to at most 1). With
+`skip_unknown_genres`, genres missing from the taxonomy are dropped with a warning for the row
+instead of rejecting it.
+
+Duplicates are reported, one line each: a slug given again (the first row is kept; the later one
+is not imported, and the report says whether it was identical or which columns differ), and
+another slug with the same stage name (case and spacing ignored) in the same file: both are
+imported, and the report names the columns that differ so the operator can check.
+
+Lists and rates given for an artist replace that artist's previous ones. Running the same file
+twice gives the same result.
 
 How it is fast: rows are parsed and checked in Python, then written in batches with one
 `bulk_create(update_conflicts=True, unique_fields=["slug"])` upsert for the artists and one
@@ -43,6 +53,7 @@ delete + one bulk insert per related table (M2M through tables included); no per
 """
 
 import csv
+import hashlib
 import io
 import re
 from collections.abc import Iterable, Iterator
@@ -70,6 +81,7 @@ from .constants import (
     MAX_UNAVAILABILITIES,
     PLATFORM_CODES,
 )
+from .hooks import artists_bulk_changed
 from .models import (
     AgeShare,
     Artist,
@@ -81,6 +93,7 @@ from .models import (
     Rate,
     Unavailability,
 )
+from .services import check_audience_ages, check_audience_countries
 
 COLUMNS: dict[str, str] = {
     "slug": "unique slug (required)",
@@ -143,12 +156,36 @@ class RowError:
         return f"line {self.line}{who}, {self.field}: {self.reason}"
 
 
+@dataclass(frozen=True)
+class Duplicate:
+    """A row that repeats an earlier one: the same slug, or the same stage name."""
+
+    line: int
+    slug: str
+    first_line: int
+    first_slug: str
+    same: str  # "slug" or "stage name"
+    differing: tuple[str, ...]  # the columns whose values differ (empty: identical)
+
+    def __str__(self) -> str:
+        how = f"different {', '.join(self.differing)}" if self.differing else "identical"
+        where = f"line {self.line} ({self.slug})"
+        if self.same == "slug":
+            return f"{where}: same slug as line {self.first_line}, {how}; not imported"
+        return (
+            f"{where}: same stage name as line {self.first_line} "
+            f"({self.first_slug}), {how}; imported both, check whether they are one artist"
+        )
+
+
 @dataclass
 class ImportResult:
     rows: int = 0
     created: int = 0
     updated: int = 0
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
 
     @property
     def rejected_rows(self) -> int:
@@ -203,14 +240,21 @@ def _decimal_share(text: str) -> Decimal:
 
 
 class _Parser:
-    def __init__(self, header: list[str], taxonomy: _Taxonomy) -> None:
+    def __init__(
+        self, header: list[str], taxonomy: _Taxonomy, *, skip_unknown_genres: bool = False
+    ) -> None:
         self.header = header
         self.present = set(header)
         self.tax = taxonomy
+        self.skip_unknown_genres = skip_unknown_genres
+        self.warnings: list[RowError] = []
 
     def parse(self, line: int, record: dict[str, str]) -> tuple[_Row | None, list[RowError]]:
+        """The row (None if invalid) and its problems; warnings for a row that is imported
+        (skipped unknown genres) are added to `self.warnings`."""
         slug = (record.get("slug") or "").strip()
         errors: list[RowError] = []
+        self._line, self._slug, self._warnings = line, slug, []
 
         def err(column: str, reason: str) -> None:
             errors.append(RowError(line, slug, column, reason))
@@ -229,6 +273,8 @@ class _Parser:
                 self._column(row, column, value)
             except ValueError as exc:
                 err(column, str(exc))
+        if not errors:
+            self.warnings.extend(self._warnings)
         return (None if errors else row), errors
 
     def _column(self, row: _Row, column: str, value: str) -> None:
@@ -283,7 +329,13 @@ class _Parser:
             table = self.tax.genres if column == "genres" else self.tax.moods
             slugs = list(dict.fromkeys(_split(value)))
             unknown = [g for g in slugs if g not in table]
-            if unknown:
+            if unknown and column == "genres" and self.skip_unknown_genres:
+                self._warnings.append(
+                    RowError(self._line, self._slug, column,
+                             f"unknown genres skipped: {', '.join(unknown)}")
+                )  # fmt: skip
+                slugs = [g for g in slugs if g in table]
+            elif unknown:
                 raise ValueError(f"unknown {column}: {', '.join(unknown)}")
             limit = MAX_GENRES if column == "genres" else MAX_MOODS
             if len(slugs) > limit:
@@ -320,24 +372,20 @@ class _Parser:
                 rates[type_id] = (type_id, self._count(amount, what="fee"), currency)
             row.rates = list(rates.values())
         elif column in ("audience", "ages"):
-            shares: dict[str, Decimal] = {}
+            # The profile's own rule (artists.services), so an import cannot store an audience
+            # the dashboard would refuse: only the key:share syntax is the file's business.
+            key_name = "country" if column == "audience" else "bucket"
+            items = []
             for part in _split(value):
                 key, sep, share = part.rpartition(":")
-                key = key.strip()
-                if not sep or not key:
+                if not sep or not key.strip():
                     raise ValueError(f"{part!r} is not key:share")
-                if column == "audience":
-                    key = key.upper()
-                    if key not in COUNTRY_CODES:
-                        raise ValueError(f"{key!r} is not an ISO-3166 country code")
-                elif key not in AGE_BUCKETS:
-                    raise ValueError(f"unknown age bucket {key!r}")
-                if key in shares:
-                    raise ValueError(f"{key} is given twice")
-                shares[key] = _decimal_share(share.strip())
-            if sum(shares.values(), Decimal(0)) > 1:
-                raise ValueError("the shares add up to more than 1")
-            setattr(row, column, list(shares.items()))
+                items.append({key_name: key.strip(), "share": share.strip()})
+            check = check_audience_countries if column == "audience" else check_audience_ages
+            shares, problems = check(items)
+            if problems:
+                raise ValueError(" ".join(m for ms in problems.values() for m in ms))
+            setattr(row, column, shares)
         elif column == "media":
             links = []
             for part in _split(value, "|"):
@@ -571,8 +619,29 @@ def _copy_text(value) -> str:
     return value.translate(_COPY_ESCAPES) if isinstance(value, str) else str(value)
 
 
+def _digest(record: dict[str, str], columns: list[str]) -> bytes:
+    """4 bytes per column: enough to tell which columns of two rows differ, without keeping
+    every row's text in memory (a million-row file)."""
+    return b"".join(
+        hashlib.blake2b((record.get(c) or "").strip().encode(), digest_size=4).digest()
+        for c in columns
+    )
+
+
+def _differing(a: bytes, b: bytes, columns: list[str], *, ignore: str = "") -> tuple[str, ...]:
+    return tuple(
+        c
+        for i, c in enumerate(columns)
+        if c != ignore and a[4 * i : 4 * i + 4] != b[4 * i : 4 * i + 4]
+    )
+
+
 def import_artists(
-    stream: TextIO, *, batch_size: int = 2000, dry_run: bool = False
+    stream: TextIO,
+    *,
+    batch_size: int = 2000,
+    dry_run: bool = False,
+    skip_unknown_genres: bool = False,
 ) -> ImportResult:
     """Import the CSV in `stream` (see the module docstring for the columns).
 
@@ -584,9 +653,11 @@ def import_artists(
     reader = csv.DictReader(stream)
     header = _header(reader)
     result = ImportResult()
-    parser = _Parser(header, _Taxonomy())
+    parser = _Parser(header, _Taxonomy(), skip_unknown_genres=skip_unknown_genres)
     writer = _Writer(header, result)
-    seen: dict[str, int] = {}
+    compared = [c for c in header if c != "slug"]
+    seen: dict[str, tuple[int, bytes]] = {}  # slug -> (line, digest) of its first row
+    names: dict[str, tuple[int, str, bytes]] = {}  # stage name -> (line, slug, digest)
     with transaction.atomic():
         batch: list[_Row] = []
         for line, record in _records(reader):
@@ -597,15 +668,32 @@ def import_artists(
                 )
                 continue
             row, errors = parser.parse(line, record)
-            if row is not None and row.slug in seen:
-                errors.append(
-                    RowError(line, row.slug, "slug", f"already given on line {seen[row.slug]}")
-                )
-                row = None
+            if row is not None:
+                digest = _digest(record, compared)
+                if row.slug in seen:
+                    first, first_digest = seen[row.slug]
+                    dup = Duplicate(line, row.slug, first, row.slug, "slug",
+                                    _differing(first_digest, digest, compared))  # fmt: skip
+                    result.duplicates.append(dup)
+                    how = f"different {', '.join(dup.differing)}" if dup.differing else "identical"
+                    errors.append(
+                        RowError(line, row.slug, "slug", f"already given on line {first} ({how})")
+                    )
+                    row = None
             if errors:
                 result.errors.extend(errors)
                 continue
-            seen[row.slug] = line
+            seen[row.slug] = (line, digest)
+            if "stage_name" in row.scalars:
+                name = " ".join(row.scalars["stage_name"].split()).casefold()
+                if name in names:
+                    first, first_slug, first_digest = names[name]
+                    result.duplicates.append(
+                        Duplicate(line, row.slug, first, first_slug, "stage name",
+                                  _differing(first_digest, digest, compared, ignore="stage_name"))
+                    )  # fmt: skip
+                else:
+                    names[name] = (line, row.slug, digest)
             batch.append(row)
             if len(batch) >= batch_size:
                 writer.write(batch)
@@ -617,7 +705,15 @@ def import_artists(
             artists_search_tags_refresh(artist_ids=writer.refresh_ids)
         if dry_run:
             transaction.set_rollback(True)
-        elif connection.vendor == "postgresql" and result.created + result.updated >= 10_000:
+        elif result.created + result.updated:
+            # The bulk writes send no model signal: tell matching once, after the commit.
+            written = result.created + result.updated
+            transaction.on_commit(lambda: artists_bulk_changed.send(sender=Artist, count=written))
+        if (
+            not dry_run
+            and connection.vendor == "postgresql"
+            and result.created + result.updated >= 10_000
+        ):
             # A large load leaves the planner's statistics describing the tables as they were;
             # refresh them so the next import's per-batch lookups and deletes use the indexes.
             tables = [Artist._meta.db_table] + [
@@ -625,7 +721,9 @@ def import_artists(
             ]
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+    result.warnings = parser.warnings
     result.errors.sort(key=lambda e: e.line)
+    result.duplicates.sort(key=lambda d: d.line)
     return result
 
 

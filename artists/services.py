@@ -1,3 +1,4 @@
+import functools
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
@@ -10,7 +11,8 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -385,9 +387,58 @@ def _shares(items, errors: _Errors, *, field: str, key: str, valid: Callable[[st
         errors.add(
             field,
             _("The shares add up to %(total)s (%(pct)s%%); together they must be at most 1.")
-            % {"total": total.normalize(), "pct": (total * 100).normalize()},
+            # ":f": normalize() alone writes 130 as 1.3E+2.
+            % {"total": f"{total.normalize():f}", "pct": f"{(total * 100).normalize():f}"},
         )
     return out
+
+
+# Translated when a message is shown, not on every call: the CSV import checks a row at a time.
+_UNKNOWN_COUNTRY = gettext_lazy(
+    "Unknown country code “%(code)s”: use an ISO 3166-1 code such as DE."
+)
+_UNKNOWN_BUCKET = gettext_lazy("Unknown age bucket “%(code)s”; use one of: ")
+
+
+@functools.cache
+def _country_codes() -> frozenset[str]:
+    return frozenset(code for code, _name in countries)
+
+
+def check_audience_countries(
+    items: Sequence[CountryShareInput],
+) -> tuple[list[tuple[str, Decimal]], dict[str, list[str]]]:
+    """The audience-by-country rule, in one place for the profile services and the CSV import:
+    at most MAX_AUDIENCE_COUNTRIES ISO 3166-1 codes, each once, each share in [0, 1] with at
+    most 4 decimals, summing to at most 1. Returns the clean (code, share) rows and the problems
+    keyed "audience_countries" / "audience_countries.<i>.<key>" (empty when valid)."""
+    errors = _Errors()
+    if len(items) > MAX_AUDIENCE_COUNTRIES:
+        errors.add(
+            "audience_countries", _("List at most %(n)d countries.") % {"n": MAX_AUDIENCE_COUNTRIES}
+        )
+    rows = _shares(
+        items, errors, field="audience_countries", key="country",
+        valid=_country_codes().__contains__, key_error=_UNKNOWN_COUNTRY,
+        label=lambda code: str(countries.name(code) or code),
+    )  # fmt: skip
+    return rows, dict(errors)
+
+
+def check_audience_ages(
+    items: Sequence[AgeShareInput],
+) -> tuple[list[tuple[str, Decimal]], dict[str, list[str]]]:
+    """The audience-by-age rule (profile services and CSV import): known buckets, each once,
+    shares as for countries. Returns the clean rows and the problems (empty when valid)."""
+    errors = _Errors()
+    buckets = dict(AgeShare.Bucket.choices)
+    rows = _shares(
+        items, errors, field="audience_ages", key="bucket",
+        valid=lambda code: code in buckets,
+        key_error=format_lazy("{}{}.", _UNKNOWN_BUCKET, ", ".join(buckets)),
+        label=lambda code: str(buckets.get(code, code)),
+    )  # fmt: skip
+    return rows, dict(errors)
 
 
 @transaction.atomic
@@ -444,25 +495,15 @@ def artist_update_audience(
                 artist.engagement_rate = rate.quantize(_FOUR_PLACES)
     country_rows = age_rows = None
     if audience_countries is not None:
-        if len(audience_countries) > MAX_AUDIENCE_COUNTRIES:
-            errors.add(
-                "audience_countries",
-                _("List at most %(n)d countries.") % {"n": MAX_AUDIENCE_COUNTRIES},
-            )
-        country_rows = _shares(
-            audience_countries, errors, field="audience_countries", key="country",
-            valid=lambda code: code in countries,
-            key_error=_("Unknown country code “%(code)s”: use an ISO 3166-1 code such as DE."),
-            label=lambda code: str(countries.name(code) or code),
-        )  # fmt: skip
+        country_rows, problems = check_audience_countries(audience_countries)
+        for field, messages in problems.items():
+            for message in messages:
+                errors.add(field, message)
     if audience_ages is not None:
-        buckets = dict(AgeShare.Bucket.choices)
-        age_rows = _shares(
-            audience_ages, errors, field="audience_ages", key="bucket",
-            valid=lambda code: code in buckets,
-            key_error=_("Unknown age bucket “%(code)s”; use one of: ") + ", ".join(buckets) + ".",
-            label=lambda code: str(buckets.get(code, code)),
-        )  # fmt: skip
+        age_rows, problems = check_audience_ages(audience_ages)
+        for field, messages in problems.items():
+            for message in messages:
+                errors.add(field, message)
     errors.raise_if_any()
 
     _lock(artist)

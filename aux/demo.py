@@ -17,16 +17,15 @@ from artists.models import (
     AgeShare,
     Artist,
     AudienceShare,
-    DeliverableType,
-    Genre,
     MediaLink,
-    Mood,
     Rate,
     Unavailability,
 )
 from artists.services import artists_search_tags_refresh
+from artists.taxonomy import taxonomy_seed
 from aux.users.models import User
 from brands.models import Brand, BrandCategory, Membership
+from brands.taxonomy import brand_categories_seed
 from campaigns.models import Brief, BriefDeliverable
 
 # Demo credentials only: printed by the command and the README, never used outside the demo.
@@ -38,31 +37,6 @@ DEMO_LOGINS = {
 }
 ARTIST_COUNT = 320
 
-GENRES = [
-    "Afrobeats", "Alternative", "Ambient", "Amapiano", "Blues", "Classical", "Country",
-    "Dancehall", "Deep House", "Disco", "Drum & Bass", "Electronic", "Folk", "Funk", "Grime",
-    "Hip-Hop", "House", "Indie Pop", "Indie Rock", "Jazz", "K-Pop", "Latin", "Metal", "Pop",
-    "Punk", "R&B", "Reggaeton", "Soul", "Techno", "Trap",
-]  # fmt: skip
-MOODS = [
-    "Chill", "Dark", "Dreamy", "Energetic", "Euphoric", "Feel-good", "Melancholic", "Nostalgic",
-    "Playful", "Romantic", "Uplifting", "Rebellious",
-]  # fmt: skip
-DELIVERABLE_TYPES = [
-    ("Live show", "A full concert at a brand event or festival stage."),
-    ("DJ set", "A DJ set at a brand event, launch or party."),
-    ("Event appearance", "A meet-and-greet or hosted appearance."),
-    ("Social post", "A sponsored post on the artist's social channels."),
-    ("Short video", "A short-form video (Reels, TikTok, Shorts) featuring the brand."),
-    ("Branded playlist", "A playlist curated by the artist for the brand."),
-    ("Sync licence", "Use of an existing track in an ad or film."),
-    ("Original track", "A new piece of music written for the brand."),
-    ("Recording session", "Studio work: features, jingles, sound design."),
-]
-BRAND_CATEGORIES = [
-    "Alcohol", "Automotive", "Beauty", "Beverages", "Fashion", "Finance", "Food", "Gambling",
-    "Gaming", "Sports", "Tech", "Tobacco", "Travel",
-]  # fmt: skip
 # Base fee in euros for an artist with ~100k monthly listeners, per deliverable type.
 BASE_FEES = {
     "live-show": 6000, "dj-set": 3000, "event-appearance": 1500, "social-post": 800,
@@ -111,24 +85,14 @@ BIO_LINES = [
 
 
 def _taxonomy() -> dict[str, dict[str, object]]:
-    def upsert(model, names):
-        out = {}
-        for name in names:
-            obj, _ = model.objects.get_or_create(slug=slugify(name), defaults={"name": name})
-            out[obj.slug] = obj
-        return out
-
-    deliverables = {}
-    for name, description in DELIVERABLE_TYPES:
-        obj, _ = DeliverableType.objects.get_or_create(
-            slug=slugify(name), defaults={"name": name, "description": description}
-        )
-        deliverables[obj.slug] = obj
+    """The standard taxonomy (the same lists `manage.py seed_taxonomy` loads)."""
+    seeded = taxonomy_seed()
+    categories, _created = brand_categories_seed()
     return {
-        "genres": upsert(Genre, GENRES),
-        "moods": upsert(Mood, MOODS),
-        "categories": upsert(BrandCategory, BRAND_CATEGORIES),
-        "deliverables": deliverables,
+        "genres": seeded.genres,
+        "moods": seeded.moods,
+        "categories": categories,
+        "deliverables": seeded.deliverables,
     }
 
 
@@ -502,18 +466,18 @@ def _claim_bands(password_hash: str) -> list[Artist]:
     return bands
 
 
-def _offer(brand_user, brief, artist, *, message: str = ""):
+def _offer(brand_user, brief, artist, *, message: str = "", **terms):
     from campaigns.services import offer_create
 
     return offer_create(actor=brand_user, brief=brief, artist=artist,
-                        lines=_demo_lines(brief, artist), message=message)  # fmt: skip
+                        lines=_demo_lines(brief, artist), message=message, **terms)  # fmt: skip
 
 
-def _signed(brand_user, brief, artist, *, funded: bool = True):
+def _signed(brand_user, brief, artist, *, funded: bool = True, **terms):
     """Offer → accepted by the artist → signed by both (→ funded): an active contract."""
     from campaigns.services import contract_sign, offer_accept
 
-    offer = offer_accept(actor=artist.user, offer=_offer(brand_user, brief, artist))
+    offer = offer_accept(actor=artist.user, offer=_offer(brand_user, brief, artist, **terms))
     contract = offer.contract
     for user in (brand_user, artist.user):
         contract_sign(actor=user, contract=contract, full_name=user.name, confirm=True)
@@ -628,11 +592,16 @@ def _bookings(password_hash: str) -> int:
     offer = offer_accept(actor=demo.user, offer=_offer(owner, f2, demo))
     contract_cancel(actor=owner, contract=offer.contract, reason="The launch moved to next year.")
     contract_cancel(actor=demo.user, contract=offer.contract, reason="Agreed.")
-    # ... and, now, a fresh offer waiting for the artist and a counter waiting for the brand.
-    sent = _offer(owner, f1, demo, message="We loved your last festival run. Two more shows?")
+    # ... last summer's Maison Verre rooftop shows, done, with a 12-month drinks exclusivity
+    # (made while that brief was published, which then closed) ...
+    _exclusive_rooftop_summer(demo)
+    # ... and, now, a fresh offer waiting for the artist (open 3 days) and a counter waiting for
+    # the brand; Fizzwave sent both knowing they break that exclusivity (both sides see it).
+    sent = _offer(owner, f1, demo, message="We loved your last festival run. Two more shows?",
+                  expires_in_days=3, confirm_exclusivity_conflict=True)  # fmt: skip
     message_post(actor=demo.user, offer=sent, body="Thanks! Could the shows be on weekends?")
     message_post(actor=owner, offer=sent, body="Yes, both on Saturdays.")
-    countered = _offer(owner, f2, demo)
+    countered = _offer(owner, f2, demo, confirm_exclusivity_conflict=True)
     lines = _demo_lines(f2, demo)
     for line in lines:
         line["fee"] = line["fee"] * 12 // 10
@@ -661,7 +630,8 @@ def _bookings(password_hash: str) -> int:
     offer_decline(actor=band2.user, offer=_offer(owner, f2, band2),
                   reason="We are on tour in those weeks.")  # fmt: skip
     offer_withdraw(actor=owner, offer=_offer(owner, f1, band3))
-    late = _offer(owner, f2, band3)
+    # Expired before band 3 answered: Fizzwave can renew it in one click from the offer page.
+    late = _offer(owner, f2, band3, expires_in_days=2)
     offer_expire(offer=late, now=late.expires_at + timedelta(seconds=1))
 
     # The demo artist with other brands: a completed, reviewed booking and a declined offer.
@@ -678,6 +648,22 @@ def _bookings(password_hash: str) -> int:
     offer_decline(actor=demo.user, offer=_offer(nord_owner, nordlicht, demo),
                   reason="Runway techno is not my sound.")  # fmt: skip
     return made + Offer.objects.filter(brief__brand=fizz).count()
+
+
+def _exclusive_rooftop_summer(demo: Artist) -> None:
+    """The demo artist's completed Maison Verre booking, with exclusivity in Beverages for 12
+    months from its start (120 days ago): the warnings on Fizzwave's offers come from it."""
+    from campaigns.services import brief_close
+
+    rooftop = Brief.objects.get(title="Maison Verre rooftop summer")
+    owner = rooftop.brand.memberships.get(role=Membership.Role.OWNER).user
+    Brief.objects.filter(pk=rooftop.pk).update(status=Brief.Status.PUBLISHED)
+    rooftop.refresh_from_db()
+    contract = _signed(owner, rooftop, demo, message="Two rooftop evenings in Paris and Madrid.",
+                       exclusivity_category=BrandCategory.objects.get(slug="beverages"),
+                       exclusivity_months=12)  # fmt: skip
+    brief_close(actor=owner, brief=rooftop)
+    _complete(owner, demo, contract, reviews=((5, "Magic on the roof, twice."),))
 
 
 # --- Payments: the money path through the local fake Stripe (payments.devstripe) ----------------

@@ -456,8 +456,9 @@ AUX_MATCHING_DEBOUNCE_SECONDS = env.int("AUX_MATCHING_DEBOUNCE_SECONDS", default
 AUX_ARTIST_TOP_RANK = env.int("AUX_ARTIST_TOP_RANK", default=50)  # "briefs you rank well for"
 
 # --- Bookings ------------------------------------------------------------------------------------
-# An offer (and each counter-offer) stays open this many days unless an expiry is given.
-AUX_OFFER_TTL_DAYS = env.int("AUX_OFFER_TTL_DAYS", default=14)
+# An offer (and each counter-offer) stays open this many days unless the brand picks its expiry
+# (1 to 30 days: campaigns.services.OFFER_EXPIRY_DAYS).
+AUX_OFFER_TTL_DAYS = env.int("AUX_OFFER_TTL_DAYS", default=7)
 # A submitted deliverable the brand neither approves nor questions is approved after this.
 AUX_REVIEW_WINDOW_DAYS = env.int("AUX_REVIEW_WINDOW_DAYS", default=7)
 # Deliverable types that carry the paid-partnership disclosure (#ad / platform label).
@@ -487,6 +488,7 @@ CELERY_BEAT_SCHEDULE = {
     "milestones-flag-overdue": {"task": "campaigns.milestones_flag_overdue", "schedule": 3600.0},
     "milestones-review-remind": {"task": "campaigns.milestones_review_remind", "schedule": 1800.0},
     # Incremental refreshes follow artist changes; a nightly full rebuild compacts the snapshot.
+    "matching-snapshot-catch-up": {"task": "campaigns.snapshot_catch_up", "schedule": 300.0},
     "matching-snapshot-rebuild": {
         "task": "campaigns.snapshot_rebuild",
         "schedule": crontab(minute=0, hour=2),

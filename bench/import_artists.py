@@ -33,9 +33,9 @@ from django.db import connection  # noqa: E402
 from django.utils.text import slugify  # noqa: E402
 
 from artists.importing import import_artists  # noqa: E402
-from artists.models import Artist, DeliverableType, Genre, Mood  # noqa: E402
-from aux.demo import BRAND_CATEGORIES, DELIVERABLE_TYPES, GENRES, MOODS  # noqa: E402
-from brands.models import BrandCategory  # noqa: E402
+from artists.models import Artist  # noqa: E402
+from artists.taxonomy import DELIVERABLE_TYPES, GENRES, MOODS, taxonomy_seed  # noqa: E402
+from brands.taxonomy import BRAND_CATEGORIES, brand_categories_seed  # noqa: E402
 
 COUNTRIES = ["DE", "FR", "GB", "US", "NG", "ZA", "BR", "KR", "NL", "ES", "SE", "JP", "MX"]
 BUCKETS = ["13-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+"]
@@ -48,13 +48,8 @@ HEADER = [
 
 
 def ensure_taxonomy() -> tuple[list[str], list[str], list[str], list[str]]:
-    for model, names in ((Genre, GENRES), (Mood, MOODS), (BrandCategory, BRAND_CATEGORIES)):
-        for name in names:
-            model.objects.get_or_create(slug=slugify(name), defaults={"name": name})
-    for name, description in DELIVERABLE_TYPES:
-        DeliverableType.objects.get_or_create(
-            slug=slugify(name), defaults={"name": name, "description": description}
-        )
+    taxonomy_seed()
+    brand_categories_seed()
     return (
         [slugify(n) for n in GENRES],
         [slugify(n) for n in MOODS],

@@ -156,7 +156,8 @@ def prepare(args: argparse.Namespace) -> None:
     from rest_framework.authtoken.models import Token
 
     from artists.models import Artist, DeliverableType, Genre
-    from aux.demo import ADJECTIVES, GENRES, MOODS, NOUNS, seed_demo
+    from artists.taxonomy import GENRES, MOODS
+    from aux.demo import ADJECTIVES, NOUNS, seed_demo
     from aux.users.models import User
     from brands.models import Membership
     from campaigns import matching_service

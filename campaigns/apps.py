@@ -6,4 +6,7 @@ class CampaignsConfig(AppConfig):
     verbose_name = "Campaigns"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the snapshot refresh receivers
+        from . import (
+            checks,  # noqa: F401 - registers the settings checks
+            signals,  # noqa: F401 - connects the snapshot refresh receivers
+        )

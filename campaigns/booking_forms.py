@@ -3,11 +3,12 @@
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from brands.models import BrandCategory
 
-from .services import USAGE_CHANNELS
+from .services import OFFER_EXPIRY_DAYS_MAX, OFFER_EXPIRY_DAYS_MIN, USAGE_CHANNELS
 
 
 class TermsForm(forms.Form):
@@ -53,11 +54,57 @@ class TermsForm(forms.Form):
             for i, line in enumerate(self.lines)
         ]  # fmt: skip
 
+    # Fields of the form that are not offer terms (sent to the service as they are).
+    NOT_TERMS = frozenset()
+
     def cleaned_terms(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("fee_")}
+        data = {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if not k.startswith("fee_") and k not in self.NOT_TERMS
+        }
         codes = data.pop("usage_territories") or ""
         data["usage_territories"] = [c.strip().upper() for c in codes.split(",") if c.strip()]
         return data
+
+
+def expiry_days_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        label=_("Open for (days)"), min_value=OFFER_EXPIRY_DAYS_MIN,
+        max_value=OFFER_EXPIRY_DAYS_MAX, initial=lambda: settings.AUX_OFFER_TTL_DAYS,
+        required=False,  # empty: AUX_OFFER_TTL_DAYS
+        help_text=_("The artist can answer until then; you can renew an expired offer."),
+    )  # fmt: skip
+
+
+def confirm_exclusivity_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        required=False,
+        label=_("I know this breaks an exclusivity the artist signed; send anyway"),
+    )
+
+
+class OfferForm(TermsForm):
+    """A new offer: the terms, how many days it stays open, and (when the work would break an
+    exclusivity the artist signed) the brand's confirmation that it sends it anyway."""
+
+    NOT_TERMS = frozenset({"expires_in_days", "confirm_exclusivity_conflict"})
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["expires_in_days"] = expiry_days_field()
+        self.fields["confirm_exclusivity_conflict"] = confirm_exclusivity_field()
+
+    def term_fields(self):
+        return [self[name] for name in self.fields
+                if not name.startswith("fee_") and name not in self.NOT_TERMS]  # fmt: skip
+
+
+class RenewForm(forms.Form):
+    """Renew an expired offer: for how many days, and the exclusivity confirmation if needed."""
+
+    expires_in_days = expiry_days_field()
+    confirm_exclusivity_conflict = confirm_exclusivity_field()
 
 
 class MultipleFileInput(forms.FileInput):

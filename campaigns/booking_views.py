@@ -16,6 +16,8 @@ from aux.ratelimit import over_limit
 from . import services
 from .booking_forms import (
     MessageForm,
+    OfferForm,
+    RenewForm,
     ReviewForm,
     SettlementForm,
     SignForm,
@@ -29,8 +31,12 @@ from .selectors import (
     briefs_visible_to,
     contracts_visible_to,
     diff_revisions,
+    exclusivity_conflict_text,
+    exclusivity_conflicts,
     milestones_visible_to,
+    offer_exclusivity_conflicts,
     offer_messages,
+    offer_time_left,
     offer_with_history,
     offers_visible_to,
 )
@@ -79,7 +85,7 @@ def offer_new(request: HttpRequest, pk: int) -> HttpResponse:
         "start_date": brief.start_date, "end_date": brief.end_date, "usage_channels": ["social"],
         "usage_territories": ", ".join(str(c) for c in brief.territories),
     }  # fmt: skip
-    form = TermsForm(request.POST or None, lines=lines, currency=brief.currency, initial=initial)
+    form = OfferForm(request.POST or None, lines=lines, currency=brief.currency, initial=initial)
     too_fast = request.method == "POST" and over_limit(request, "offers")
     if too_fast:
         form.add_error(None, too_fast)
@@ -87,18 +93,31 @@ def offer_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             offer = services.offer_create(
                 actor=request.user, brief=brief, artist=artist, lines=form.cleaned_lines(),
+                expires_in_days=form.cleaned_data["expires_in_days"],
+                confirm_exclusivity_conflict=form.cleaned_data["confirm_exclusivity_conflict"],
                 **form.cleaned_terms(),
             )  # fmt: skip
         except ValidationError as exc:
             form.add_error(None, _errors_text(exc))
         except ApplicationError as exc:
-            messages.error(request, exc.message)
+            if "confirm_exclusivity_conflict" in exc.errors:
+                form.add_error("confirm_exclusivity_conflict", exc.message)
+            else:
+                messages.error(request, exc.message)
         else:
             messages.success(request, _("Offer sent to %(artist)s.") % {"artist": artist})
             return redirect("bookings:offer_detail", pk=offer.pk)
-    return render(request, "campaigns/offer_new.html",
-                  {"brief": brief, "artist": artist, "form": form, "lines": lines},
-                  status=429 if too_fast else 200)  # fmt: skip
+    # Told before sending: the exclusivities the work dates (as typed, else the brief's) break.
+    typed = getattr(form, "cleaned_data", {})
+    conflicts = exclusivity_conflicts(
+        artist=artist, brand_category=brief.brand.category,
+        start=typed.get("start_date") or brief.start_date,
+        end=typed.get("end_date") or brief.end_date, exclude_brand=brief.brand,
+    )  # fmt: skip
+    return render(request, "campaigns/offer_new.html", {
+        "brief": brief, "artist": artist, "form": form, "lines": lines,
+        "conflicts": [exclusivity_conflict_text(c, side=Side.BRAND) for c in conflicts],
+    }, status=429 if too_fast else 200)  # fmt: skip
 
 
 @login_required
@@ -122,8 +141,19 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             lines=lines, currency=offer.currency,
             initial={**terms, "usage_territories": ", ".join(offer.usage_territories)},
         )  # fmt: skip
+    # Exclusivities the work would break: while the offer can still be answered or renewed.
+    conflicts = []
+    if side is not None and (offer.is_open or offer.status == Offer.Status.EXPIRED):
+        conflicts = [exclusivity_conflict_text(c, side=side)
+                     for c in offer_exclusivity_conflicts(offer=offer)]  # fmt: skip
+    can_renew = (
+        side == Side.BRAND and can_act and offer.status == Offer.Status.EXPIRED
+        and offer.brief.status == offer.brief.Status.PUBLISHED
+    )  # fmt: skip
     return render(request, "campaigns/offer_detail.html", {
         "offer": offer, "timeline": list(reversed(timeline)), "side": side, "can_act": can_act,
+        "conflicts": conflicts, "can_renew": can_renew,
+        "renew_form": RenewForm() if can_renew else None,
         "counter_form": counter_form, "current_lines": revisions[-1].lines.all(),
         "contract": Contract.objects.filter(offer=offer).first(),
         **_thread_context(offer),
@@ -179,6 +209,27 @@ def offer_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 messages.success(request, _("Counter-offer sent."))
         else:
             raise Http404(_("No such action."))
+    except (ValidationError, ApplicationError) as exc:
+        _say_refused(request, exc)
+    return redirect("bookings:offer_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def offer_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    """The brand reopens its expired offer for the days it picks (one click: the default)."""
+    offer = _offer_for(request, pk)
+    form = RenewForm(request.POST)
+    try:
+        if too_fast := over_limit(request, "offers"):
+            messages.error(request, too_fast)
+        elif not form.is_valid():
+            messages.error(request, _("Check the renewal: ") + form.errors.as_text())
+        else:
+            offer = services.offer_renew(actor=request.user, offer=offer, **form.cleaned_data)
+            messages.success(
+                request, _("Offer renewed: %(left)s.") % {"left": offer_time_left(offer)}
+            )
     except (ValidationError, ApplicationError) as exc:
         _say_refused(request, exc)
     return redirect("bookings:offer_detail", pk=pk)

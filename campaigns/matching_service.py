@@ -6,9 +6,13 @@
 - `snapshot_refresh` applies only the artists changed since the snapshot was built (their
   `updated_at` moved: related rows touch it, see campaigns/signals.py) and drops deleted ones.
 - `matches_recompute` ranks one brief and replaces its Match rows (top AUX_MATCHES_KEPT).
+- `artists_changed` (every artist write, imports included, after commit) counts the change and
+  makes sure a refresh runs after it: at once without a worker (eager tasks: a countdown is not
+  honoured there), else at the end of the debounce window; see `snapshot_refresh_and_rerank`.
 PostgreSQL stays the source of truth: the snapshot can always be rebuilt from it.
 """
 
+import contextlib
 import json
 import logging
 from collections.abc import Iterable, Iterator
@@ -44,6 +48,12 @@ from .models import Brief, Match, MatchCuration
 logger = logging.getLogger(__name__)
 
 _META = "django-meta.json"
+# Cache keys: a change counter that only goes up, the count the last refresh covered, and the
+# "a refresh is queued" flag of the debounce.
+_CHANGES = "matching:changes"
+_COVERED = "matching:changes-covered"
+_SCHEDULED = "matching:refresh-scheduled"
+_LOCK_ID = 0x4155_584D  # "AUXM": the PostgreSQL advisory lock taken by builds and refreshes
 _stores: dict[str, SnapshotStore] = {}
 _FETCH = 20_000  # rows per round trip of the streamed (server-side cursor) reads
 _BUILD_CHUNK = 20_000  # artists read per step of snapshot_build: ~80 MB of Python records
@@ -216,9 +226,45 @@ def _write_meta(built_at: datetime, version: str) -> None:
     (_root() / _META).write_text(json.dumps({"built_at": built_at.isoformat(), "version": version}))
 
 
+@contextlib.contextmanager
+def _exclusive() -> Iterator[None]:
+    """One build or refresh at a time across processes (PostgreSQL advisory lock): two
+    refreshes starting from the same version would each save one half of the changes. The
+    lock belongs to the transaction, so no error path can leave it held by a pooled session."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
+        yield
+
+
+def _covered_since() -> datetime:
+    """The time from which the next refresh must look for changes once this one has read.
+
+    Not simply "now": a transaction still open (an import writes for minutes in one) stamped its
+    rows earlier and commits later, unseen by this read. So: the start of the oldest transaction
+    of another session, if earlier. Session columns of other database users are hidden unless
+    the role may read them: web and worker share one user."""
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        return now  # SQLite (the demo): one writer at a time, tasks run after its commit
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )
+        (oldest,) = cursor.fetchone()
+    return min(now, oldest) if oldest is not None else now
+
+
 def snapshot_build() -> ArtistSnapshot:
     """Full rebuild from the database; returns the new (saved) snapshot."""
-    started = timezone.now()
+    with _exclusive():
+        return _snapshot_build()
+
+
+def _snapshot_build() -> ArtistSnapshot:
+    started = _covered_since()
     # Read the artists in id ranges and turn each range into arrays before reading the next, so
     # 1M artists never sit in memory as Python objects (from_batches joins the arrays once at
     # the end); each range goes to the engine as columns, not as per-artist records.
@@ -239,14 +285,23 @@ def get_snapshot() -> ArtistSnapshot:
 
 
 def snapshot_refresh() -> int:
-    """Apply the artists changed (or deleted) since the last build; returns how many changed."""
+    """Apply the artists changed (or deleted) since the last build; returns how many changed.
+
+    "Since" is when the previous build or refresh read, moved back to the start of any
+    transaction then still open (`_covered_since`), so a change committed after a refresh read
+    is applied by the next one however long its transaction ran."""
+    with _exclusive():
+        return _snapshot_refresh()
+
+
+def _snapshot_refresh() -> int:
     root = _root()
     meta_path = root / _META
     if not (root / "CURRENT").exists() or not meta_path.exists():
-        return snapshot_build().n_alive
+        return _snapshot_build().n_alive
     meta = json.loads(meta_path.read_text())
     since = datetime.fromisoformat(meta["built_at"])
-    started = timezone.now()
+    started = _covered_since()
     snap = get_snapshot()
     changed = list(Artist.objects.filter(updated_at__gte=since).values_list("id", flat=True))
     alive_ids = np.asarray(snap.arrays["ids"])[np.asarray(snap.arrays["alive"], dtype=bool)]
@@ -254,6 +309,10 @@ def snapshot_refresh() -> int:
     removed = np.setdiff1d(alive_ids, db_ids, assume_unique=True).tolist()
     if not changed and not removed:
         return 0
+    if len(changed) > max(_BUILD_CHUNK, snap.n_alive // 2):
+        # A large import: the bounded-memory full build beats records for every artist.
+        _snapshot_build()
+        return len(changed) + len(removed)
     records = [r for chunk in _chunks(changed) for r in artist_records(chunk)]
     new = snap.with_updates(records, removed)
     new.save(root)
@@ -377,20 +436,80 @@ def published_briefs_rerank() -> int:
     return len(ids)
 
 
-def artists_changed() -> None:
-    """Artist data changed: refresh the snapshot soon, once for a burst of changes.
+def changes_seen() -> int:
+    """How many artist changes have committed (a counter that only goes up, in the cache)."""
+    return int(cache.get(_CHANGES) or 0)
 
-    The first change in a debounce window schedules the refresh (cache.add is atomic on Redis);
-    later ones in the same window are picked up by it, because it reads `updated_at`.
-    """
+
+def changes_covered() -> int:
+    """The change count the last finished refresh had seen when it started."""
+    return int(cache.get(_COVERED) or 0)
+
+
+def _count_change() -> None:
+    if cache.add(_CHANGES, 1, timeout=None):
+        return
+    try:
+        cache.incr(_CHANGES)
+    except ValueError:  # evicted between add and incr
+        cache.add(_CHANGES, 1, timeout=None)
+
+
+def artists_changed() -> None:
+    """Artist data changed: once committed, count the change and make sure a refresh follows."""
+
+    def committed() -> None:
+        _count_change()
+        refresh_schedule()
+
+    transaction.on_commit(committed)
+
+
+def refresh_schedule() -> None:
+    """Make sure a snapshot refresh runs after every change committed so far.
+
+    Without a worker (eager tasks: the demo, tests) a countdown is not honoured and the task
+    would run before later changes of the window: refresh at once, every time. With a worker,
+    the first change of a burst queues one refresh for the end of the debounce window; later
+    changes find it queued (cache.add is atomic on Redis) and it reads them, since the task
+    clears the flag before it reads anything."""
     from .tasks import snapshot_refresh as refresh_task
 
-    def schedule() -> None:
-        delay = settings.AUX_MATCHING_DEBOUNCE_SECONDS
-        if cache.add("matching:refresh-scheduled", 1, timeout=delay):
-            enqueue(refresh_task, countdown=delay)
+    delay = settings.AUX_MATCHING_DEBOUNCE_SECONDS
+    if delay <= 0 or refresh_task.app.conf.task_always_eager:
+        enqueue(refresh_task)
+        return
+    # The flag outlives the countdown so that a busy worker starting late is not doubled; a
+    # lost task holds it for a few windows at most (the next change, or the nightly rebuild).
+    if cache.add(_SCHEDULED, 1, timeout=delay * 4 + 60) and not enqueue(
+        refresh_task, countdown=delay
+    ):
+        cache.delete(_SCHEDULED)  # the broker is down: let the next change try again
 
-    transaction.on_commit(schedule)
+
+def snapshot_refresh_and_rerank() -> int:
+    """The refresh task: apply the changed artists, re-rank published briefs if any changed,
+    and record the change count covered. A change counted meanwhile (its own scheduling lost
+    with an evicted flag) gets another refresh: none is ever dropped."""
+    cache.delete(_SCHEDULED)
+    seen = changes_seen()
+    changed = snapshot_refresh()
+    if changed:
+        published_briefs_rerank()
+    cache.set(_COVERED, seen, timeout=None)
+    if changes_seen() != seen:
+        refresh_schedule()
+    return changed
+
+
+def snapshot_catch_up() -> bool:
+    """Beat: queue a refresh when changes were counted that no refresh covered and none is
+    queued (its task lost with the broker, or its flag left behind). True if one was queued."""
+    from .tasks import snapshot_refresh as refresh_task
+
+    if changes_seen() == changes_covered() or cache.get(_SCHEDULED) is not None:
+        return False
+    return enqueue(refresh_task)
 
 
 def brief_match_notify(*, brief: Brief, top: int = 10) -> int:

@@ -261,10 +261,11 @@ class Side(models.TextChoices):
 class Offer(models.Model):
     """A brand's offer to one artist for one brief, negotiated by revisions until it closes.
 
-    Status sent → (countered ↔ sent)* → accepted | declined | withdrawn | expired, changed only
-    by campaigns.services (offer_*), which checks ALLOWED_TRANSITIONS and whose turn it is
-    (`awaiting`). The current terms are mirrored from `current_revision` for lists and queries;
-    every revision is kept in OfferRevision. At most one open offer per (brief, artist).
+    Status sent → (countered ↔ sent)* → accepted | declined | withdrawn | expired (→ sent when
+    the brand renews it), changed only by campaigns.services (offer_*), which checks
+    ALLOWED_TRANSITIONS and whose turn it is (`awaiting`). The current terms are mirrored from
+    `current_revision` for lists and queries; every revision is kept in OfferRevision. At most
+    one open offer per (brief, artist).
     """
 
     class Status(models.TextChoices):
@@ -286,7 +287,8 @@ class Offer(models.Model):
         Status.ACCEPTED: set(),
         Status.DECLINED: set(),
         Status.WITHDRAWN: set(),
-        Status.EXPIRED: set(),
+        # Only the brand's renewal (campaigns.services.offer_renew) reopens an expired offer.
+        Status.EXPIRED: {Status.SENT},
     }  # fmt: skip
 
     brief = models.ForeignKey(Brief, on_delete=models.PROTECT, related_name="offers")

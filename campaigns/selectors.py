@@ -1,4 +1,9 @@
+import calendar
+import math
+from datetime import date, datetime
+
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
@@ -289,6 +294,124 @@ def bookings_for_brand(*, brand) -> dict:
         .order_by("review_due_at")[:20]
     )
     return {"offers": offers, "contracts": contracts, "to_review": to_review}
+
+
+def time_left_text(expires_at: datetime, *, now: datetime | None = None) -> str:
+    """How long until `expires_at`, in words: "3 days left", "expires in 5 hours", "expired".
+
+    Whole days (rounded) from two days on, hours below that, minutes in the last hour.
+    """
+    seconds = (expires_at - (now or timezone.now())).total_seconds()
+    if seconds <= 0:
+        return gettext("expired")
+    hours = seconds / 3600
+    if hours < 1:
+        n = max(1, math.ceil(seconds / 60))
+        return ngettext("expires in %(n)d minute", "expires in %(n)d minutes", n) % {"n": n}
+    if hours < 48:
+        n = round(hours)
+        return ngettext("expires in %(n)d hour", "expires in %(n)d hours", n) % {"n": n}
+    n = round(hours / 24)
+    return ngettext("%(n)d day left", "%(n)d days left", n) % {"n": n}
+
+
+def offer_time_left(offer: Offer, *, now: datetime | None = None) -> str:
+    """The time left to answer an open offer in words ("expired" once expired, else empty)."""
+    if offer.status == Offer.Status.EXPIRED:
+        return gettext("expired")
+    if not offer.is_open:
+        return ""
+    return time_left_text(offer.expires_at, now=now)
+
+
+# --- Exclusivity: what an artist already signed away --------------------------------------------
+# A contract's exclusivity (the accepted offer's `exclusivity_category` for `exclusivity_months`)
+# runs "from the start of the work period" (templates/campaigns/contracts/terms_v1.txt): from the
+# offer's start date, or from the day both signed when the offer had none. It binds while the
+# contract is in force or done (active, disputed, completed): a cancelled contract binds nobody,
+# and a draft is not signed by both yet.
+EXCLUSIVITY_BINDING = (
+    Contract.Status.ACTIVE, Contract.Status.DISPUTED, Contract.Status.COMPLETED
+)  # fmt: skip
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` plus whole months, on the same day of the month (or the month's last day)."""
+    years, month0 = divmod(day.month - 1 + months, 12)
+    year, month = day.year + years, month0 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def exclusivity_window(contract: Contract) -> tuple[date, date] | None:
+    """[start, until) of the contract's exclusivity, or None when it has none."""
+    offer = contract.offer
+    if offer.exclusivity_category_id is None or not offer.exclusivity_months:
+        return None
+    start = offer.start_date or timezone.localdate(contract.signed_at or contract.created_at)
+    return start, add_months(start, offer.exclusivity_months)
+
+
+def exclusivity_conflicts(
+    *,
+    artist,
+    brand_category,
+    start: date | None,
+    end: date | None,
+    exclude_brand=None,
+) -> list[Contract]:
+    """The artist's signed contracts whose exclusivity covers `brand_category` on some day of
+    [start, end] (missing dates: from today; a missing end is the start day).
+
+    Each contract comes with `exclusivity_category`, `exclusivity_start` and `exclusivity_until`
+    (the first day it no longer binds), the latest ending first. `exclude_brand`: the brand that
+    holds the exclusivity may of course book the artist again, so its contracts are left out.
+    """
+    if brand_category is None:
+        return []
+    start = start or timezone.localdate()
+    end = max(end or start, start)
+    qs = Contract.objects.filter(
+        artist=artist,
+        status__in=EXCLUSIVITY_BINDING,
+        signed_at__isnull=False,
+        offer__exclusivity_category=brand_category,
+        offer__exclusivity_months__isnull=False,
+    ).select_related("offer", "offer__exclusivity_category")
+    if exclude_brand is not None:
+        qs = qs.exclude(brand=exclude_brand)
+    found = []
+    for contract in qs.order_by("pk"):
+        window = exclusivity_window(contract)
+        if window is None or not (window[0] <= end and start < window[1]):
+            continue
+        contract.exclusivity_category = contract.offer.exclusivity_category
+        contract.exclusivity_start, contract.exclusivity_until = window
+        found.append(contract)
+    return sorted(found, key=lambda c: (c.exclusivity_until, c.pk), reverse=True)
+
+
+def offer_exclusivity_conflicts(*, offer: Offer) -> list[Contract]:
+    """The artist's exclusivities that the offer's work dates would break (see above)."""
+    if offer.artist_id is None:
+        return []
+    return exclusivity_conflicts(
+        artist=offer.artist, brand_category=offer.brief.brand.category,
+        start=offer.start_date, end=offer.end_date, exclude_brand=offer.brief.brand,
+    )  # fmt: skip
+
+
+def exclusivity_conflict_text(contract: Contract, *, side: str) -> str:
+    """The warning in words: the artist reads "your" exclusivity, the brand "the artist's"."""
+    params = {
+        "category": contract.exclusivity_category.name,
+        "until": date_format(contract.exclusivity_until, "j M Y"),
+    }
+    if side == "artist":
+        return gettext("This offer breaks your %(category)s exclusivity until %(until)s.") % params
+    return (
+        gettext("This offer would break the artist's %(category)s exclusivity until %(until)s.")
+        % params
+    )
 
 
 # --- Open calls: applications --------------------------------------------------------------------

@@ -1,14 +1,15 @@
 """Keep the matching snapshot in step with artist data, whichever code path changed it.
 
 Related rows (rates, audience, availability, tags) touch the artist's `updated_at`, which is what
-the incremental snapshot refresh reads. Bulk paths (the CSV import) bypass signals and call
-`campaigns.matching_service.artists_changed()` themselves.
+the incremental snapshot refresh reads. Bulk paths (the CSV import) bypass model signals and
+announce `artists.hooks.artists_bulk_changed` after their commit instead.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from artists.hooks import artists_bulk_changed
 from artists.models import AgeShare, Artist, AudienceShare, Rate, Unavailability
 
 from .matching_service import artists_changed
@@ -44,3 +45,8 @@ def tags_changed(sender, instance, action: str, reverse: bool, **kwargs) -> None
 
 for through in (Artist.genres.through, Artist.moods.through, Artist.refused_categories.through):
     m2m_changed.connect(tags_changed, sender=through, dispatch_uid=f"matching-{through.__name__}")
+
+
+@receiver(artists_bulk_changed)
+def artists_bulk_written(sender, count: int, **kwargs) -> None:
+    artists_changed()

@@ -33,12 +33,17 @@ def snapshot_rebuild() -> int:
 @shared_task(name="campaigns.snapshot_refresh", acks_late=True)
 def snapshot_refresh() -> int:
     """Apply changed artists to the snapshot, then re-rank every published brief."""
-    from .matching_service import published_briefs_rerank, snapshot_refresh
+    from .matching_service import snapshot_refresh_and_rerank
 
-    changed = snapshot_refresh()
-    if changed:
-        published_briefs_rerank()
-    return changed
+    return snapshot_refresh_and_rerank()
+
+
+@shared_task(name="campaigns.snapshot_catch_up", acks_late=True)
+def snapshot_catch_up() -> bool:
+    """Beat: refresh for artist changes no refresh covered (a lost task): none is dropped."""
+    from .matching_service import snapshot_catch_up as catch_up
+
+    return catch_up()
 
 
 # --- Bookings ----------------------------------------------------------------------------------

@@ -32,11 +32,19 @@ from ..models import (
     Side,
     Signature,
 )
-from ..selectors import contacts_visible
+from ..selectors import (
+    contacts_visible,
+    exclusivity_conflict_text,
+    offer_exclusivity_conflicts,
+    offer_time_left,
+)
 from ..services import (
+    OFFER_EXPIRY_DAYS_MAX,
+    OFFER_EXPIRY_DAYS_MIN,
     USAGE_CHANNELS,
     cancel_request_expired,
     cancel_request_expires_at,
+    party_side,
     settlement_expired,
     settlement_expires_at,
 )
@@ -82,8 +90,27 @@ class OfferRevisionSerializer(StrictModelSerializer):
         ]  # fmt: skip
 
 
+class ExclusivityConflictSerializer(StrictSerializer):
+    """An exclusivity the artist signed that this offer's work dates would break.
+
+    `until`: the first day it no longer binds. `contract`: the artist's contract holding it,
+    shown to the artist (and staff) only; the brand learns the category and the date, never
+    which other brand or contract.
+    """
+
+    category = serializers.CharField(help_text="The brand category's slug.")
+    category_name = serializers.CharField()
+    until = serializers.DateField()
+    contract = serializers.IntegerField(allow_null=True)
+    message = serializers.CharField(help_text="The warning in words, in the user's language.")
+
+
 class OfferSerializer(StrictModelSerializer):
-    """An offer with its current terms; the detail adds every revision (oldest first)."""
+    """An offer with its current terms; the detail adds every revision (oldest first).
+
+    `time_left`: while the offer can be answered, the time left in words ("3 days left",
+    "expires in 5 hours"); "expired" once expired; empty once otherwise closed.
+    """
 
     brief = serializers.PrimaryKeyRelatedField(read_only=True)
     brief_title = serializers.CharField(source="brief.title", read_only=True)
@@ -96,11 +123,13 @@ class OfferSerializer(StrictModelSerializer):
     awaiting = blank_side()
     lines = serializers.SerializerMethodField()
     contract = serializers.SerializerMethodField()
+    time_left = serializers.SerializerMethodField()
 
     class Meta:
         model = Offer
         fields = [
             "id", "brief", "brief_title", "brand", "artist", "status", "awaiting", "expires_at",
+            "time_left",
             "currency", "total", "start_date", "end_date", "usage_channels", "usage_territories",
             "usage_term_months", "exclusivity_category", "exclusivity_months", "message",
             "below_min_fee", "decline_reason", "revision", "lines", "contract", "created_at",
@@ -130,13 +159,41 @@ class OfferSerializer(StrictModelSerializer):
         contract = getattr(offer, "contract", None) if offer.status == "accepted" else None
         return contract.pk if contract else None
 
+    def get_time_left(self, offer: Offer) -> str:
+        return offer_time_left(offer)
+
 
 class OfferDetailSerializer(OfferSerializer):
+    """The offer with every revision and the exclusivities its work dates would break (while
+    it can be answered or renewed; needs the request in the context to say whose view)."""
+
     revisions = OfferRevisionSerializer(many=True, read_only=True)
+    exclusivity_conflicts = serializers.SerializerMethodField()
 
     class Meta(OfferSerializer.Meta):
-        fields = [*OfferSerializer.Meta.fields, "revisions"]
+        fields = [*OfferSerializer.Meta.fields, "exclusivity_conflicts", "revisions"]
         read_only_fields = fields
+
+    @extend_schema_field(ExclusivityConflictSerializer(many=True))
+    def get_exclusivity_conflicts(self, offer: Offer) -> list[dict]:
+        if not (offer.is_open or offer.status == Offer.Status.EXPIRED):
+            return []
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None:
+            return []
+        side = party_side(user, brand=offer.brief.brand, artist=offer.artist)
+        shows_contract = side == Side.ARTIST or (side is None and user.is_staff)
+        return [
+            {
+                "category": c.exclusivity_category.slug,
+                "category_name": c.exclusivity_category.name,
+                "until": c.exclusivity_until,
+                "contract": c.pk if shows_contract else None,
+                "message": exclusivity_conflict_text(c, side=side or Side.BRAND),
+            }
+            for c in offer_exclusivity_conflicts(offer=offer)
+        ]
 
 
 class OfferTermsInputSerializer(StrictSerializer):
@@ -170,9 +227,45 @@ class OfferTermsInputSerializer(StrictSerializer):
         return attrs
 
 
+def expires_in_days_field() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        min_value=OFFER_EXPIRY_DAYS_MIN, max_value=OFFER_EXPIRY_DAYS_MAX, required=False,
+        help_text="How many days the artist has to answer (default: AUX_OFFER_TTL_DAYS).",
+    )  # fmt: skip
+
+
+def confirm_exclusivity_field() -> serializers.BooleanField:
+    return serializers.BooleanField(
+        required=False, default=False,
+        help_text="Send even though the work would break an exclusivity the artist signed "
+        "with another brand of your category. Without it such an offer is refused with 409 and "
+        "the conflicts under errors.confirm_exclusivity_conflict.",
+    )  # fmt: skip
+
+
 class OfferCreateSerializer(OfferTermsInputSerializer):
+    """A new offer. The expiry is `expires_in_days` (1 to 30) or `expires_at` (within 30 days),
+    not both; without either, AUX_OFFER_TTL_DAYS."""
+
     brief = serializers.PrimaryKeyRelatedField(queryset=Brief.objects.all())
     artist = serializers.SlugRelatedField(slug_field="slug", queryset=Artist.objects.all())
+    expires_in_days = expires_in_days_field()
+    confirm_exclusivity_conflict = confirm_exclusivity_field()
+
+    def validate(self, attrs: dict) -> dict:
+        attrs = super().validate(attrs)
+        if "expires_at" in attrs and "expires_in_days" in attrs:
+            raise serializers.ValidationError(
+                {"expires_in_days": gettext("Give the expiry in days or as a date, not both.")}
+            )
+        return attrs
+
+
+class RenewInputSerializer(StrictSerializer):
+    """Renew an expired offer for `expires_in_days` (default: AUX_OFFER_TTL_DAYS)."""
+
+    expires_in_days = expires_in_days_field()
+    confirm_exclusivity_conflict = confirm_exclusivity_field()
 
 
 class DeclineSerializer(StrictSerializer):

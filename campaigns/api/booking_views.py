@@ -35,6 +35,7 @@ from .booking_serializers import (
     OfferSerializer,
     OfferTermsInputSerializer,
     ReasonInputSerializer,
+    RenewInputSerializer,
     ReviewSerializer,
     SettlementAnswerInputSerializer,
     SettlementProposeInputSerializer,
@@ -103,9 +104,14 @@ class OfferViewSet(
 
     def _out(self, offer: Offer, code: int = status.HTTP_200_OK) -> Response:
         offer = offers_visible_to(user=self.request.user).get(pk=offer.pk)
-        return Response(OfferDetailSerializer(offer).data, status=code)
+        serializer = OfferDetailSerializer(offer, context={"request": self.request})
+        return Response(serializer.data, status=code)
 
     def create(self, request: Request, *args, **kwargs) -> Response:
+        """Send an offer. When its work dates would break an exclusivity the artist signed with
+        another brand of your category, it is refused with 409 (each conflict in words under
+        `errors.confirm_exclusivity_conflict`) unless `confirm_exclusivity_conflict` is true;
+        the 201 body lists the conflicts sent anyway in `exclusivity_conflicts`."""
         serializer = OfferCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -145,6 +151,21 @@ class OfferViewSet(
         data.pop("lines", None)
         offer = services.offer_counter(
             actor=request.user, offer=self.get_object(), lines=lines, **data
+        )
+        return self._out(offer)
+
+    @extend_schema(request=RenewInputSerializer, responses={200: OfferDetailSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def renew(self, request: Request, pk=None) -> Response:
+        """The brand reopens its expired offer with a new expiry (`expires_in_days`, default
+        AUX_OFFER_TTL_DAYS): the same offer, sent again and waiting for the artist; if the
+        artist's counter-offer was what expired, the brand now offers those terms (a new
+        revision). 409 unless the offer is expired; the exclusivity check applies as for a new
+        offer."""
+        serializer = RenewInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        offer = services.offer_renew(
+            actor=request.user, offer=self.get_object(), **serializer.validated_data
         )
         return self._out(offer)
 

@@ -290,13 +290,11 @@ class ArtistSnapshot:
         if len(want) == 0:
             return np.zeros(0, dtype=np.int64)
         sorted_ids = self.arrays["id_sorted"]
+        if len(sorted_ids) == 0:  # no live artist (built on an empty catalogue): nothing found
+            return np.full(len(want), -1, dtype=np.int64)
         pos = np.searchsorted(sorted_ids, want)
-        pos_c = np.minimum(pos, max(len(sorted_ids) - 1, 0))
-        found = (
-            (pos < len(sorted_ids)) & (sorted_ids[pos_c] == want)
-            if len(sorted_ids)
-            else np.zeros(len(want), bool)
-        )
+        pos_c = np.minimum(pos, len(sorted_ids) - 1)
+        found = (pos < len(sorted_ids)) & (sorted_ids[pos_c] == want)
         return np.where(found, self.arrays["row_of_sorted"][pos_c], -1).astype(np.int64)
 
     # ---- building -----------------------------------------------------------------------

@@ -144,6 +144,10 @@ def _now() -> datetime:
     return timezone.now()
 
 
+# The brand picks how long an offer stays open, in whole days (the default: AUX_OFFER_TTL_DAYS).
+OFFER_EXPIRY_DAYS_MIN, OFFER_EXPIRY_DAYS_MAX = 1, 30
+
+
 def offer_ttl() -> timedelta:
     return timedelta(days=settings.AUX_OFFER_TTL_DAYS)
 

@@ -257,6 +257,9 @@ def application_convert(
         actor=actor, brief=application.brief, artist=application.artist,
         lines=application_offer_lines(application), expires_at=expires_at,
         message=message or f"Following your application: {application.pitch[:300]}",
+        # The artist asked for this work by applying; the offer page still shows both sides
+        # any exclusivity it would break.
+        confirm_exclusivity_conflict=True,
     )  # fmt: skip
     application.offer = offer
     application.decided_by, application.decided_at = actor, _now()

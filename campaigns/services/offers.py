@@ -2,13 +2,13 @@
 withdraw / expire, one open offer per (brief, artist)."""
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 from django_countries import countries
 
 from artists.models import Artist, DeliverableType, Rate
@@ -20,8 +20,11 @@ from brands.models import BrandCategory
 
 from ..models import Brief, Offer, OfferLine, OfferRevision, Side
 from ..permissions import check_can_edit_brand_briefs
+from ..selectors import exclusivity_conflict_text, exclusivity_conflicts
 from ._common import (
     BOTH_SIDES,
+    OFFER_EXPIRY_DAYS_MAX,
+    OFFER_EXPIRY_DAYS_MIN,
     OFFER_TERM_FIELDS,
     USAGE_CHANNELS,
     _acting_side,
@@ -69,6 +72,63 @@ def _check_open_and_turn(offer: Offer, side: str, what: str) -> None:
             gettext("This offer expired on %(expires_at)s UTC; it can no longer be %(what)s.")
             % {"expires_at": format(offer.expires_at, "%Y-%m-%d %H:%M"), "what": what}
         )
+
+
+def _expiry(
+    *, now: datetime, expires_at: datetime | None = None, expires_in_days: int | None = None
+) -> datetime:
+    """When an offer the brand sends now expires: in `expires_in_days` whole days, at
+    `expires_at`, or after AUX_OFFER_TTL_DAYS; never past OFFER_EXPIRY_DAYS_MAX days."""
+    if expires_at is not None and expires_in_days is not None:
+        raise ValidationError(
+            {"expires_in_days": gettext("Give the expiry in days or as a date, not both.")}
+        )
+    if expires_in_days is not None:
+        if not OFFER_EXPIRY_DAYS_MIN <= int(expires_in_days) <= OFFER_EXPIRY_DAYS_MAX:
+            raise ValidationError({"expires_in_days": _expiry_range_text()})
+        return now + timedelta(days=int(expires_in_days))
+    if expires_at is None:
+        return now + offer_ttl()
+    if expires_at <= now:
+        raise ValidationError({"expires_at": gettext("The expiry must be in the future.")})
+    if expires_at > now + timedelta(days=OFFER_EXPIRY_DAYS_MAX):
+        raise ValidationError({"expires_at": _expiry_range_text()})
+    return expires_at
+
+
+def _expiry_range_text() -> str:
+    return gettext("An offer stays open between %(min)d and %(max)d days.") % {
+        "min": OFFER_EXPIRY_DAYS_MIN, "max": OFFER_EXPIRY_DAYS_MAX,
+    }  # fmt: skip
+
+
+def _check_exclusivity(
+    *, brief: Brief, artist: Artist, start: date | None, end: date | None, confirmed: bool
+) -> list[int]:
+    """The brand is told before sending when the work would break an exclusivity the artist
+    signed with another brand of its category: refused (409) unless the brand confirms.
+    Returns the conflicting contracts' ids (for the audit trail)."""
+    conflicts = exclusivity_conflicts(
+        artist=artist, brand_category=brief.brand.category, start=start, end=end,
+        exclude_brand=brief.brand,
+    )  # fmt: skip
+    if conflicts and not confirmed:
+        raise ConflictError(
+            ngettext(
+                "This offer would break an exclusivity the artist signed; confirm to send it "
+                "anyway.",
+                "This offer would break %(n)d exclusivities the artist signed; confirm to send it "
+                "anyway.",
+                len(conflicts),
+            )
+            % {"n": len(conflicts)},
+            errors={
+                "confirm_exclusivity_conflict": [
+                    exclusivity_conflict_text(c, side=Side.BRAND) for c in conflicts
+                ]
+            },
+        )
+    return [c.pk for c in conflicts]
 
 
 def artist_min_fee(*, artist: Artist, dtype: DeliverableType, quantity: int, currency: str):
@@ -250,6 +310,8 @@ def offer_create(
     artist: Artist,
     lines: Iterable[dict[str, Any]] | None = None,
     expires_at: datetime | None = None,
+    expires_in_days: int | None = None,
+    confirm_exclusivity_conflict: bool = False,
     start_date: date | None = None,
     end_date: date | None = None,
     usage_channels: Iterable[str] = ("social",),
@@ -264,6 +326,10 @@ def offer_create(
     Lines default to the brief's deliverables priced at the artist's stated minimum; a fee below
     that minimum is allowed and flagged (`below_min_fee`). An artist without payouts set up can
     still receive offers (payouts are needed only to be paid). One open offer per (brief, artist).
+
+    The brand picks the expiry (`expires_in_days`, 1 to 30; default AUX_OFFER_TTL_DAYS). Work
+    that would break an exclusivity the artist signed with another brand of the category is
+    refused (ConflictError listing each one) unless `confirm_exclusivity_conflict`.
     """
     check_can_edit_brand_briefs(actor, brief.brand)
     brief = _locked(brief)
@@ -278,10 +344,7 @@ def offer_create(
         )
     if Offer.objects.filter(brief=brief, artist=artist, status__in=Offer.OPEN_STATUSES).exists():
         raise ConflictError(gettext("This artist already has an open offer for this brief."))
-    now = _now()
-    expires_at = expires_at or now + offer_ttl()
-    if expires_at <= now:
-        raise ValidationError({"expires_at": gettext("The expiry must be in the future.")})
+    expires_at = _expiry(now=_now(), expires_at=expires_at, expires_in_days=expires_in_days)
     terms = {
         "start_date": start_date or brief.start_date, "end_date": end_date or brief.end_date,
         "usage_channels": usage_channels,
@@ -292,6 +355,10 @@ def offer_create(
     if lines is None:
         lines = offer_prefill_lines(brief=brief, artist=artist)
     terms, clean_lines = _clean_offer(terms, lines, artist=artist, currency=brief.currency)
+    conflicts = _check_exclusivity(
+        brief=brief, artist=artist, start=terms["start_date"], end=terms["end_date"],
+        confirmed=confirm_exclusivity_conflict,
+    )  # fmt: skip
     offer = Offer(
         brief=brief, artist=artist, created_by=actor, status=Offer.Status.SENT,
         awaiting=Side.ARTIST, expires_at=expires_at, currency=brief.currency,
@@ -308,7 +375,8 @@ def offer_create(
     offer.full_clean()
     offer.save()
     audit_record(actor=actor, verb="offer.create", target=offer, total=offer.total,
-                 below_min_fee=offer.below_min_fee)  # fmt: skip
+                 below_min_fee=offer.below_min_fee, expires_at=offer.expires_at.isoformat(),
+                 exclusivity_conflicts=conflicts)  # fmt: skip
     _notify_on_commit("offer.received", target=offer, sides=[Side.ARTIST], actor=actor)
     return offer
 
@@ -346,6 +414,8 @@ def offer_counter(
     _offer_transition(offer, Offer.Status.COUNTERED if side == Side.ARTIST else Offer.Status.SENT)
     revision = _add_revision(offer, side=side, actor=actor, terms=terms, lines=new_lines)
     offer.awaiting = Side.BRAND if side == Side.ARTIST else Side.ARTIST
+    if expires_at is not None:
+        expires_at = _expiry(now=_now(), expires_at=expires_at)
     offer.expires_at = expires_at or max(offer.expires_at, _now() + offer_ttl())
     offer.full_clean()
     offer.save()
@@ -413,6 +483,73 @@ def offer_expire(*, offer: Offer, now: datetime | None = None) -> bool:
     audit_record(actor=None, verb="offer.expire", target=offer)
     _notify_on_commit("offer.expired", target=offer, sides=BOTH_SIDES)
     return True
+
+
+@transaction.atomic
+def offer_renew(
+    *,
+    actor: User,
+    offer: Offer,
+    expires_in_days: int | None = None,
+    confirm_exclusivity_conflict: bool = False,
+) -> Offer:
+    """The brand reopens its expired offer with a new expiry, in one step.
+
+    The same offer goes back to `sent` (expired → sent, the only way out of `expired`), so its
+    timeline and thread stay whole; the expiry itself stays in the audit trail. It waits for
+    the artist again: when the artist's counter-offer was what lapsed, the brand now offers
+    those same terms as a new revision, so the artist is never held to terms after they
+    expired without answering again. The offer rules apply as for a new one: a published
+    brief, one open offer per (brief, artist), Stripe's ceiling, the exclusivity check.
+    """
+    side = _acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
+    _require(side, Side.BRAND, gettext_lazy("renew an offer"))
+    offer = _lock_offer(offer)
+    if offer.status != Offer.Status.EXPIRED:
+        raise ConflictError(
+            gettext("This offer is %(status)s; only an expired offer can be renewed.")
+            % {"status": offer.get_status_display().lower()}
+        )
+    brief = _locked(offer.brief)
+    if brief.status != Brief.Status.PUBLISHED:
+        raise ConflictError(
+            gettext("This brief is %(status)s; offers are made on published briefs only.")
+            % {"status": brief.get_status_display().lower()}
+        )
+    open_offers = Offer.objects.filter(brief=brief, artist=offer.artist,
+                                       status__in=Offer.OPEN_STATUSES)  # fmt: skip
+    if open_offers.exclude(pk=offer.pk).exists():
+        raise ConflictError(gettext("This artist already has an open offer for this brief."))
+    expires_at = _expiry(now=_now(), expires_in_days=expires_in_days)
+    conflicts = _check_exclusivity(
+        brief=brief, artist=offer.artist, start=offer.start_date, end=offer.end_date,
+        confirmed=confirm_exclusivity_conflict,
+    )  # fmt: skip
+    terms, lines = _clean_offer(
+        offer_current_terms(offer), offer_current_lines(offer),
+        artist=offer.artist, currency=offer.currency,
+    )  # fmt: skip
+    if offer.current_revision.author_side != Side.BRAND:
+        _add_revision(offer, side=Side.BRAND, actor=actor, terms=terms, lines=lines)
+    _offer_transition(offer, Offer.Status.SENT)
+    previous_expiry = offer.expires_at
+    offer.awaiting, offer.closed_at, offer.expires_at = Side.ARTIST, None, expires_at
+    offer.full_clean()
+    try:
+        with transaction.atomic():
+            offer.save()
+    except IntegrityError:
+        # The brand made the artist a new offer for this brief meanwhile.
+        raise ConflictError(
+            gettext("This artist already has an open offer for this brief.")
+        ) from None
+    audit_record(actor=actor, verb="offer.renew", target=offer,
+                 expired_at=previous_expiry.isoformat(), expires_at=expires_at.isoformat(),
+                 revision=offer.current_revision.number,
+                 exclusivity_conflicts=conflicts)  # fmt: skip
+    _notify_on_commit("offer.received", target=offer, sides=[Side.ARTIST], actor=actor,
+                      text=gettext_noop("Offer renewed: %(subject)s"))  # fmt: skip
+    return offer
 
 
 def offers_expire_due(*, now: datetime | None = None) -> int:

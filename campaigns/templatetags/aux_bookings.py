@@ -3,7 +3,12 @@
 from django import template
 
 from ..masking import mask_unless
-from ..selectors import bookings_for_artist, bookings_for_brand, contacts_visible
+from ..selectors import (
+    bookings_for_artist,
+    bookings_for_brand,
+    contacts_visible,
+    offer_time_left,
+)
 
 register = template.Library()
 
@@ -19,6 +24,12 @@ def contact_mask_for(text: str, booking) -> str:
     """`{{ a.pitch|contact_mask_for:a }}`: masked unless `booking` (an offer, application or
     contract) has a contract both sides signed (campaigns.selectors.contacts_visible)."""
     return mask_unless(text, visible=contacts_visible(booking))
+
+
+@register.filter
+def time_left(offer) -> str:
+    """`{{ offer|time_left }}`: "3 days left", "expires in 5 hours", "expired" (translated)."""
+    return offer_time_left(offer)
 
 
 @register.inclusion_tag("campaigns/partials/artist_bookings_lists.html")

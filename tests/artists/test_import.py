@@ -101,8 +101,8 @@ BAD_ROWS = [
     ("b9,B9,,,,,,,,,,,,live-show:EUR:-1", "rates", "whole fee"),
     ("b10,B10,,,,,,,,,,,,live-show:XYZ:100", "rates", "currency"),
     ("b11,B11,,,,,,,,,,,,juggling:EUR:100", "rates", "unknown deliverable"),
-    ("b12,B12,,,,,,,,,,,,,DE:0.7;FR:0.6", "audience", "more than 1"),
-    ("b13,B13,,,,,,,,,,,,,,99-100:0.1", "ages", "unknown age bucket"),
+    ("b12,B12,,,,,,,,,,,,,DE:0.7;FR:0.6", "audience", "add up to 1.3 (130%)"),
+    ("b13,B13,,,,,,,,,,,,,,99-100:0.1", "ages", "Unknown age bucket"),
     ("b14,B14,,,,,,,,,,,,,,,track=javascript:alert(1)", "media", "valid http(s) URL"),
     ("b15,B15,,,,,,,,,,,,,,,,2027-08-10..2027-08-01", "unavailable", "ends before"),
     ("b16,B16,,,,,,,,,,,,,DE:0.12345", "audience", "4 decimal places"),
@@ -257,3 +257,63 @@ def test_import_writes_in_bulk_not_one_save_per_row(taxonomy, django_assert_max_
     assert result.created == 300 and not result.errors
     assert Rate.objects.count() == 600
     assert Artist.genres.through.objects.count() == 600
+
+
+# --- Duplicates, the profile's limits, unknown genres (issue 15, item 6) ------------------------
+
+
+def test_a_slug_given_twice_with_different_figures_is_a_summary_line_naming_the_columns(
+    tmp_path, taxonomy
+):
+    text = "slug,stage_name,monthly_listeners,genres\ndup,First,100,house\ndup,First,200,house\n"
+    out, _err = _run(tmp_path, text)
+
+    assert Artist.objects.get(slug="dup").monthly_listeners == 100  # the first row is kept
+    assert "line 3 (dup): same slug as line 2, different monthly_listeners; not imported" in out
+    assert "1 duplicate" in out
+
+
+def test_a_row_repeated_identically_is_reported_as_a_duplicate(tmp_path, taxonomy):
+    out, _err = _run(tmp_path, "slug,stage_name\ndup,First\nother,Other\ndup,First\n")
+    assert "line 4 (dup): same slug as line 2, identical; not imported" in out
+
+
+def test_two_slugs_with_the_same_name_and_different_figures_are_reported(tmp_path, taxonomy):
+    text = "slug,stage_name,monthly_listeners\nnova,Nova Sky,100\nnova-2, nova  SKY ,250\n"
+    out, _err = _run(tmp_path, text)
+
+    assert Artist.objects.filter(slug__in=["nova", "nova-2"]).count() == 2
+    assert (
+        "line 3 (nova-2): same stage name as line 2 (nova), different monthly_listeners; "
+        "imported both, check whether they are one artist"
+    ) in out
+
+
+def test_the_import_keeps_the_profile_limit_of_audience_countries(tmp_path, taxonomy):
+    from artists.constants import MAX_AUDIENCE_COUNTRIES
+
+    codes = ["DE", "FR", "GB", "US", "NG", "ZA", "BR", "KR", "NL", "ES", "SE", "JP", "MX", "CA",
+             "AU", "IT", "PT", "PL", "AT", "CH", "BE", "DK", "NO", "FI", "IE", "CZ", "HU", "RO",
+             "GR", "TR", "IN", "CN", "AR", "CL", "CO", "PE", "EG", "MA", "KE", "GH", "SN", "NZ",
+             "SG", "TH", "VN", "PH", "ID", "MY", "IL", "AE", "SA"]  # fmt: skip
+    assert len(codes) == MAX_AUDIENCE_COUNTRIES + 1
+    audience = ";".join(f"{c}:0.01" for c in codes)
+    _out, err = _run(tmp_path, f"slug,stage_name,audience\nwide,Wide,{audience}\n")
+
+    assert not Artist.objects.exists()
+    assert f"line 2 (wide), audience: List at most {MAX_AUDIENCE_COUNTRIES} countries." in err
+
+
+def test_skip_unknown_genres_imports_the_row_without_them_and_warns(tmp_path, taxonomy):
+    text = "slug,stage_name,genres\nx,X,house;polka;zouk\ny,Y,techno\n"
+    out, err = _run(tmp_path, text, "--skip-unknown-genres")
+
+    assert list(Artist.objects.get(slug="x").genres.values_list("slug", flat=True)) == ["house"]
+    assert "warning: line 2 (x), genres: unknown genres skipped: polka, zouk" in err
+    assert "2 created, 0 updated, 0 rejected" in out and "1 warning" in out
+
+
+def test_without_skip_unknown_genres_a_row_with_an_unknown_genre_is_rejected(tmp_path, taxonomy):
+    out, err = _run(tmp_path, "slug,stage_name,genres\nx,X,house;polka\n")
+    assert not Artist.objects.exists()
+    assert "line 2 (x), genres: unknown genres: polka" in err and "1 rejected" in out

@@ -269,6 +269,23 @@ def test_country_shares_summing_over_one_are_refused_with_the_total(artist):
     assert not artist.audience_shares.exists()
 
 
+@pytest.mark.parametrize(("shares", "said"), [(["0.7", "0.6"], "1.3 (130%)"),
+                                              (["1", "1", "1", "1", "1", "1", "1", "1", "1", "1"],
+                                               "10 (1000%)")])  # fmt: skip
+def test_the_total_of_shares_over_one_is_written_as_a_plain_number(artist, shares, said):
+    codes = ["DE", "FR", "GB", "US", "NL", "ES", "IT", "PT", "BE", "AT"]
+    errors = errors_of(
+        lambda: artist_update_audience(
+            artist=artist,
+            actor=artist.user,
+            audience_countries=[
+                {"country": c, "share": s} for c, s in zip(codes, shares, strict=False)
+            ],
+        )
+    )
+    assert f"The shares add up to {said};" in errors["audience_countries"][0]
+
+
 @pytest.mark.parametrize("share", ["1.5", "-0.1", "abc", "0.123456"])
 def test_each_country_share_must_be_a_number_in_0_1_with_four_decimals(artist, share):
     errors = errors_of(

@@ -79,3 +79,29 @@ def make_active_contract(*, brand_user, brief, artist):
     type(contract).objects.filter(pk=contract.pk).update(funded=True)
     contract.refresh_from_db()
     return contract
+
+
+def make_exclusive_contract(*, artist, start, months: int = 6, category=None, status=None):
+    """An artist's contract, signed by both, with another brand (of `category`, Beverages by
+    default) holding their exclusivity in that category for `months` from `start`."""
+    from datetime import timedelta
+
+    from campaigns.services import contract_sign, offer_accept
+    from tests.brands.factories import BrandCategoryFactory, MembershipFactory
+
+    category = category or BrandCategoryFactory()
+    manager = MembershipFactory(role="manager", brand__category=category).user
+    brief = booking_brief(manager.memberships.get().brand)
+    offer = make_offer(
+        actor=manager, brief=brief, artist=artist, start_date=start,
+        end_date=start + timedelta(days=30), exclusivity_category=category,
+        exclusivity_months=months, confirm_exclusivity_conflict=True,
+    )  # fmt: skip
+    contract = offer_accept(actor=artist.user, offer=offer).contract
+    if status != "draft":
+        for user in (manager, artist.user):
+            contract_sign(actor=user, contract=contract, full_name=user.name, confirm=True)
+    if status not in (None, "draft"):
+        type(contract).objects.filter(pk=contract.pk).update(status=status)
+    contract.refresh_from_db()
+    return contract

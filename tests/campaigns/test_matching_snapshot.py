@@ -127,3 +127,29 @@ def test_memory_per_artist_stays_small():
 def test_duplicate_ids_are_rejected():
     with pytest.raises(ValueError):
         ArtistSnapshot.from_records([rec(1), rec(1)])
+
+
+@pytest.mark.parametrize("saved", [False, True])
+def test_updating_a_snapshot_built_on_an_empty_catalogue_adds_the_new_artists(tmp_path, saved):
+    # A fresh production: the snapshot is built before any artist exists, then artists arrive.
+    empty = ArtistSnapshot.from_batches([])
+    if saved:  # the memory-mapped version every process reads
+        empty.save(tmp_path)
+        empty = ArtistSnapshot.load(tmp_path)
+    assert empty.n_alive == 0
+    assert empty.rows_for_ids([1, 2]).tolist() == [-1, -1]
+
+    updated = empty.with_updates([rec(i) for i in range(1, 6)], removed_ids=[99])
+    full = ArtistSnapshot.from_records(rec(i) for i in range(1, 6))
+    assert updated.n_alive == 5
+    for i in range(1, 6):
+        assert updated.record(i) == full.record(i)
+    for b in BRIEFS:
+        assert ranking(updated, b) == ranking(full, b)
+
+
+def test_a_snapshot_whose_artists_were_all_removed_takes_new_ones():
+    snap = ArtistSnapshot.from_records([rec(1), rec(2)]).with_updates([], removed_ids=[1, 2])
+    assert snap.n_alive == 0
+    again = snap.with_updates([rec(3)])
+    assert again.n_alive == 1 and again.record(3) == ArtistSnapshot.from_records([rec(3)]).record(3)

@@ -1,6 +1,6 @@
 """Offers: creation from a brief, negotiation by revisions, the state machine, expiry, masking."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,6 +17,7 @@ from tests.campaigns.factories import (
     BriefFactory,
     booking_artist,
     booking_brief,
+    make_exclusive_contract,
     make_offer,
 )
 
@@ -49,7 +50,9 @@ def test_offer_is_prefilled_from_the_brief_at_the_artists_minimum(offer, brief):
     assert offer.current_revision.number == 1 and offer.current_revision.author_side == "brand"
     assert offer.usage_territories == ["DE", "FR"]
     assert not offer.below_min_fee
-    assert offer.expires_at > timezone.now() + timedelta(days=13)
+    # Open for AUX_OFFER_TTL_DAYS: 7 days by default.
+    left = offer.expires_at - timezone.now()
+    assert timedelta(days=7) - timedelta(minutes=1) < left <= timedelta(days=7)
     assert AuditEvent.objects.filter(verb="offer.create", target_id=str(offer.pk)).exists()
 
 
@@ -181,10 +184,12 @@ ALLOWED = {
     ("countered", "counter", "brand"): "sent",
     ("countered", "decline", "artist"): "declined",
     ("countered", "withdraw", "brand"): "withdrawn",
+    ("expired", "renew", "brand"): "sent",
 }
 # Whose action it is at all (independent of state): the other side gets 403, not 409.
 ACTION_SIDES = {"accept": {"artist", "brand"}, "counter": {"artist", "brand"},
-                "decline": {"artist"}, "withdraw": {"brand"}}  # fmt: skip
+                "decline": {"artist"}, "withdraw": {"brand"}, "renew": {"brand"}}  # fmt: skip
+ACTIONS = list(ACTION_SIDES)
 AWAITING = {"sent": "artist", "countered": "brand"}
 
 
@@ -202,11 +207,13 @@ def run_action(action: str, actor, offer: Offer) -> Offer:
         return services.offer_decline(actor=actor, offer=offer, reason="no")
     if action == "counter":
         return services.offer_counter(actor=actor, offer=offer, usage_term_months=3)
+    if action == "renew":
+        return services.offer_renew(actor=actor, offer=offer)
     return services.offer_withdraw(actor=actor, offer=offer)
 
 
 @pytest.mark.parametrize("side", ["artist", "brand"])
-@pytest.mark.parametrize("action", ["accept", "decline", "counter", "withdraw"])
+@pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("state", [s.value for s in Offer.Status])
 def test_offer_state_machine(state, action, side, brand_manager, artist, offer):
     offer = put_in_state(offer, state)
@@ -236,7 +243,7 @@ def test_brand_viewer_and_outsiders_cannot_act_on_an_offer(brand, artist, offer)
     viewer = MembershipFactory(brand=brand, role="viewer").user
     stranger = booking_artist().user
     for actor in (viewer, stranger):
-        for action in ("accept", "decline", "counter", "withdraw"):
+        for action in ACTIONS:
             with pytest.raises(PermissionDeniedError):
                 run_action(action, actor, offer)
 
@@ -271,6 +278,235 @@ def test_offers_not_yet_due_or_closed_are_left_alone_by_the_expiry_task(artist, 
     assert offers_expire.delay().get() == 0
     offer.refresh_from_db()
     assert offer.status == Offer.Status.ACCEPTED
+
+
+def _expire(offer: Offer) -> Offer:
+    Offer.objects.filter(pk=offer.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert services.offer_expire(offer=offer)
+    offer.refresh_from_db()
+    return offer
+
+
+def test_the_brand_picks_how_many_days_an_offer_stays_open(brand_manager, brief, artist):
+    offer = make_offer(actor=brand_manager, brief=brief, artist=artist, expires_in_days=3)
+    left = offer.expires_at - timezone.now()
+    assert timedelta(days=3) - timedelta(minutes=1) < left <= timedelta(days=3)
+    assert AuditEvent.objects.get(verb="offer.create").data["expires_at"] == (
+        offer.expires_at.isoformat()
+    )
+
+
+@pytest.mark.parametrize(
+    "expiry",
+    [{"expires_in_days": 0}, {"expires_in_days": 31}, {"expires_in_days": -2},
+     {"expires_at_days": 31}, {"expires_at_days": 3, "expires_in_days": 3}],
+)  # fmt: skip
+def test_an_expiry_outside_one_to_thirty_days_is_a_field_error(
+    expiry, brand_manager, brief, artist
+):
+    kwargs = dict(expiry)
+    if "expires_at_days" in kwargs:
+        kwargs["expires_at"] = timezone.now() + timedelta(days=kwargs.pop("expires_at_days"))
+    with pytest.raises(ValidationError) as e:
+        make_offer(actor=brand_manager, brief=brief, artist=artist, **kwargs)
+    assert set(e.value.message_dict) <= {"expires_in_days", "expires_at"}
+    assert not Offer.objects.exists()
+
+
+@pytest.mark.parametrize("days,errors", [(0, 1), (1, 0), (7, 0), (30, 0), (31, 1)])
+def test_the_default_expiry_setting_must_be_one_the_brand_could_pick(days, errors, settings):
+    from campaigns.checks import check_offer_ttl
+
+    settings.AUX_OFFER_TTL_DAYS = days
+    assert len(check_offer_ttl(None)) == errors
+
+
+def test_a_counter_offer_cannot_push_the_expiry_past_thirty_days(artist, offer):
+    with pytest.raises(ValidationError) as e:
+        services.offer_counter(actor=artist.user, offer=offer, usage_term_months=3,
+                               expires_at=timezone.now() + timedelta(days=90))  # fmt: skip
+    assert "expires_at" in e.value.message_dict
+
+
+def test_the_brand_renews_an_expired_offer_in_one_step_and_the_artist_is_told(
+    brand_manager, artist, offer, django_capture_on_commit_callbacks
+):
+    from aux.notifications.models import Notification
+
+    offer = _expire(offer)
+    with django_capture_on_commit_callbacks(execute=True):
+        renewed = services.offer_renew(actor=brand_manager, offer=offer, expires_in_days=5)
+    assert renewed.pk == offer.pk
+    assert renewed.status == Offer.Status.SENT and renewed.awaiting == "artist"
+    assert renewed.closed_at is None
+    left = renewed.expires_at - timezone.now()
+    assert timedelta(days=5) - timedelta(minutes=1) < left <= timedelta(days=5)
+    # The brand's own offer lapsed: nothing to re-propose, the timeline keeps revision 1.
+    assert renewed.revisions.count() == 1
+    event = AuditEvent.objects.get(verb="offer.renew", target_id=str(offer.pk))
+    assert event.data["expired_at"] == offer.expires_at.isoformat()
+    note = Notification.objects.filter(recipient=artist.user).order_by("-pk").first()
+    assert note is not None and "renewed" in note.text
+    # And now the artist can answer it.
+    assert services.offer_accept(actor=artist.user, offer=renewed).status == "accepted"
+
+
+def test_renewing_a_lapsed_counter_offer_makes_the_brand_offer_those_terms_again(
+    brand_manager, artist, offer
+):
+    offer = services.offer_counter(actor=artist.user, offer=offer, usage_term_months=3)
+    offer = _expire(offer)
+    renewed = services.offer_renew(actor=brand_manager, offer=offer)
+    # The artist is not held to their expired counter: the brand offers it as revision 3 and
+    # the artist answers.
+    assert renewed.current_revision.number == 3
+    assert renewed.current_revision.author_side == "brand"
+    assert renewed.usage_term_months == 3 and renewed.total == offer.total
+    assert renewed.awaiting == "artist"
+    left = renewed.expires_at - timezone.now()
+    assert timedelta(days=7) - timedelta(minutes=1) < left <= timedelta(days=7)
+    with pytest.raises(ConflictError, match="waits for the artist"):
+        services.offer_accept(actor=brand_manager, offer=renewed)
+
+
+def test_an_offer_is_not_renewed_on_a_closed_brief_or_beside_a_newer_offer(
+    brand_manager, brief, artist, offer
+):
+    offer = _expire(offer)
+    newer = make_offer(actor=brand_manager, brief=brief, artist=artist)
+    with pytest.raises(ConflictError, match="already has an open offer"):
+        services.offer_renew(actor=brand_manager, offer=offer)
+    services.offer_withdraw(actor=brand_manager, offer=newer)
+    Brief.objects.filter(pk=brief.pk).update(status=Brief.Status.CLOSED)
+    with pytest.raises(ConflictError, match="published briefs only"):
+        services.offer_renew(actor=brand_manager, offer=offer)
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.EXPIRED
+
+
+def test_a_renewal_is_for_one_to_thirty_days(brand_manager, offer):
+    offer = _expire(offer)
+    for days in (0, 31):
+        with pytest.raises(ValidationError) as e:
+            services.offer_renew(actor=brand_manager, offer=offer, expires_in_days=days)
+        assert "expires_in_days" in e.value.message_dict
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.EXPIRED
+
+
+# --- exclusivity: conflicts told before they bite ----------------------------------------------
+
+MARCH_15 = date(2027, 3, 15)
+
+
+def test_exclusivity_conflicts_are_signed_contracts_covering_the_category_and_the_dates(artist):
+    from campaigns.selectors import exclusivity_conflicts
+    from tests.brands.factories import BrandCategoryFactory
+
+    beverages = BrandCategoryFactory()
+    fashion = BrandCategoryFactory(name="Fashion", slug="fashion")
+    held = make_exclusive_contract(artist=artist, start=MARCH_15, months=6)
+
+    def found(start, end, category=beverages, **kw):
+        return [c.pk for c in exclusivity_conflicts(artist=artist, brand_category=category,
+                                                    start=start, end=end, **kw)]  # fmt: skip
+
+    assert found(date(2027, 6, 1), date(2027, 6, 30)) == [held.pk]
+    assert found(date(2027, 1, 1), MARCH_15) == [held.pk]  # ends on its first day
+    assert found(date(2027, 9, 14), date(2027, 12, 1)) == [held.pk]  # its last day
+    assert found(date(2027, 9, 15), date(2027, 12, 1)) == []  # the day it ends
+    assert found(date(2027, 1, 1), date(2027, 3, 14)) == []
+    assert found(date(2027, 6, 1), date(2027, 6, 30), category=fashion) == []
+    assert found(date(2027, 6, 1), date(2027, 6, 30), category=None) == []
+    assert found(date(2027, 6, 1), date(2027, 6, 30), exclude_brand=held.brand) == []
+    (conflict,) = exclusivity_conflicts(artist=artist, brand_category=beverages,
+                                        start=date(2027, 6, 1), end=None)  # fmt: skip
+    assert conflict.exclusivity_until == date(2027, 9, 15)
+    assert conflict.exclusivity_category == beverages
+    # Another artist's exclusivity is not this one's.
+    assert not exclusivity_conflicts(artist=booking_artist(), brand_category=beverages,
+                                     start=date(2027, 6, 1), end=None)  # fmt: skip
+
+
+@pytest.mark.parametrize("status,binds", [
+    ("draft", False), ("active", True), ("disputed", True), ("completed", True),
+    ("cancelled", False),
+])  # fmt: skip
+def test_only_contracts_signed_by_both_and_not_cancelled_bind_the_artist(status, binds, artist):
+    from campaigns.selectors import exclusivity_conflicts
+
+    held = make_exclusive_contract(artist=artist, start=MARCH_15, status=status)
+    found = exclusivity_conflicts(artist=artist, brand_category=held.offer.exclusivity_category,
+                                  start=date(2027, 4, 1), end=date(2027, 4, 2))  # fmt: skip
+    assert bool(found) is binds
+
+
+def test_an_offer_breaking_an_exclusivity_is_refused_unless_the_brand_confirms(
+    brand, brand_manager, artist
+):
+    held = make_exclusive_contract(artist=artist, start=MARCH_15, months=6)
+    assert brand.category == held.brand.category  # both make drinks
+    brief = booking_brief(brand, social=True)
+    dates = {"start_date": date(2027, 7, 1), "end_date": date(2027, 7, 31)}
+    with pytest.raises(ConflictError) as e:
+        make_offer(actor=brand_manager, brief=brief, artist=artist, **dates)
+    assert e.value.errors == {"confirm_exclusivity_conflict": [
+        "This offer would break the artist's Beverages exclusivity until 15 Sep 2027."
+    ]}  # fmt: skip
+    assert not Offer.objects.filter(brief=brief).exists()
+    offer = make_offer(actor=brand_manager, brief=brief, artist=artist,
+                       confirm_exclusivity_conflict=True, **dates)  # fmt: skip
+    event = AuditEvent.objects.get(verb="offer.create", target_id=str(offer.pk))
+    assert event.data["exclusivity_conflicts"] == [held.pk]
+    # Work after the exclusivity ends needs no confirmation.
+    later = booking_brief(brief.brand)
+    make_offer(actor=brand_manager, brief=later, artist=artist,
+               start_date=date(2027, 9, 15), end_date=date(2027, 10, 1))  # fmt: skip
+
+
+def test_the_brand_holding_the_exclusivity_books_the_artist_again_without_a_warning(artist):
+    held = make_exclusive_contract(artist=artist, start=MARCH_15, months=6)
+    manager = MembershipFactory(brand=held.brand, role="manager").user
+    offer = make_offer(actor=manager, brief=booking_brief(held.brand), artist=artist,
+                       start_date=date(2027, 5, 1), end_date=date(2027, 5, 2))  # fmt: skip
+    assert offer.status == Offer.Status.SENT
+
+
+def test_a_renewal_that_would_break_an_exclusivity_signed_meanwhile_needs_confirming(
+    brand_manager, brief, artist
+):
+    offer = make_offer(actor=brand_manager, brief=brief, artist=artist)
+    offer = _expire(offer)
+    make_exclusive_contract(artist=artist, start=brief.start_date, months=12)
+    with pytest.raises(ConflictError) as e:
+        services.offer_renew(actor=brand_manager, offer=offer)
+    assert "confirm_exclusivity_conflict" in e.value.errors
+    renewed = services.offer_renew(actor=brand_manager, offer=offer,
+                                   confirm_exclusivity_conflict=True)  # fmt: skip
+    assert renewed.status == Offer.Status.SENT
+
+
+# --- time left, in words -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("delta,words", [
+    (timedelta(days=3), "3 days left"),
+    (timedelta(days=3) - timedelta(seconds=5), "3 days left"),
+    (timedelta(days=30), "30 days left"),
+    (timedelta(days=2), "2 days left"),
+    (timedelta(hours=47), "expires in 47 hours"),
+    (timedelta(hours=5), "expires in 5 hours"),
+    (timedelta(hours=1), "expires in 1 hour"),
+    (timedelta(minutes=59), "expires in 59 minutes"),
+    (timedelta(seconds=20), "expires in 1 minute"),
+    (timedelta(0), "expired"),
+    (-timedelta(days=2), "expired"),
+])  # fmt: skip
+def test_time_left_is_said_in_words(delta, words):
+    from campaigns.selectors import time_left_text
+
+    now = timezone.now()
+    assert time_left_text(now + delta, now=now) == words
 
 
 # --- contact details: the disguise tables are in tests/campaigns/test_masking.py, the surfaces

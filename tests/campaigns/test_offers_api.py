@@ -1,17 +1,24 @@
 """Offers, contracts and milestones over HTTP: the workflow, 409s, permissions, error shape."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
+from django.utils.formats import date_format
 from rest_framework.test import APIClient
 
+from campaigns import services
 from campaigns.models import Offer
+from campaigns.selectors import add_months
 from tests.brands.factories import MembershipFactory
 from tests.campaigns.factories import (
     booking_artist,
     booking_brief,
     make_active_contract,
+    make_exclusive_contract,
     make_offer,
 )
-from tests.campaigns.test_offers import ACTION_SIDES, ALLOWED, put_in_state
+from tests.campaigns.test_offers import ACTION_SIDES, ACTIONS, ALLOWED, put_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +95,7 @@ def test_brand_offers_artist_counters_brand_accepts_both_sign_over_the_api(
 
 
 @pytest.mark.parametrize("side", ["artist", "brand"])
-@pytest.mark.parametrize("action", ["accept", "decline", "counter", "withdraw"])
+@pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("state", [s.value for s in Offer.Status])
 def test_offer_actions_answer_200_409_or_403_by_the_state_table(
     state, action, side, api, brand_manager, artist, offer
@@ -124,7 +131,7 @@ def test_roles_on_every_offer_endpoint(who, api, brand, offer):
     detail = api.get(f"/api/v1/offers/{offer.pk}/")
     listing = api.get("/api/v1/offers/")
     actions = [api.post(f"/api/v1/offers/{offer.pk}/{a}/", {}, format="json")
-               for a in ("accept", "decline", "counter", "withdraw")]  # fmt: skip
+               for a in ACTIONS]  # fmt: skip
     if who == "anonymous":
         assert {detail.status_code, listing.status_code} <= {401, 403}
         assert all(r.status_code in (401, 403) for r in actions)
@@ -207,3 +214,85 @@ def test_an_offer_stripe_could_not_charge_is_a_400_on_lines(api, brand_manager, 
     )  # fmt: skip
     assert response.status_code == 400
     assert "Stripe" in " ".join(response.json()["errors"]["lines"])
+
+
+# --- the brand picks the expiry; renewal; exclusivity conflicts ----------------------------------
+
+
+def test_post_offers_takes_expires_in_days_and_the_offer_says_the_time_left(
+    api, brand_manager, brief, artist
+):
+    created = as_user(api, brand_manager).post(
+        "/api/v1/offers/", {"brief": brief.pk, "artist": artist.slug, "expires_in_days": 3},
+        format="json",
+    )  # fmt: skip
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert body["time_left"] == "3 days left" and body["exclusivity_conflicts"] == []
+    offer = Offer.objects.get(pk=body["id"])
+    assert timedelta(days=3) - timedelta(minutes=1) < offer.expires_at - timezone.now()
+    listing = as_user(api, artist.user).get("/api/v1/offers/").json()["results"]
+    assert listing[0]["time_left"] == "3 days left"
+
+
+@pytest.mark.parametrize("payload", [
+    {"expires_in_days": 0}, {"expires_in_days": 31},
+    {"expires_in_days": 3, "expires_at": "2030-01-01T00:00:00Z"},
+    {"expires_at": "2099-01-01T00:00:00Z"},
+])  # fmt: skip
+def test_an_expiry_outside_one_to_thirty_days_is_a_400(payload, api, brand_manager, brief, artist):
+    response = as_user(api, brand_manager).post(
+        "/api/v1/offers/", {"brief": brief.pk, "artist": artist.slug, **payload}, format="json"
+    )
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) & {"expires_in_days", "expires_at"}
+    assert not Offer.objects.exists()
+
+
+def test_the_brand_renews_an_expired_offer_over_the_api(api, brand_manager, artist, offer):
+    url = f"/api/v1/offers/{offer.pk}/renew/"
+    early = as_user(api, brand_manager).post(url, {}, format="json")
+    assert early.status_code == 409 and "only an expired offer" in early.json()["detail"]
+    Offer.objects.filter(pk=offer.pk).update(expires_at=timezone.now() - timedelta(minutes=5))
+    services.offers_expire_due()
+    assert as_user(api, artist.user).post(url, {}, format="json").status_code == 403
+    bad = as_user(api, brand_manager).post(url, {"expires_in_days": 45}, format="json")
+    assert bad.status_code == 400 and "expires_in_days" in bad.json()["errors"]
+    unknown = api.post(url, {"days": 5}, format="json")
+    assert unknown.status_code == 400
+    renewed = api.post(url, {"expires_in_days": 5}, format="json")
+    assert renewed.status_code == 200, renewed.json()
+    body = renewed.json()
+    assert body["status"] == "sent" and body["awaiting"] == "artist"
+    assert body["time_left"] == "5 days left"
+    accepted = as_user(api, artist.user).post(f"/api/v1/offers/{offer.pk}/accept/")
+    assert accepted.json()["status"] == "accepted"
+
+
+def test_an_offer_breaking_an_exclusivity_is_a_409_unless_confirmed_and_lists_the_conflicts(
+    api, brand_manager, brief, artist
+):
+    held = make_exclusive_contract(artist=artist, start=brief.start_date, months=6)
+    until = add_months(brief.start_date, 6)
+    payload = {"brief": brief.pk, "artist": artist.slug}
+    refused = as_user(api, brand_manager).post("/api/v1/offers/", payload, format="json")
+    assert refused.status_code == 409
+    body = refused.json()
+    assert "confirm to send it anyway" in body["detail"]
+    assert body["errors"]["confirm_exclusivity_conflict"] == [
+        f"This offer would break the artist's Beverages exclusivity until "
+        f"{date_format(until, 'j M Y')}."
+    ]
+    assert not Offer.objects.filter(brief=brief).exists()
+    created = api.post("/api/v1/offers/", {**payload, "confirm_exclusivity_conflict": True},
+                       format="json")  # fmt: skip
+    assert created.status_code == 201
+    (conflict,) = created.json()["exclusivity_conflicts"]
+    # The brand learns the category and the date, not the other brand's contract.
+    assert conflict["category"] == "beverages" and conflict["until"] == until.isoformat()
+    assert conflict["contract"] is None
+    oid = created.json()["id"]
+    seen = as_user(api, artist.user).get(f"/api/v1/offers/{oid}/").json()
+    (conflict,) = seen["exclusivity_conflicts"]
+    assert conflict["contract"] == held.pk
+    assert conflict["message"].startswith("This offer breaks your Beverages exclusivity")

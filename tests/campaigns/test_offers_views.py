@@ -1,11 +1,21 @@
 """Booking pages: offer form, offer page with its timeline, contract page, dashboards."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from campaigns import services
 from campaigns.models import Offer
-from tests.campaigns.factories import booking_artist, booking_brief, make_offer
+from campaigns.selectors import add_months
+from tests.campaigns.factories import (
+    booking_artist,
+    booking_brief,
+    make_exclusive_contract,
+    make_offer,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +109,88 @@ def test_artist_dashboard_lists_offers_waiting_for_an_answer(brand_manager, brie
     make_offer(actor=brand_manager, brief=brief, artist=artist)
     page = client_for(artist.user).get("/artists/dashboard/")
     assert b"your answer" in page.content and brief.title.encode() in page.content
+
+
+def _form_data(brief, artist, **extra) -> dict:
+    return {
+        "artist": artist.slug, "fee_0": "2000", "fee_1": "900", "start_date": brief.start_date,
+        "end_date": brief.end_date, "usage_channels": ["social"], "usage_territories": "DE, FR",
+        "usage_term_months": 12, "expires_in_days": 7, **extra,
+    }  # fmt: skip
+
+
+def test_the_brand_picks_the_expiry_on_the_form_and_the_artist_sees_the_time_left(
+    brand_manager, brief, artist
+):
+    client = client_for(brand_manager)
+    url = f"/briefs/{brief.pk}/offers/new/?artist={artist.slug}"
+    assert b'name="expires_in_days" value="7"' in client.get(url).content
+    response = client.post(url, _form_data(brief, artist, expires_in_days=3))
+    offer = Offer.objects.get()
+    assert response.status_code == 302
+    assert timedelta(days=3) - timedelta(minutes=1) < offer.expires_at - timezone.now()
+    page = client_for(artist.user).get(f"/bookings/offers/{offer.pk}/").content.decode()
+    assert "3 days left" in page
+    assert "3 days left" in client_for(artist.user).get("/artists/dashboard/").content.decode()
+
+
+def test_an_expiry_beyond_thirty_days_is_a_form_error(brand_manager, brief, artist):
+    url = f"/briefs/{brief.pk}/offers/new/?artist={artist.slug}"
+    page = client_for(brand_manager).post(url, _form_data(brief, artist, expires_in_days=45))
+    assert page.status_code == 200 and not Offer.objects.exists()
+    assert b"less than or equal to 30" in page.content
+
+
+def test_the_offer_form_warns_of_an_exclusivity_and_sends_only_once_confirmed(
+    brand_manager, brief, artist
+):
+    make_exclusive_contract(artist=artist, start=brief.start_date, months=6)
+    until = date_format(add_months(brief.start_date, 6), "j M Y")
+    warning = f"This offer would break the artist&#x27;s Beverages exclusivity until {until}."
+    client = client_for(brand_manager)
+    url = f"/briefs/{brief.pk}/offers/new/?artist={artist.slug}"
+    page = client.get(url).content.decode()
+    assert warning in page and 'name="confirm_exclusivity_conflict"' in page
+    page = client.post(url, _form_data(brief, artist))
+    assert page.status_code == 200 and not Offer.objects.filter(brief=brief).exists()
+    assert "confirm to send it anyway" in page.content.decode()
+    response = client.post(url, _form_data(brief, artist, confirm_exclusivity_conflict="on"))
+    offer = Offer.objects.get(brief=brief)
+    assert response.status_code == 302
+    # The artist is told too, on the offer page.
+    page = client_for(artist.user).get(f"/bookings/offers/{offer.pk}/").content.decode()
+    assert f"This offer breaks your Beverages exclusivity until {until}." in page
+
+
+def test_no_exclusivity_warning_when_the_work_is_outside_it(brand_manager, brief, artist):
+    make_exclusive_contract(artist=artist, start=brief.end_date + timedelta(days=1))
+    page = client_for(brand_manager).get(f"/briefs/{brief.pk}/offers/new/?artist={artist.slug}")
+    assert b"exclusivity until" not in page.content
+    assert b'name="confirm_exclusivity_conflict"' not in page.content
+
+
+def test_the_brand_renews_an_expired_offer_from_its_page_in_one_click(
+    brand_manager, brand_viewer, brief, artist
+):
+    offer = make_offer(actor=brand_manager, brief=brief, artist=artist, expires_in_days=1)
+    Offer.objects.filter(pk=offer.pk).update(expires_at=timezone.now() - timedelta(hours=1))
+    services.offers_expire_due()
+    brand = client_for(brand_manager)
+    page = brand.get(f"/bookings/offers/{offer.pk}/").content.decode()
+    assert "Renew the offer" in page and f'action="/bookings/offers/{offer.pk}/renew/"' in page
+    for other in (artist.user, brand_viewer):
+        assert (
+            b"Renew the offer" not in client_for(other).get(f"/bookings/offers/{offer.pk}/").content
+        )
+    # The artist cannot renew it for the brand.
+    client_for(artist.user).post(f"/bookings/offers/{offer.pk}/renew/", {"expires_in_days": 7})
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.EXPIRED
+    # The one click posts the form as shown: the default expiry.
+    response = brand.post(f"/bookings/offers/{offer.pk}/renew/", {"expires_in_days": "7"},
+                          follow=True)  # fmt: skip
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.SENT
+    assert "Offer renewed: 7 days left." in response.content.decode()
+    page = client_for(artist.user).get(f"/bookings/offers/{offer.pk}/").content.decode()
+    assert "7 days left" in page

@@ -30,7 +30,14 @@ def smtp_sink():
 
 
 @pytest.fixture(scope="session")
-def celery_worker(redis_url, django_db_setup, django_db_blocker, smtp_sink):
+def worker_snapshot_dir(tmp_path_factory) -> Path:
+    """The worker's matching snapshot directory (never the checkout's var/snapshot): a test that
+    ranks on the worker points settings.AUX_SNAPSHOT_DIR here too."""
+    return tmp_path_factory.mktemp("worker-snapshot")
+
+
+@pytest.fixture(scope="session")
+def celery_worker(redis_url, django_db_setup, django_db_blocker, smtp_sink, worker_snapshot_dir):
     """Start `celery worker` as a subprocess on the test database; stop it after the session."""
     from aux.celery import app
 
@@ -45,6 +52,7 @@ def celery_worker(redis_url, django_db_setup, django_db_blocker, smtp_sink):
         ),
         "REDIS_URL": redis_url,
         "EMAIL_URL": smtp_sink.url,
+        "AUX_SNAPSHOT_DIR": str(worker_snapshot_dir),
     }
     log = open(ROOT / "var" / "celery-worker.log", "w") if (ROOT / "var").is_dir() else None  # noqa: SIM115
     proc = subprocess.Popen(

@@ -358,6 +358,13 @@ _case(
     kwargs=lambda w: {"pk": w.offer.pk, "action": "withdraw"},
     writes=[Write("post", allowed=BRAND_A_EDIT)],
 )
+# Only brand A's owner and manager renew (the others: a 404, or a redirect back with an error).
+_case(
+    "bookings:offer_renew",
+    None,
+    kwargs=_pk("offer"),
+    writes=[Write("post", lambda w: {"expires_in_days": 7}, allowed=BRAND_A_EDIT)],
+)
 _case("bookings:contract_detail", "L 200 404 200 200 200 404 200", kwargs=_pk("contract"))
 _case("bookings:contract_pdf", "L 200 404 200 200 200 404 200", kwargs=_pk("contract"))
 _case(
@@ -494,6 +501,13 @@ _case(
 )
 _case(
     "offer-withdraw", None, api=True, kwargs=_pk("offer"), writes=[Write("post", allowed=PARTIES_A)]
+)
+_case(
+    "offer-renew",
+    None,
+    api=True,
+    kwargs=_pk("offer"),
+    writes=[Write("post", lambda w: {"expires_in_days": 7}, allowed=BRAND_A_EDIT)],
 )
 _case(
     "offer-messages",

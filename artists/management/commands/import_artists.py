@@ -31,20 +31,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Check and count, but keep nothing."
         )
+        parser.add_argument(
+            "--skip-unknown-genres",
+            action="store_true",
+            help="Drop genres missing from the taxonomy (a warning per row) instead of "
+            "rejecting the row.",
+        )
 
     def handle(self, *args, **options) -> None:
         started = time.perf_counter()
         path = options["file"]
+        how = {
+            "batch_size": options["batch_size"],
+            "dry_run": options["dry_run"],
+            "skip_unknown_genres": options["skip_unknown_genres"],
+        }
         try:
             if path == "-":
-                result = importing.import_artists(
-                    sys.stdin, batch_size=options["batch_size"], dry_run=options["dry_run"]
-                )
+                result = importing.import_artists(sys.stdin, **how)
             else:
                 with Path(path).open(encoding="utf-8-sig", newline="") as stream:
-                    result = importing.import_artists(
-                        stream, batch_size=options["batch_size"], dry_run=options["dry_run"]
-                    )
+                    result = importing.import_artists(stream, **how)
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror or exc}") from exc
         except UnicodeDecodeError as exc:
@@ -54,6 +61,8 @@ class Command(BaseCommand):
 
         for error in result.errors:
             self.stderr.write(str(error))
+        for warning in result.warnings:
+            self.stderr.write(f"warning: {warning}")
         if options["errors"]:
             with Path(options["errors"]).open("w", encoding="utf-8", newline="") as out:
                 importing.write_error_report(result.errors, out)
@@ -62,7 +71,21 @@ class Command(BaseCommand):
         summary = (
             f"{verb} {result.rows} rows in {elapsed:.1f}s: {result.created} created, "
             f"{result.updated} updated, {result.rejected_rows} rejected "
-            f"({len(result.errors)} problems)."
+            f"({len(result.errors)} problems)"
         )
-        style = self.style.WARNING if result.errors else self.style.SUCCESS
+        extras = [
+            f"{n} {word}{'' if n == 1 else 's'}"
+            for n, word in (
+                (len(result.duplicates), "duplicate"),
+                (len(result.warnings), "warning"),
+            )
+            if n
+        ]
+        summary += f", {', '.join(extras)}." if extras else "."
+        noisy = result.errors or result.duplicates or result.warnings
+        style = self.style.WARNING if noisy else self.style.SUCCESS
         self.stdout.write(style(summary))
+        if result.duplicates:
+            self.stdout.write("Duplicates:")
+            for duplicate in result.duplicates:
+                self.stdout.write(f"  {duplicate}")

@@ -1,0 +1,54 @@
+"""`manage.py seed_taxonomy`: an empty production database gets the standard taxonomy, once."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from artists.models import DeliverableType, Genre, Mood
+from brands.models import BrandCategory
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed() -> str:
+    out = io.StringIO()
+    call_command("seed_taxonomy", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_taxonomy_loads_genres_moods_deliverables_and_categories_into_an_empty_database():
+    assert not Genre.objects.exists()
+    out = _seed()
+
+    genres = set(Genre.objects.values_list("slug", flat=True))
+    # The families the catalogue lacked (issue 15): rock, metal, regional Mexican, Brazilian,
+    # Indian, Arabic, J-pop, gospel.
+    assert {"rock", "metal", "regional-mexican", "brazilian", "indian", "arabic", "j-pop",
+            "gospel", "house", "hip-hop"} <= genres  # fmt: skip
+    assert Mood.objects.filter(slug="euphoric").exists()
+    assert DeliverableType.objects.get(slug="live-show").description
+    assert BrandCategory.objects.filter(slug="alcohol").exists()
+    assert f"{len(genres)} genres" in out and "created" in out
+
+
+def test_seed_taxonomy_twice_creates_nothing_new_and_keeps_staff_renames():
+    _seed()
+    Genre.objects.filter(slug="house").update(name="House music")
+    counts = [m.objects.count() for m in (Genre, Mood, DeliverableType, BrandCategory)]
+
+    out = _seed()
+
+    assert [m.objects.count() for m in (Genre, Mood, DeliverableType, BrandCategory)] == counts
+    assert Genre.objects.get(slug="house").name == "House music"
+    assert "(0 created)" in out
+
+
+def test_the_demo_seeds_the_same_taxonomy_as_the_command():
+    from aux.demo import _taxonomy
+
+    _seed()
+    counts = [m.objects.count() for m in (Genre, Mood, DeliverableType, BrandCategory)]
+    tax = _taxonomy()
+    assert [m.objects.count() for m in (Genre, Mood, DeliverableType, BrandCategory)] == counts
+    assert set(tax["genres"]) == set(Genre.objects.values_list("slug", flat=True))
