@@ -7,14 +7,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 
 from aux.audit.services import audit_record
 from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
 from aux.money import format_money
 from aux.users.models import User
 from brands.models import Membership
+from campaigns import services as bookings
 from campaigns.models import Contract
 
 from .. import stripe_gateway as gateway
@@ -25,7 +25,6 @@ from ._common import (
     LedgerInvariantError,
     StripeMismatchError,
     _now,
-    _tell,
     logger,
     platform_fee_bps,
 )
@@ -226,20 +225,10 @@ def payment_succeeded(*, payment: Payment, amount_received: int | None = None) -
         lines=[(Account.BRAND_CASH, -payment.gross, None), (Account.ESCROW, payment.amount, None),
                (Account.PLATFORM_FEE, payment.fee, None)],
     )  # fmt: skip
-    contract.funded, contract.funded_at = True, _now()
-    contract.save(update_fields=["funded", "funded_at"])
-    # A request to cancel made before the money was in no longer counts (the bookings rule).
-    from campaigns.services import contract_requests_lapse
-
-    contract_requests_lapse(contract=contract, cause="funded")
-    audit_record(actor=None, verb="contract.fund", target=contract, payment=payment.pk,
-                 gross=payment.gross)  # fmt: skip
-    _tell(
-        kind="contract.funded", target=contract, brand=contract.brand,
-        users=[contract.artist.user], text=gettext_noop("Escrow funded for %(brief)s"),
-        params={"brief": str(contract.brief)},
-        url=reverse("bookings:contract_detail", args=[contract.pk]),
-    )  # fmt: skip
+    # The contract's side of it (its state, the lapse of open requests, the audit and the
+    # notices) is the bookings' rule: recorded by their service, like every other change.
+    bookings.contract_mark_funded(contract_id=contract.pk, payment_id=payment.pk,
+                                  gross=payment.gross)  # fmt: skip
     return payment
 
 

@@ -13,6 +13,7 @@ from aux.dispatch import enqueue
 from aux.errors import PermissionDeniedError
 from aux.notifications import messages
 from aux.users.models import User
+from campaigns import services as bookings
 from campaigns.models import Contract, Milestone
 
 from .. import stripe_gateway as gateway
@@ -190,9 +191,7 @@ def payout_record_transfer(*, payout_id: int, transfer: dict[str, Any]) -> Payou
         milestone.status == Milestone.Status.APPROVED
         and not milestone.payouts.exclude(status=Payout.Status.SENT).exists()
     ):
-        milestone.status, milestone.paid_at = Milestone.Status.PAID, _now()
-        milestone.save(update_fields=["status", "paid_at"])
-        audit_record(actor=None, verb="milestone.paid", target=milestone)
+        bookings.milestone_mark_paid(milestone_id=milestone.pk)
     return payout
 
 
