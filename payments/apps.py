@@ -6,4 +6,10 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Payments"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 (registers the Stripe settings check)
+        # Imported here: models are loaded only once the app registry is ready.
+        from . import (
+            checks,  # noqa: F401 (registers the Stripe settings check)
+            receivers,
+        )
+
+        receivers.connect()

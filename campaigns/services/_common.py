@@ -133,13 +133,6 @@ def _notify_on_commit(kind: str, *, target: Model, sides: Iterable[str], **data:
     transaction.on_commit(lambda: _notify(kind, target=target, sides=sides, **data))
 
 
-def _on_milestone_approved(milestone: Milestone) -> None:
-    """Payout hook (after commit): enqueue the transfer of the milestone to its payees."""
-    from payments.services import payout_schedule
-
-    payout_schedule(milestone_id=milestone.pk)
-
-
 def _now() -> datetime:
     return timezone.now()
 

@@ -1,5 +1,5 @@
 """Contracts: terms rendered from the versioned template and hashed, typed signatures,
-cancellation and completion."""
+funding recorded, cancellation and completion."""
 
 import hashlib
 import re
@@ -8,16 +8,19 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django_countries import countries
 
 from aux.audit.services import audit_record
 from aux.dispatch import enqueue
 from aux.errors import ConflictError
 from aux.money import format_money
+from aux.notifications.services import brand_recipients, notify
 from aux.users.models import User
 
+from .. import hooks
 from ..masking import mask_contact_details
 from ..models import Contract, Milestone, Offer, OfferRevision, Settlement, Side, Signature
 from ._common import (
@@ -175,9 +178,7 @@ def contract_sign(
         contract.save(update_fields=["status", "signed_at"])
         audit_record(actor=None, verb="contract.activate", target=contract)
         # The artist's payout split in force now is the one this contract pays (payments).
-        from payments.services import contract_payees_freeze
-
-        contract_payees_freeze(contract=contract)
+        hooks.announce(hooks.contract_signed, contract_id=contract.pk)
         _notify_on_commit("contract.signed", target=contract, sides=BOTH_SIDES, actor=actor)
         contract_id = contract.pk
 
@@ -322,12 +323,36 @@ def contract_cancel(*, actor: User, contract: Contract, reason: str = "") -> Con
     audit_record(actor=actor, verb="contract.cancel", target=contract, by_staff=side is None,
                  reason=contract.cancel_reason)  # fmt: skip
     _settlements_lapse(contract, cause="cancelled", actor=actor)
-    if contract.funded:
-        from payments.services import on_contract_cancelled
-
-        contract_id = contract.pk
-        transaction.on_commit(lambda: on_contract_cancelled(contract_id=contract_id))
+    hooks.announce(hooks.contract_cancelled, contract_id=contract.pk)
     _notify_on_commit("contract.cancelled", target=contract, sides=BOTH_SIDES, actor=actor)
+    return contract
+
+
+@transaction.atomic
+def contract_mark_funded(*, contract_id: int, payment_id: int, gross: int) -> Contract:
+    """Record that the escrow of the contract is funded (payments calls this when the money
+    arrived, inside its own transaction). The money is real whatever the contract's state: a
+    contract cancelled meanwhile is funded too and its escrow refunded (payments' sweep); a second
+    payment is recorded (payments flags it) and keeps the first funding time. A pending request
+    to cancel or settlement no longer counts. Audited; the artist and the brand are told.
+    """
+    contract = Contract.objects.select_for_update().get(pk=contract_id)
+    again = contract.funded
+    contract.funded = True
+    contract.funded_at = contract.funded_at if again and contract.funded_at else _now()
+    contract.save(update_fields=["funded", "funded_at"])
+    # A request to cancel made before the money was in no longer counts (the bookings rule).
+    contract_requests_lapse(contract=contract, cause="funded")
+    audit_record(actor=None, verb="contract.fund", target=contract, payment=payment_id,
+                 gross=gross)  # fmt: skip
+    kind = "contract.funded"
+    recipients = [contract.artist.user] if contract.artist.user_id else []
+    recipients += list(brand_recipients(contract.brand, kind=kind))
+    notify(
+        recipients=recipients, kind=kind, target=contract,
+        text=gettext_noop("Escrow funded for %(brief)s"), params={"brief": str(contract.brief)},
+        url=reverse("bookings:contract_detail", args=[contract.pk]),
+    )  # fmt: skip
     return contract
 
 

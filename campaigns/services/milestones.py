@@ -17,13 +17,13 @@ from aux.dispatch import enqueue
 from aux.errors import ConflictError, PermissionDeniedError
 from aux.users.models import User
 
+from .. import hooks
 from ..models import Attachment, Brief, Contract, Dispute, Message, Milestone, Side
 from ._common import (
     BOTH_SIDES,
     _acting_side,
     _notify_on_commit,
     _now,
-    _on_milestone_approved,
     _require,
     review_window,
 )
@@ -163,7 +163,7 @@ def _approve(milestone: Milestone, *, actor: User | None, amount: int, auto: boo
     milestone.approved_at, milestone.approved_by = _now(), actor
     milestone.approved_amount, milestone.auto_approved = amount, auto
     milestone.save()
-    transaction.on_commit(lambda: _on_milestone_approved(milestone))
+    hooks.announce(hooks.milestone_approved, milestone_id=milestone.pk)  # payments pays it
     _notify_on_commit("milestone.approved", target=milestone, sides=BOTH_SIDES, actor=actor)
 
 
@@ -235,6 +235,24 @@ def milestone_auto_approve(*, milestone: Milestone, now: datetime | None = None)
     contract_requests_lapse(contract=contract, cause="approved", actor=None)
     _maybe_complete(contract, siblings)
     return True
+
+
+@transaction.atomic
+def milestone_mark_paid(*, milestone_id: int) -> Milestone:
+    """Record that an approved deliverable is paid in full (payments calls this once every payout
+    of it is sent, inside its own transaction). Locks the contract then the deliverable, moves
+    approved → paid through the table (ConflictError otherwise) and audits it. Idempotent: a paid
+    deliverable is returned as it is."""
+    contract_id = Milestone.objects.values_list("contract_id", flat=True).get(pk=milestone_id)
+    contract = Contract.objects.select_for_update().get(pk=contract_id)
+    milestone = Milestone.objects.select_for_update().get(pk=milestone_id, contract=contract)
+    if milestone.status == Milestone.Status.PAID:
+        return milestone
+    _milestone_transition(milestone, Milestone.Status.PAID)
+    milestone.paid_at = _now()
+    milestone.save(update_fields=["status", "paid_at"])
+    audit_record(actor=None, verb="milestone.paid", target=milestone)
+    return milestone
 
 
 def milestones_auto_approve_due(*, now: datetime | None = None) -> int:
@@ -362,11 +380,7 @@ def dispute_resolve(
         contract.save(update_fields=["status"])
     audit_record(actor=actor, verb="dispute.resolve", target=dispute, decision=decision,
                  amount=paid)  # fmt: skip
-    if contract.funded and decision != Dispute.Decision.APPROVE:
-        from payments.services import on_dispute_resolved
-
-        dispute_id = dispute.pk
-        transaction.on_commit(lambda: on_dispute_resolved(dispute_id=dispute_id))
+    hooks.announce(hooks.dispute_resolved, dispute_id=dispute.pk)
     _maybe_complete(contract, siblings)
     _notify_on_commit("dispute.resolved", target=dispute, sides=BOTH_SIDES, actor=actor)
     return dispute

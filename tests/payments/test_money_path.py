@@ -7,7 +7,7 @@ from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
 from aux.notifications.models import Notification
 from campaigns import services as bookings
 from campaigns.models import Milestone
-from payments import services
+from payments import services, stripe_gateway
 from payments.models import LedgerEntry, Payment, Payout, Refund
 from payments.services import contract_balances, ledger_totals
 from tests.users.factories import UserFactory
@@ -57,7 +57,7 @@ def test_only_brand_owners_and_managers_fund(stripe_api):
 
 def test_a_declined_card_leaves_the_contract_unfunded_and_a_new_attempt_works(stripe_api):
     manager, _artist, contract = signed_contract()
-    with pytest.raises(services.gateway.PaymentRejectedError, match="declined"):
+    with pytest.raises(stripe_gateway.PaymentRejectedError, match="declined"):
         fund(manager, contract, card="pm_card_chargeCustomerFail")
     contract.refresh_from_db()
     assert not contract.funded and LedgerEntry.objects.count() == 0

@@ -7,6 +7,7 @@ from campaigns import services as bookings
 from payments import services, stripe_gateway
 from payments.models import LedgerEntry, Payment, Payout
 from payments.services import contract_balances, ledger_totals, reconcile
+from payments.services.payouts import _payouts_prepare
 
 from .factories import fund, signed_contract
 
@@ -63,7 +64,7 @@ def _approved_pending_payout(stripe_api):
     bookings.milestone_submit(actor=artist.user, milestone=m, note="done",
                               disclosure_confirmed=True)  # fmt: skip
     bookings.milestone_approve(actor=manager, milestone=m)
-    [payout] = services._payouts_prepare(m.pk)
+    [payout] = _payouts_prepare(m.pk)
     return contract, payout
 
 

@@ -9,6 +9,7 @@ import pytest
 from campaigns import services as bookings
 from payments import services, stripe_gateway
 from payments.models import LedgerEntry, Payment, PaymentAccount, Payout, WebhookEvent
+from payments.services.payouts import _payouts_prepare
 from tests.users.factories import UserFactory
 
 from .factories import fund, onboard, signed_contract
@@ -219,7 +220,7 @@ def _pending_payout(manager, artist, contract):
     bookings.milestone_submit(actor=artist.user, milestone=m, note="done",
                               disclosure_confirmed=True)  # fmt: skip
     bookings.milestone_approve(actor=manager, milestone=m)  # its payout task is not run here
-    [payout] = services._payouts_prepare(m.pk)
+    [payout] = _payouts_prepare(m.pk)
     return payout
 
 
