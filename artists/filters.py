@@ -122,6 +122,15 @@ class ArtistFilter(filters.FilterSet):
     # `max_fee` × this = minor units. 1 in the API; the HTML page takes major units (100).
     fee_multiplier = 1
 
+    def __init__(self, data=None, *args, **kwargs) -> None:
+        if data is not None and hasattr(data, "getlist"):
+            # A blank genre or mood is no filter (the page's "any", and what the API schema
+            # allows), as for every single-valued parameter; the other values still count.
+            data = data.copy()
+            for name in ("genre", "mood"):
+                data.setlist(name, [v for v in data.getlist(name) if v.strip()])
+        super().__init__(data, *args, **kwargs)
+
     q = filters.CharFilter(
         method="filter_q",
         max_length=200,

@@ -84,3 +84,23 @@ def test_schema_keeps_files_to_multipart_and_blank_for_null_in_forms(schema):
     assert "logo" not in components[refs["application/json"]]["properties"]
     form_category = components[refs["application/x-www-form-urlencoded"]]["properties"]["category"]
     assert "nullable" not in str(form_category) and "maxLength" in str(form_category)
+
+
+def test_a_blank_genre_or_mood_is_no_filter_in_the_artist_search():
+    ArtistFactory()
+    api = APIClient()
+    every = api.get("/api/v1/artists/").json()["count"]
+    assert every >= 1
+    response = api.get("/api/v1/artists/?genre=&mood=&genre=")
+    assert response.status_code == 200, response.content
+    assert response.json()["count"] == every
+
+
+def test_a_page_size_that_is_not_1_to_100_is_a_400_and_a_blank_one_the_default():
+    api = APIClient()
+    for bad in ("null", "0", "101", "2.5"):
+        response = api.get(f"/api/v1/artists/?page_size={bad}")
+        assert response.status_code == 400, bad
+        assert "page_size" in response.json()["errors"]
+    assert api.get("/api/v1/artists/?page_size=").status_code == 200
+    assert api.get("/api/v1/artists/?page_size=100").status_code == 200

@@ -1,8 +1,10 @@
 """Public, read-only artist API: search (the same ArtistFilter as /artists/), profile, taxonomy."""
 
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -26,6 +28,14 @@ class DiscoveryPagination(PageNumberPagination):
     page_size = 24
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request) -> int:
+        # DRF falls back to the default for any value it cannot read; a value that is not a
+        # whole number from 1 to 100 is a 400 instead (a blank one is the default).
+        raw = request.query_params.get(self.page_size_query_param, "")
+        if raw.strip() and not (raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
+            raise ValidationError({"page_size": [gettext("Enter a whole number from 1 to 100.")]})
+        return super().get_page_size(request)
 
 
 @extend_schema_view(

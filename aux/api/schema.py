@@ -59,6 +59,10 @@ _WHITESPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\
 _REFUSED = r"\x00"
 NO_NUL_PATTERN = f"^[^{_REFUSED}]*$"
 NOT_BLANK_PATTERN = f"^[^{_REFUSED}]*[^{_REFUSED}{_WHITESPACE}][^{_REFUSED}]*$"
+# One line of printable text that is not blank: no control character (Unicode category Cc) at all,
+# e.g. a brand name (brands/validators.py).
+_CONTROL = r"\x00-\x1f\x7f-\x9f"
+ONE_LINE_PATTERN = f"^[^{_CONTROL}]*[^{_CONTROL}{_WHITESPACE}][^{_CONTROL}]*$"
 # A blank query value is the same as no value: the shared FilterSets skip it (an HTML form's
 # "any"), and DRF's pagination reads a blank page as the first.
 BLANK = {"type": "string", "maxLength": 0}

@@ -33,9 +33,11 @@ class _Closed:
         return super().to_internal_value(data)  # type: ignore[misc]
 
 
+# No docstrings on these two: drf-spectacular would show them as the description of every
+# serializer without one of its own.
 class StrictSerializer(_Closed, serializers.Serializer):
-    """serializers.Serializer that refuses unknown fields."""
+    pass
 
 
 class StrictModelSerializer(_Closed, serializers.ModelSerializer):
-    """serializers.ModelSerializer that refuses unknown fields."""
+    pass

@@ -4,6 +4,7 @@ from django.utils.translation import gettext
 from rest_framework import serializers
 
 from aux.api.fields import OptionalSlugRelatedField, OptionalURLField
+from aux.api.schema import ONE_LINE_PATTERN
 from aux.api.serializers import StrictModelSerializer, StrictSerializer
 from brands.models import Brand, BrandCategory, Invitation, Membership
 from brands.validators import validate_brand_name
@@ -77,6 +78,11 @@ class BrandWriteSerializer(StrictSerializer):
         required=False, allow_null=True, help_text="An image; null removes the current logo."
     )
 
+    @staticmethod
+    def openapi_extra() -> dict:
+        """For the schema (aux.api.schema): the name is one line of text, not blank."""
+        return {"properties": {"name": {"pattern": ONE_LINE_PATTERN}}}
+
     def validate_name(self, value: str) -> str:
         if not value.strip():
             raise serializers.ValidationError(gettext("This field may not be blank."))
@@ -100,6 +106,11 @@ class MembershipSerializer(StrictModelSerializer):
 
 class RoleSerializer(StrictSerializer):
     role = serializers.ChoiceField(choices=Membership.Role.choices)
+
+    @staticmethod
+    def openapi_extra() -> dict:
+        """For the schema: a role change (PATCH) must name the role."""
+        return {"required": ["role"]}
 
 
 class InvitationCreateSerializer(StrictSerializer):
