@@ -81,7 +81,7 @@ def _call(fn, *args, **kwargs) -> dict[str, Any]:
         raise PaymentRejectedError(message, code=e.code or "", http_status=status) from e
 
 
-def _namespace() -> str:
+def key_namespace() -> str:
     """This database's key prefix (payments.models.IdempotencyNamespace), also sent as the
     `aux_db` metadata of every object we create, so that an object made for an earlier database
     (same ids) can be told apart. Read, not cached: a database that starts over (a test flush, a
@@ -92,8 +92,15 @@ def _namespace() -> str:
     return row.value
 
 
+def made_elsewhere(obj: dict[str, Any]) -> bool:
+    """True when a Stripe object we find (by its metadata) was made for another database: one
+    that started over, whose ids ours repeat. Objects made before the prefix existed carry none."""
+    made_for = (obj.get("metadata") or {}).get("aux_db")
+    return bool(made_for) and made_for != key_namespace()
+
+
 def _opts(key: str) -> dict[str, Any]:
-    return {"idempotency_key": f"{_namespace()}-{key}"}
+    return {"idempotency_key": f"{key_namespace()}-{key}"}
 
 
 # --- Connect accounts -----------------------------------------------------------------------------
@@ -105,7 +112,7 @@ def account_create(*, email: str, country: str, user_id: int, idempotency_key: s
         "country": country or "FR",
         "email": email,
         "capabilities": {"transfers": {"requested": True}},
-        "metadata": {"aux_user_id": str(user_id), "aux_db": _namespace()},
+        "metadata": {"aux_user_id": str(user_id), "aux_db": key_namespace()},
     }
     return _call(_client().v1.accounts.create, params=params, options=_opts(idempotency_key))
 
@@ -134,7 +141,7 @@ def payment_intent_create(
         "amount": amount,
         "currency": currency.lower(),
         "payment_method_types": ["card"],
-        "metadata": {**metadata, "aux_db": _namespace()},
+        "metadata": {**metadata, "aux_db": key_namespace()},
     }
     return _call(_client().v1.payment_intents.create, params=params, options=_opts(idempotency_key))
 
@@ -167,7 +174,7 @@ def refund_create(
     params = {
         "payment_intent": payment_intent_id,
         "amount": amount,
-        "metadata": {**metadata, "aux_db": _namespace()},
+        "metadata": {**metadata, "aux_db": key_namespace()},
     }
     return _call(_client().v1.refunds.create, params=params, options=_opts(idempotency_key))
 
@@ -193,7 +200,7 @@ def transfer_create(
         "currency": currency.lower(),
         "destination": destination,
         "transfer_group": transfer_group,
-        "metadata": {**metadata, "aux_db": _namespace()},
+        "metadata": {**metadata, "aux_db": key_namespace()},
     }
     return _call(_client().v1.transfers.create, params=params, options=_opts(idempotency_key))
 

@@ -176,6 +176,8 @@ def _intent_mismatch(payment: Payment, intent: dict[str, Any]) -> str:
         payment.contract_id
     ):
         return f"metadata {metadata} does not name payment #{payment.pk}"
+    if gateway.made_elsewhere(intent):
+        return f"made for another database ({metadata.get('aux_db')})"
     return ""
 
 

@@ -160,6 +160,7 @@ def payout_record_transfer(*, payout_id: int, transfer: dict[str, Any]) -> Payou
         or transfer.get("destination") != payout.stripe_account_id
         or str(transfer.get("currency") or "").lower() != payout.currency.lower()
         or named != str(payout.pk)
+        or gateway.made_elsewhere(transfer)
         or (payout.stripe_transfer_id and payout.stripe_transfer_id != transfer.get("id"))
     ):
         logger.error("transfer %s does not match payout %s: %r", transfer.get("id"), payout.pk,

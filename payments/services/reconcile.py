@@ -141,7 +141,11 @@ def _reconcile_open_payouts() -> list[str]:
         except gateway.PaymentError as e:
             lines.append(f"Contract #{contract_id}: Stripe says {e.message}")
             continue
-        named = {str((t.get("metadata") or {}).get("aux_payout_id") or ""): t for t in transfers}
+        named = {
+            str((t.get("metadata") or {}).get("aux_payout_id") or ""): t
+            for t in transfers
+            if not gateway.made_elsewhere(t)
+        }
         for payout in group:
             transfer = named.get(str(payout.pk))
             if transfer is None:

@@ -324,3 +324,17 @@ def test_a_payment_whose_intent_id_was_never_stored_is_found_by_stripes_metadata
     payment.refresh_from_db()
     assert payment.status == Payment.Status.SUCCEEDED
     assert payment.stripe_payment_intent_id == intent_id
+
+
+def test_an_intent_made_for_another_database_is_not_taken_for_ours(stripe_api):
+    # A database that started over (a restore, a reset) repeats ids: Stripe's object names our
+    # payment's id and contract but was made under another key prefix, so it is not ours.
+    from payments.models import IdempotencyNamespace
+    from payments.services.funding import _intent_mismatch
+
+    manager, _artist, contract = signed_contract()
+    payment = services.payment_start(actor=manager, contract=contract)
+    intent = stripe_gateway.payment_intent_retrieve(payment.stripe_payment_intent_id)
+    assert _intent_mismatch(payment, intent) == ""
+    IdempotencyNamespace.objects.update(value="0123456789ab")
+    assert "another database" in _intent_mismatch(payment, intent)
