@@ -1,9 +1,12 @@
 """What people see: key pages fit phones, tablets and desktops, in English and French.
 
 For each page, role, width and language: the document is no wider than the viewport (no sideways
-scrolling), and no two visible form controls, headings, paragraphs or cards overlap. A full-page
+scrolling), and no two visible form controls, headings, paragraphs or cards overlap, as the page
+loads, with the header's menu open and with its other <details> open. A full-page
 PNG of each goes to test-results/layout/<role>-<page>-<width>-<lang>.png so that a person can look
-at them, with the measured widths in test-results/layout/widths.tsv. All failures of a run are
+at them (-menu.png: the header's menu opened on narrow screens; -open.png: every other <details>
+of the page opened, such as the search filters' drawer), with the measured widths in
+test-results/layout/widths.tsv. All failures of a run are
 listed together, each with the elements that collide.
 """
 
@@ -28,7 +31,7 @@ TOLERANCE = 2  # px: borders that touch are not an overlap
 # The visible part of each element (clipped by every scrolling or hidden-overflow ancestor, so a
 # row scrolled out of a table's box does not count), then every pair whose visible parts overlap.
 # Nested pairs (a label around its checkbox, a paragraph inside a card) are not collisions.
-OVERLAPS = """(tolerance) => {
+OVERLAPS = """([tolerance, root]) => {
   const SELECTOR = "input:not([type=hidden]), select, textarea, button, label, a[role=button], " +
     "h1, h2, h3, h4, h5, h6, p, article, dt, dd, small";
   const visibleRect = (el) => {
@@ -60,7 +63,7 @@ OVERLAPS = """(tolerance) => {
     return `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""} "${text}"`;
   };
   const items = [];
-  for (const el of document.body.querySelectorAll(SELECTOR)) {
+  for (const el of document.querySelector(root).querySelectorAll(SELECTOR)) {
     const box = visibleRect(el);
     if (box) items.push({el, box});
   }
@@ -131,21 +134,49 @@ def _page_for(browser: Browser, base: str, role: str, width: int, lang: str) -> 
     return page
 
 
-def _check(page: Page, path: str, lang: str, shot: str) -> tuple[int, list[str]]:
-    """Opens the page, writes its screenshot; returns the document's width and what is wrong."""
-    response = page.goto(path)
-    assert response is not None and response.status == 200, (path, response)
-    assert page.locator("html").get_attribute("lang") == lang, (path, lang)
+# The header's menu button, where it shows (below 1024 px), and the page's other closed <details>
+# (the search filters' drawer and groups, terms, questions): each state is checked and shot too.
+MENU = ".nav-menu > summary"
+OPEN_DETAILS = """() => {
+  const closed = [...document.querySelectorAll("details:not([open]):not(.nav-menu)")];
+  closed.forEach((d) => { d.open = true; });
+  return closed.length;
+}"""
+
+
+def _problems(page: Page, root: str = "body") -> tuple[int, list[str]]:
     found = []
     size = page.evaluate(WIDTH)
     if size["doc"] > size["view"] + 1:
         found.append(f"page is {size['doc']} px wide in a {size['view']} px window")
-    overlaps = page.evaluate(OVERLAPS, TOLERANCE)
+    overlaps = page.evaluate(OVERLAPS, [TOLERANCE, root])
     if overlaps:
         more = f"\n    ... and {len(overlaps) - 8} more" if len(overlaps) > 8 else ""
         found.append(f"{len(overlaps)} overlaps:\n    " + "\n    ".join(overlaps[:8]) + more)
-    page.screenshot(path=SHOTS / f"{shot}.png", full_page=True)
     return size["doc"], found
+
+
+def _check(page: Page, path: str, lang: str, shot: str) -> tuple[int, list[str]]:
+    """Opens the page as it loads, then with the menu open, then with every other <details>
+    open; writes a screenshot of each; returns the document's width as loaded and what is wrong."""
+    response = page.goto(path)
+    assert response is not None and response.status == 200, (path, response)
+    assert page.locator("html").get_attribute("lang") == lang, (path, lang)
+    width, found = _problems(page)
+    page.screenshot(path=SHOTS / f"{shot}.png", full_page=True)
+    menu = page.locator(MENU)
+    if menu.is_visible():
+        # The open menu lies over the page by design: only the header's own parts must not collide.
+        menu.click()
+        _, in_menu = _problems(page, root="body > header")
+        found += [f"menu open: {f}" for f in in_menu]
+        page.screenshot(path=SHOTS / f"{shot}-menu.png")
+        menu.click()
+    if page.evaluate(OPEN_DETAILS):
+        _, opened = _problems(page)
+        found += [f"details open: {f}" for f in opened]
+        page.screenshot(path=SHOTS / f"{shot}-open.png", full_page=True)
+    return width, found
 
 
 def test_key_pages_fit_phone_tablet_and_desktop_widths_without_overlapping_controls(
