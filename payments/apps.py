@@ -6,4 +6,10 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Payments"
 
     def ready(self) -> None:
+        from campaigns.hooks import contract_money_reader_register
+
         from . import checks  # noqa: F401 (registers the Stripe settings check)
+        from .selectors import contract_money
+
+        # The contract page and API show what the escrow paid, refunded and still holds.
+        contract_money_reader_register(contract_money)
