@@ -558,8 +558,9 @@ def _bookings(password_hash: str) -> int:
         contract_cancel,
         contract_sign,
         dispute_open,
+        dispute_resolve,
+        dispute_respond,
         message_post,
-        milestone_approve,
         milestone_request_changes,
         offer_accept,
         offer_counter,
@@ -581,11 +582,27 @@ def _bookings(password_hash: str) -> int:
     )
     band1, band2, band3 = _claim_bands(password_hash)
 
-    # Demo artist × Fizzwave: a disputed contract (one deliverable approved, one disputed) ...
+    # Demo artist × Fizzwave: a disputed contract: one deliverable decided by staff (two thirds
+    # awarded to the artist, the rest refunded to the brand; both statements and the decision
+    # on the contract page), one dispute still open ...
     disputed = _signed(owner, f1, demo)
     first, second, *_ = list(disputed.milestones.order_by("pk"))
     _submit(demo, first, "Main stage show, Berlin: set list and photos.")
-    milestone_approve(actor=owner, milestone=first)
+    first_dispute = dispute_open(
+        actor=owner, milestone=first, reason="The set ran 40 minutes instead of the agreed 60."
+    )
+    dispute_respond(
+        actor=demo.user, milestone=first,
+        statement="The stage opened 20 minutes late; I played until the curfew.",
+    )  # fmt: skip
+    award = first.amount * 2 // 3 // 100 * 100  # two thirds, in whole euros
+    dispute_resolve(
+        actor=User.objects.get(email=DEMO_LOGINS["staff"]), dispute=first_dispute,
+        decision="partial", amount=award,
+        decision_text="The organiser's log confirms the late opening, which was not the "
+        "artist's doing; the set still fell 20 minutes short of the agreed 60. Two thirds of "
+        "the fee go to the artist, the rest is refunded to Fizzwave.",
+    )  # fmt: skip
     _submit(demo, second, "Six posts published with the #ad label.")
     dispute_open(actor=owner, milestone=second, reason="Only four of the six posts went live.")
     # ... a contract both sides cancelled before signing ...

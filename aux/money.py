@@ -1,5 +1,7 @@
 """Money is stored as integer minor units (cents) with an ISO-4217 currency, never as float."""
 
+from decimal import Decimal
+
 from django.db import models
 from django.utils import translation
 
@@ -11,6 +13,29 @@ class Currency(models.TextChoices):
 
 
 SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
+
+# Decimal places of each currency's minor unit (ISO 4217); all ours have cents.
+DECIMALS = {"EUR": 2, "USD": 2, "GBP": 2}
+
+
+def decimals(currency: str) -> int:
+    return DECIMALS.get(currency, 2)
+
+
+def to_minor(amount: Decimal, currency: str) -> int:
+    """`Decimal("3200.00"), "EUR"` → `320000`. Exact: an amount with more decimals than the
+    currency has is a ValueError (never rounded silently)."""
+    scaled = Decimal(amount).scaleb(decimals(currency))
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{amount} has more than {decimals(currency)} decimals")
+    return int(scaled)
+
+
+def from_minor(amount_minor: int, currency: str) -> Decimal:
+    """`320000, "EUR"` → `Decimal("3200.00")` (for a form's initial value)."""
+    places = decimals(currency)
+    return Decimal(amount_minor).scaleb(-places).quantize(Decimal(1).scaleb(-places))
+
 
 # French conventions (CLDR fr): a narrow no-break space groups thousands, a comma marks the
 # decimals, the symbol follows after a no-break space; "$US" because "$" alone is ambiguous.

@@ -29,6 +29,7 @@ from .models import Contract, Milestone, Offer, Settlement, Side
 from .selectors import (
     attachment_visible_to,
     briefs_visible_to,
+    contract_money_summary,
     contracts_visible_to,
     diff_revisions,
     exclusivity_conflict_text,
@@ -273,7 +274,9 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     signed_sides = {s.party for s in signatures}
     reviews = list(contract.reviews.all())
     milestones = list(
-        contract.milestones.select_related("deliverable_type").prefetch_related("attachments")
+        contract.milestones.select_related("deliverable_type").prefetch_related(
+            "attachments", "disputes"
+        )
     )
     # Once work is handed in, only a settlement or a dispute ends the contract.
     work_started = any(
@@ -300,6 +303,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "submit_form": SubmitForm(), "review_form": ReviewForm(), "reviews": reviews,
         "can_review": can_act and contract.status == "completed"
         and side not in {r.author_side for r in reviews},
+        "money": contract_money_summary(contract=contract, milestones=milestones),
         "offer": offer, **_thread_context(offer),
     })  # fmt: skip
 
@@ -407,6 +411,10 @@ def milestone_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
             services.dispute_open(actor=request.user, milestone=milestone,
                                   reason=request.POST.get("reason", ""))  # fmt: skip
             messages.success(request, _("Dispute opened: AUX staff will decide."))
+        elif action == "dispute-respond":
+            services.dispute_respond(actor=request.user, milestone=milestone,
+                                     statement=request.POST.get("statement", ""))  # fmt: skip
+            messages.success(request, _("Your statement is added to the dispute."))
         else:
             raise Http404(_("No such action."))
     except (ValidationError, ApplicationError) as exc:

@@ -729,6 +729,9 @@ class Dispute(models.Model):
     """A disagreement over a submitted milestone, opened by either side, decided by staff.
 
     Decisions: approve (pay in full), partial (pay `amount`), cancel (nothing paid; refund).
+    `reason` is the opener's statement; the other side may add its own statement once, while
+    the dispute is open (`respondent_statement`). Both sides read all of it, the deliverable's
+    files (the evidence) and, once resolved, staff's written decision with what each side gets.
     """
 
     class Status(models.TextChoices):
@@ -749,7 +752,17 @@ class Dispute(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
     decision_text = models.TextField(blank=True)
-    amount = models.PositiveBigIntegerField(null=True, blank=True, help_text="Minor units.")
+    amount = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="Minor units awarded to the artist (null: cancelled)."
+    )
+    respondent_statement = models.TextField(
+        max_length=3000, blank=True, help_text="The other side's statement (once, while open)."
+    )
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    respondent_statement_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
@@ -767,6 +780,27 @@ class Dispute(models.Model):
 
     def __str__(self) -> str:
         return f"Dispute on {self.milestone} ({self.status})"
+
+    @property
+    def respondent_side(self) -> str:
+        """The side that did not open the dispute (the one that may answer it)."""
+        return Side.BRAND if self.opened_by_side == Side.ARTIST else Side.ARTIST
+
+    def get_respondent_side_display(self) -> str:
+        return str(Side(self.respondent_side).label)
+
+    @property
+    def awarded_to_artist(self) -> int | None:
+        """Minor units the decision pays the artist (None while open)."""
+        if self.status != self.Status.RESOLVED:
+            return None
+        return self.amount or 0
+
+    @property
+    def refunded_to_brand(self) -> int | None:
+        """Minor units of the disputed amount returned to the brand (None while open)."""
+        awarded = self.awarded_to_artist
+        return None if awarded is None else self.milestone.amount - awarded
 
 
 class Application(models.Model):

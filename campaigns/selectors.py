@@ -14,6 +14,7 @@ from .models import (
     Attachment,
     Brief,
     Contract,
+    Dispute,
     Match,
     Message,
     Milestone,
@@ -160,6 +161,37 @@ def milestones_visible_to(*, user: User) -> QuerySet[Milestone]:
         _party_filter(user, brand_path="contract__brand", artist_path="contract__artist")
     ).values("pk")
     return qs.filter(pk__in=ids)
+
+
+def milestone_dispute(milestone: Milestone) -> Dispute | None:
+    """The dispute a deliverable shows: the open one, else the latest decided (from the
+    prefetched `disputes` when there are, so a list costs no query per deliverable)."""
+    disputes = list(milestone.disputes.all())
+    open_ = [d for d in disputes if d.status == Dispute.Status.OPEN]
+    if open_:
+        return open_[0]
+    return max(disputes, key=lambda d: (d.created_at, d.pk), default=None)
+
+
+def contract_money_summary(*, contract: Contract, milestones: list[Milestone]) -> dict | None:
+    """The contract's money for both parties: funded, paid to the artist, refunded to the brand
+    (and the platform fee returned with it), still in escrow (read from payments through
+    campaigns.hooks), and what staff awarded and refunded by dispute decisions (from the
+    deliverables' prefetched `disputes`). None before a payment funded the contract."""
+    from .hooks import contract_money_read
+
+    money = contract_money_read(contract)
+    if money is None:
+        return None
+    decided = [
+        d for m in milestones for d in m.disputes.all() if d.status == Dispute.Status.RESOLVED
+    ]
+    return {
+        **money,
+        "currency": contract.currency,
+        "awarded_by_dispute": sum(d.awarded_to_artist for d in decided),
+        "refunded_by_dispute": sum(d.refunded_to_brand for d in decided),
+    }
 
 
 def offer_messages(*, offer: Offer) -> QuerySet[Message]:

@@ -7,9 +7,14 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: models are loaded only once the app registry is ready.
+        from campaigns.hooks import contract_money_reader_register
+
         from . import (
             checks,  # noqa: F401 (registers the Stripe settings check)
             receivers,
         )
+        from .selectors import contract_money
 
         receivers.connect()
+        # The contract page and API show what the escrow paid, refunded and still holds.
+        contract_money_reader_register(contract_money)

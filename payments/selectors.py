@@ -6,7 +6,7 @@ from aux.users.models import User
 from brands.models import Membership
 from campaigns.models import Contract
 
-from .models import LedgerEntry, Payment, PaymentAccount, Payout
+from .models import LedgerEntry, Payment, PaymentAccount, Payout, Refund
 
 
 def payment_account_for(*, user: User) -> PaymentAccount | None:
@@ -63,4 +63,34 @@ def contract_receipt(*, contract: Contract) -> dict:
             .select_related("milestone", "payee")
             .order_by("sent_at")
         ),
+    }
+
+
+def contract_money(contract: Contract) -> dict[str, int] | None:
+    """The escrow of one contract as its parties see it (minor units, contract currency): what
+    the brand's payment put in escrow, what was paid to the artist, what went back to the brand
+    (escrow, and separately the platform fee returned with it) and what escrow still holds, so
+    that funded = paid + refunded + in escrow. None when no payment funded the contract.
+    Registered with campaigns.hooks in PaymentsConfig.ready()."""
+    payment = contract.payments.filter(status=Payment.Status.SUCCEEDED).first()
+    if payment is None:
+        return None
+    balances = dict(
+        LedgerEntry.objects.filter(
+            contract=contract,
+            account__in=[LedgerEntry.Account.ESCROW, LedgerEntry.Account.ARTIST_PAID],
+        )
+        .values_list("account")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    refunds = Refund.objects.filter(contract=contract, status=Refund.Status.SUCCEEDED).aggregate(
+        amount=Sum("amount"), fee=Sum("fee_amount")
+    )
+    return {
+        "funded": payment.amount,
+        "paid_to_artist": balances.get(LedgerEntry.Account.ARTIST_PAID, 0),
+        "refunded_to_brand": refunds["amount"] or 0,
+        "fee_refunded": refunds["fee"] or 0,
+        "in_escrow": balances.get(LedgerEntry.Account.ESCROW, 0),
     }

@@ -34,6 +34,7 @@ class Kind(models.TextChoices):
     PAYOUT_SENT = "payout.sent", _("Payout sent")
     PAYOUT_FAILED = "payout.failed", _("Payout failed")
     DISPUTE_OPENED = "dispute.opened", _("Dispute opened")
+    DISPUTE_RESPONDED = "dispute.responded", _("Dispute answered")
     DISPUTE_RESOLVED = "dispute.resolved", _("Dispute resolved")
     MESSAGE_NEW = "message.new", _("New message")
     REVIEW_RECEIVED = "review.received", _("Review received")

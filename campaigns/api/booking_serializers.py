@@ -7,7 +7,7 @@ the workflow step takes other fields than the object shows.
 from datetime import datetime
 
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -22,6 +22,7 @@ from ..models import (
     Attachment,
     Brief,
     Contract,
+    Dispute,
     Message,
     Milestone,
     Offer,
@@ -34,7 +35,9 @@ from ..models import (
 )
 from ..selectors import (
     contacts_visible,
+    contract_money_summary,
     exclusivity_conflict_text,
+    milestone_dispute,
     offer_exclusivity_conflicts,
     offer_time_left,
 )
@@ -292,10 +295,54 @@ class AttachmentSerializer(StrictModelSerializer):
         return reverse("bookings:attachment_download", args=[attachment.pk])
 
 
+AUX_STAFF = gettext_lazy("AUX staff")
+
+
+class DisputeSerializer(StrictModelSerializer):
+    """A dispute as both parties read it: the opener's reason, the deliverable's files (the
+    evidence), the other side's statement, and once resolved staff's written decision with the
+    minor units awarded to the artist and refunded to the brand. Staff are named "AUX staff"."""
+
+    opened_by_side = serializers.ChoiceField(choices=Side.choices, read_only=True)
+    respondent_side = serializers.ChoiceField(choices=Side.choices, read_only=True)
+    evidence = serializers.SerializerMethodField()
+    decision = serializers.ChoiceField(
+        choices=Dispute.Decision.choices, allow_blank=True, read_only=True
+    )
+    awarded_to_artist = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Minor units; null while open."
+    )
+    refunded_to_brand = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Minor units; null while open."
+    )
+    disputed_amount = serializers.IntegerField(source="milestone.amount", read_only=True)
+    currency = serializers.CharField(source="milestone.currency", read_only=True)
+    decided_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Dispute
+        fields = [
+            "id", "status", "opened_by_side", "reason", "created_at", "evidence",
+            "respondent_side", "respondent_statement", "respondent_statement_at", "decision",
+            "decision_text", "disputed_amount", "awarded_to_artist", "refunded_to_brand",
+            "currency", "decided_by", "resolved_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_evidence(self, dispute: Dispute) -> list[dict]:
+        return AttachmentSerializer(dispute.milestone.attachments.all(), many=True).data
+
+    def get_decided_by(self, dispute: Dispute) -> str:
+        """ "AUX staff" once decided (never a staff member's name), else empty."""
+        return str(AUX_STAFF) if dispute.status == Dispute.Status.RESOLVED else ""
+
+
 class MilestoneSerializer(StrictModelSerializer):
     contract = serializers.PrimaryKeyRelatedField(read_only=True)
     deliverable_type = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
+    dispute = serializers.SerializerMethodField()
 
     class Meta:
         model = Milestone
@@ -303,9 +350,15 @@ class MilestoneSerializer(StrictModelSerializer):
             "id", "contract", "title", "deliverable_type", "is_social", "amount", "currency",
             "due_date", "status", "proof_note", "proof_links", "disclosure_confirmed",
             "submitted_at", "review_due_at", "changes_reason", "approved_at", "auto_approved",
-            "approved_amount", "overdue_flagged_at", "paid_at", "attachments",
+            "approved_amount", "overdue_flagged_at", "paid_at", "attachments", "dispute",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(DisputeSerializer(allow_null=True))
+    def get_dispute(self, milestone: Milestone) -> dict | None:
+        """The open dispute, else the latest decided one, else null."""
+        dispute = milestone_dispute(milestone)
+        return DisputeSerializer(dispute).data if dispute is not None else None
 
 
 class SettlementSerializer(StrictModelSerializer):
@@ -372,6 +425,42 @@ class ContractSerializer(StrictModelSerializer):
             data["cancel_reason"], visible=contacts_visible(contract)
         )
         return data
+
+
+class ContractMoneySerializer(StrictSerializer):
+    """The escrow as both parties see it (minor units): funded = paid_to_artist +
+    refunded_to_brand + in_escrow; fee_refunded is the platform fee returned with refunds;
+    awarded_by_dispute / refunded_by_dispute: what staff's dispute decisions gave each side."""
+
+    currency = serializers.CharField()
+    funded = serializers.IntegerField()
+    paid_to_artist = serializers.IntegerField()
+    refunded_to_brand = serializers.IntegerField()
+    fee_refunded = serializers.IntegerField()
+    in_escrow = serializers.IntegerField()
+    awarded_by_dispute = serializers.IntegerField()
+    refunded_by_dispute = serializers.IntegerField()
+
+
+class ContractDetailSerializer(ContractSerializer):
+    """One contract with its money (`money`: null until a payment funded it)."""
+
+    money = serializers.SerializerMethodField()
+
+    class Meta(ContractSerializer.Meta):
+        fields = [*ContractSerializer.Meta.fields, "money"]
+        read_only_fields = fields
+
+    @extend_schema_field(ContractMoneySerializer(allow_null=True))
+    def get_money(self, contract: Contract) -> dict | None:
+        money = contract_money_summary(contract=contract, milestones=contract.milestones.all())
+        return ContractMoneySerializer(money).data if money is not None else None
+
+
+class DisputeRespondInputSerializer(StrictSerializer):
+    statement = serializers.CharField(
+        max_length=3000, help_text="Your side of the dispute: once, while it is open."
+    )
 
 
 class SignInputSerializer(StrictSerializer):

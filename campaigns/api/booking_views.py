@@ -25,8 +25,10 @@ from ..selectors import (
     offers_visible_to,
 )
 from .booking_serializers import (
+    ContractDetailSerializer,
     ContractSerializer,
     DeclineSerializer,
+    DisputeRespondInputSerializer,
     MessageInputSerializer,
     MessageSerializer,
     MilestoneSerializer,
@@ -204,7 +206,7 @@ class OfferViewSet(
 
 @extend_schema_view(
     list=extend_schema(responses={200: ContractSerializer(many=True)}),
-    retrieve=extend_schema(responses={200: ContractSerializer, 404: ERRORS[404]}),
+    retrieve=extend_schema(responses={200: ContractDetailSerializer, 404: ERRORS[404]}),
 )
 class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Contracts of the user's brands or of the artist: frozen terms, signatures, milestones."""
@@ -221,10 +223,14 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 "signatures",
                 "milestones__deliverable_type",
                 "milestones__attachments",
+                "milestones__disputes",
                 "settlements",
             )
             .order_by("-created_at", "-id")
         )
+
+    def get_serializer_class(self):
+        return ContractDetailSerializer if self.action == "retrieve" else ContractSerializer
 
     def get_object(self) -> Contract:
         contract = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
@@ -233,9 +239,9 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return contract
 
     def _out(self, contract: Contract) -> Response:
-        return Response(ContractSerializer(self.get_queryset().get(pk=contract.pk)).data)
+        return Response(ContractDetailSerializer(self.get_queryset().get(pk=contract.pk)).data)
 
-    @extend_schema(request=SignInputSerializer, responses={200: ContractSerializer, **ERRORS})
+    @extend_schema(request=SignInputSerializer, responses={200: ContractDetailSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def sign(self, request: Request, pk=None) -> Response:
         """Sign for your side by typing your full name and confirming."""
@@ -247,7 +253,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         )  # fmt: skip
         return self._out(contract)
 
-    @extend_schema(request=DeclineSerializer, responses={200: ContractSerializer, **ERRORS})
+    @extend_schema(request=DeclineSerializer, responses={200: ContractDetailSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk=None) -> Response:
         """Ask to cancel (both sides must, the request expires after
@@ -261,7 +267,8 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return self._out(contract)
 
     @extend_schema(
-        request=SettlementProposeInputSerializer, responses={200: ContractSerializer, **ERRORS}
+        request=SettlementProposeInputSerializer,
+        responses={200: ContractDetailSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def settle(self, request: Request, pk=None) -> Response:
@@ -285,7 +292,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return settlement
 
     @extend_schema(
-        request=SettlementAnswerInputSerializer, responses={200: ContractSerializer, **ERRORS}
+        request=SettlementAnswerInputSerializer, responses={200: ContractDetailSerializer, **ERRORS}
     )
     @action(detail=True, methods=["post"], url_path="settle/accept", url_name="settle-accept")
     def settle_accept(self, request: Request, pk=None) -> Response:
@@ -297,7 +304,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return self._out(contract)
 
     @extend_schema(
-        request=SettlementAnswerInputSerializer, responses={200: ContractSerializer, **ERRORS}
+        request=SettlementAnswerInputSerializer, responses={200: ContractDetailSerializer, **ERRORS}
     )
     @action(detail=True, methods=["post"], url_path="settle/decline", url_name="settle-decline")
     def settle_decline(self, request: Request, pk=None) -> Response:
@@ -379,9 +386,25 @@ class MilestoneViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=ReasonInputSerializer, responses={200: MilestoneSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def dispute(self, request: Request, pk=None) -> Response:
+        """Either side disputes a submitted deliverable (`reason`: your statement); AUX staff
+        decide. The milestone's `dispute` then shows it to both sides."""
         serializer = ReasonInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         dispute = services.dispute_open(
             actor=request.user, milestone=self.get_object(), **serializer.validated_data
         )
         return self._out(dispute.milestone)
+
+    @extend_schema(
+        request=DisputeRespondInputSerializer, responses={200: MilestoneSerializer, **ERRORS}
+    )
+    @action(detail=True, methods=["post"], url_path="dispute/respond", url_name="dispute-respond")
+    def dispute_respond(self, request: Request, pk=None) -> Response:
+        """The side that did not open the open dispute adds its `statement`, once (a second
+        one, or one after the decision, is a 409; the opener gets 403)."""
+        serializer = DisputeRespondInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        milestone = services.dispute_respond(
+            actor=request.user, milestone=self.get_object(), **serializer.validated_data
+        ).milestone
+        return self._out(milestone)

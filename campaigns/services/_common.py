@@ -62,7 +62,8 @@ NOTIFICATION_KINDS = {
     "milestone.submitted": "deliverable.submitted", "milestone.approved": "deliverable.approved",
     "milestone.changes_requested": "deliverable.changes_requested",
     "milestone.overdue": "deliverable.overdue", "dispute.opened": "dispute.opened",
-    "dispute.resolved": "dispute.resolved", "message.new": "message.new",
+    "dispute.resolved": "dispute.resolved", "dispute.responded": "dispute.responded",
+    "message.new": "message.new",
     "review.received": "review.received",
 }  # fmt: skip
 
@@ -84,7 +85,10 @@ def _booking_of(target: Model) -> tuple[Offer, Contract | None, str, str]:
         Settlement: lambda t: t.contract,
     }[type(target)](target)
     url = reverse("bookings:contract_detail", args=[contract.pk])
-    subject = f"{target.title} · {contract.brief}" if isinstance(target, Milestone) else ""
+    if isinstance(target, Dispute):  # straight to the dispute on the contract page
+        url += f"#dispute-{target.pk}"
+    milestone = target.milestone if isinstance(target, Dispute) else target
+    subject = f"{milestone.title} · {contract.brief}" if isinstance(milestone, Milestone) else ""
     return contract.offer, contract, url, subject or str(contract.brief)
 
 

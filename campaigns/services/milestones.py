@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from aux.audit.services import audit_record
 from aux.dispatch import enqueue
 from aux.errors import ConflictError, PermissionDeniedError
+from aux.notifications import messages as notification_messages
 from aux.users.models import User
 
 from .. import hooks
@@ -331,6 +332,44 @@ def dispute_open(*, actor: User, milestone: Milestone, reason: str) -> Dispute:
 
 
 @transaction.atomic
+def dispute_respond(*, actor: User, milestone: Milestone, statement: str) -> Dispute:
+    """The side that did not open the deliverable's open dispute adds its statement, once,
+    while it is open.
+
+    Staff read both statements (and the deliverable's files) before deciding; both sides read
+    them on the contract page and in the API.
+    """
+    contract = milestone.contract
+    side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
+    contract, milestone, _siblings = _lock_milestone(milestone)
+    dispute = (
+        Dispute.objects.select_for_update()
+        .filter(milestone=milestone, status=Dispute.Status.OPEN)
+        .first()
+    )
+    if dispute is None:
+        raise ConflictError(gettext("This deliverable has no open dispute."))
+    if side == dispute.opened_by_side:
+        raise PermissionDeniedError(
+            gettext("You opened this dispute; your reason is your statement.")
+        )
+    statement = (statement or "").strip()
+    if not statement:
+        raise ValidationError({"statement": gettext("Write your side of the dispute.")})
+    if len(statement) > 3000:
+        raise ValidationError({"statement": gettext("At most 3,000 characters.")})
+    if dispute.respondent_statement:
+        raise ConflictError(gettext("Your side's statement is recorded already."))
+    dispute.respondent_statement, dispute.respondent = statement, actor
+    dispute.respondent_statement_at = _now()
+    dispute.full_clean()
+    dispute.save(update_fields=["respondent_statement", "respondent", "respondent_statement_at"])
+    audit_record(actor=actor, verb="dispute.respond", target=dispute, side=side)
+    _notify_on_commit("dispute.responded", target=dispute, sides=BOTH_SIDES, actor=actor)
+    return dispute
+
+
+@transaction.atomic
 def dispute_resolve(
     *,
     actor: User,
@@ -339,7 +378,11 @@ def dispute_resolve(
     decision_text: str,
     amount: int | None = None,
 ) -> Dispute:
-    """Staff decide a dispute in writing: approve in full, approve a partial amount, or cancel."""
+    """Staff decide a dispute in writing: approve in full, approve a partial amount, or cancel.
+
+    Both sides are told what each gets (the artist's award, the brand's refund) with a link to
+    the dispute on the contract page, where the written decision is shown in full.
+    """
     if not actor.is_staff:
         raise PermissionDeniedError(gettext("Only staff resolve disputes."))
     if decision not in Dispute.Decision.values:
@@ -382,5 +425,17 @@ def dispute_resolve(
                  amount=paid)  # fmt: skip
     hooks.announce(hooks.dispute_resolved, dispute_id=dispute.pk)
     _maybe_complete(contract, siblings)
-    _notify_on_commit("dispute.resolved", target=dispute, sides=BOTH_SIDES, actor=actor)
+    # The message says what each side gets; the link opens the decision on the contract page.
+    _notify_on_commit(
+        "dispute.resolved", target=dispute, sides=BOTH_SIDES, actor=actor,
+        text=gettext_noop(
+            "Dispute resolved on %(subject)s: %(artist)s to the artist, %(brand)s refunded to "
+            "the brand."
+        ),
+        params={
+            "artist": notification_messages.money(paid or 0, milestone.currency),
+            "brand": notification_messages.money(milestone.amount - (paid or 0),
+                                                 milestone.currency),
+        },
+    )  # fmt: skip
     return dispute

@@ -563,6 +563,14 @@ for _name in ["milestone-approve", "milestone-dispute", "milestone-request-chang
         kwargs=_pk("milestone"),
         writes=[Write("post", lambda w: {"reason": "x"}, allowed=PARTIES_A)],
     )
+# Only a party of A may add its statement to a dispute (the service then checks which side).
+_case(
+    "milestone-dispute-respond",
+    None,
+    api=True,
+    kwargs=_pk("milestone"),
+    writes=[Write("post", lambda w: {"statement": "x"}, allowed=PARTIES_A)],
+)
 _case(
     "milestone-submit",
     None,
