@@ -145,6 +145,12 @@ class SettlementForm(forms.Form):
     )  # fmt: skip
     note = forms.CharField(label=_("Message to the other side"), max_length=500, required=False)
 
+    def __init__(self, *args, **kwargs) -> None:
+        # Its own ids: the contract page also holds the deliverable form, whose `note` would
+        # otherwise share id_note with this one (a label then names the other form's field).
+        kwargs.setdefault("auto_id", "id_settlement_%s")
+        super().__init__(*args, **kwargs)
+
     def minor_units(self) -> int:
         return int(self.cleaned_data["artist_amount"] * 100)
 

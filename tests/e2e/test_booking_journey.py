@@ -84,9 +84,11 @@ def test_brand_offers_artist_counters_brand_accepts_both_sign_artist_submits_bra
 
     # The artist submits the deliverable with proof.
     band.goto(contract_url)
-    band.get_by_label("Note (optional)", exact=True).fill("Both shows played; set lists attached.")
-    band.get_by_label("Links").fill("https://example.com/shows")
-    band.get_by_role("button", name="Submit for review").click()
+    # The submit form's own fields: the page holds other notes (results, settlement).
+    submit = band.locator("form[action$='/submit/']")
+    submit.get_by_label("Note (optional)", exact=True).fill("Both shows played; set lists sent.")
+    submit.get_by_label("Links").fill("https://example.com/shows")
+    submit.get_by_role("button", name="Submit for review").click()
     expect(band.get_by_text("Deliverable submitted for review.")).to_be_visible()
 
     # The brand approves it: the contract completes.
