@@ -24,7 +24,7 @@ from artists.models import (
 from artists.services import artists_search_tags_refresh
 from artists.taxonomy import taxonomy_seed
 from aux.users.models import User
-from brands.models import Brand, Membership
+from brands.models import Brand, BrandCategory, Membership
 from brands.taxonomy import brand_categories_seed
 from campaigns.models import Brief, BriefDeliverable
 
