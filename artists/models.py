@@ -9,10 +9,22 @@ from aux.money import Currency
 
 
 class Genre(models.Model):
-    """A music genre of the seeded taxonomy (house, hip-hop, indie pop ...)."""
+    """A music genre of the seeded taxonomy (house, hip-hop, indie pop ...).
+
+    `parent`: the broader genre it belongs to (reggaeton → latin, deep house → house →
+    electronic). Matching gives partial credit to genres of the same family (the root of the
+    branch)."""
 
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text="The broader genre this one belongs to (matching: same family, partial credit).",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -19,6 +19,18 @@ GENRES = [
     "J-Pop", "Jazz", "K-Pop", "Latin", "Metal", "Pop", "Punk", "R&B", "Reggaeton",
     "Regional Mexican", "Rock", "Soul", "Techno", "Trap",
 ]  # fmt: skip
+# Sub-genre → its broader genre. Seeding sets it on the genres it creates (the migration that
+# added the field set it on the genres that existed then); staff may change it afterwards.
+# Matching treats genres with the same root as one family (partial credit).
+GENRE_PARENTS = {
+    "Deep House": "House", "House": "Electronic", "Amapiano": "House", "Techno": "Electronic",
+    "Drum & Bass": "Electronic", "Ambient": "Electronic",
+    "Trap": "Hip-Hop", "Grime": "Hip-Hop",
+    "Reggaeton": "Latin", "Regional Mexican": "Latin", "Brazilian": "Latin",
+    "K-Pop": "Pop", "J-Pop": "Pop", "Indie Pop": "Pop",
+    "Indie Rock": "Rock", "Alternative": "Rock", "Punk": "Rock", "Metal": "Rock",
+    "Soul": "R&B", "Funk": "Soul",
+}  # fmt: skip
 MOODS = [
     "Chill", "Dark", "Dreamy", "Energetic", "Euphoric", "Feel-good", "Melancholic", "Nostalgic",
     "Playful", "Romantic", "Uplifting", "Rebellious",
@@ -46,19 +58,31 @@ class Seeded:
     created: int
 
 
-def _upsert(model, entries: list[tuple[str, dict]]) -> tuple[dict, int]:
-    out, created = {}, 0
+def _upsert(model, entries: list[tuple[str, dict]]) -> tuple[dict, int, set[str]]:
+    out, created, new_slugs = {}, 0, set()
     for name, extra in entries:
         obj, new = model.objects.get_or_create(slug=slugify(name), defaults={"name": name, **extra})
         out[obj.slug] = obj
         created += new
-    return out, created
+        if new:
+            new_slugs.add(obj.slug)
+    return out, created, new_slugs
+
+
+def _set_parents(genres: dict[str, Genre], new_slugs: set[str]) -> None:
+    """The parent of each genre just created (never of an existing one: staff may have moved it)."""
+    for child, parent in GENRE_PARENTS.items():
+        obj, up = genres.get(slugify(child)), genres.get(slugify(parent))
+        if obj is not None and up is not None and obj.slug in new_slugs:
+            obj.parent = up
+            obj.save(update_fields=["parent"])
 
 
 @transaction.atomic
 def taxonomy_seed() -> Seeded:
     """Create the genres, moods and deliverable types that are missing (by slug); idempotent."""
-    genres, g = _upsert(Genre, [(n, {}) for n in GENRES])
-    moods, m = _upsert(Mood, [(n, {}) for n in MOODS])
-    types, d = _upsert(DeliverableType, [(n, {"description": t}) for n, t in DELIVERABLE_TYPES])
+    genres, g, new_genres = _upsert(Genre, [(n, {}) for n in GENRES])
+    _set_parents(genres, new_genres)
+    moods, m, _ = _upsert(Mood, [(n, {}) for n in MOODS])
+    types, d, _ = _upsert(DeliverableType, [(n, {"description": t}) for n, t in DELIVERABLE_TYPES])
     return Seeded(genres=genres, moods=moods, deliverables=types, created=g + m + d)

@@ -32,11 +32,17 @@ from campaigns.matching.engine import (
     DEFAULT_FX,
     DEFAULT_WEIGHTS,
     ENGAGEMENT_FULL,
+    NO_DATA_SCORE,
     OBJECTIVE_REACH,
+    RELEVANCE_FLOOR,
+    TERRITORY_FULL_COUNTRIES,
+    TERRITORY_FULL_LOG,
+    TERRITORY_FULL_SHARE,
     BriefQuery,
     rank,
+    share_table,
 )
-from campaigns.matching.fairness import fair_merge, mtable
+from campaigns.matching.fairness import adjusted_alpha, fair_merge, mtable
 from campaigns.matching.snapshot import (
     AGE_BOUNDS,
     AGE_BUCKETS,
@@ -170,37 +176,52 @@ def naive_rank(records: list[dict[str, Any]], brief: BriefQuery, k: int = 50) ->
         if fee > brief.budget_max:
             continue
         tags = {("g", g) for g in r["genres"]} | {("m", m) for m in r["moods"]}
-        genre = len(tags & want_tags) / math.sqrt(len(tags) * len(want_tags)) if tags else 0.0
-        territory = min(1.0, sum(s for c, s in r["audience"].items() if c in terr))
+        genre = len(tags & want_tags) / len(want_tags) if want_tags else None  # no families here
+        shares = r["audience"]
+        territory = None
+        if terr and shares and sum(shares.values()) > 0:
+            there = sum(s for c, s in shares.items() if c in terr) * r["monthly_listeners"]
+            raw = min(1.0, math.log10(1 + there) / TERRITORY_FULL_LOG) if there > 0 else 0.0
+            ev = min(1.0, len(shares) / TERRITORY_FULL_COUNTRIES)
+            ev *= min(1.0, sum(shares.values()) / TERRITORY_FULL_SHARE)
+            territory = 0.5 + ev * (raw - 0.5)
         tot = sum(r["age"].values())
-        age = 0.5
+        age = None
         if tot > 0:
             age = 0.0
             for (b0, b1), b in zip(AGE_BOUNDS, AGE_BUCKETS, strict=False):
                 w = max(0, min(brief.age_max, b1) - max(brief.age_min, b0) + 1) / (b1 - b0 + 1)
                 age += w * r["age"].get(b, 0.0) / tot
-        budget = min(1.0, fee / brief.budget_min)
+            age = min(age, 1.0)
         aud = max(r["monthly_listeners"], sum(r["followers"].values()))
         d = math.log10(1 + aud) - target
         if saturate:
             d = min(d, 0.0)
         reach = max(0.0, 1 - abs(d) / width)
-        eng = min(1.0, r["engagement_rate"] / ENGAGEMENT_FULL)
-        rating = 0.5 if r["rating"] is None else r["rating"] / 5
+        eng = min(1.0, r["engagement_rate"] / ENGAGEMENT_FULL) if r["engagement_rate"] > 0 else None
+        rating = None if r["rating"] is None else r["rating"] / 5
         words = set(tokenize(r["text"]))
-        text = len(q_tokens & words) / len(q_tokens) if q_tokens else 0.5
+        text = len(q_tokens & words) / len(q_tokens) if q_tokens else None
         parts = {
-            "genre": genre, "territory": territory, "age": min(age, 1.0), "budget": budget,
+            "genre": genre, "territory": territory, "age": age, "budget": 1.0,
             "reach": reach, "engagement": eng, "rating": rating, "text": text,
             "verified": 1.0 if r["verified"] else 0.0,
         }  # fmt: skip
-        score = sum(DEFAULT_WEIGHTS[p] * v for p, v in parts.items())
-        scored.append((score, r["id"], r["monthly_listeners"] < EMERGING))
+        den = sum(DEFAULT_WEIGHTS[p] for p, v in parts.items() if v is not None)
+        num = sum(DEFAULT_WEIGHTS[p] * v for p, v in parts.items() if v is not None)
+        score = 100 * num / den if den else NO_DATA_SCORE
+        scored.append((score, r["id"], r["monthly_listeners"] < EMERGING, genre))
     scored.sort(key=lambda x: (-x[0], x[1]))
     s = np.array([x[0] for x in scored])
-    prot = np.array([x[2] for x in scored], dtype=bool)
+    top = s.max() if len(s) else 0.0
+    prot = np.array(
+        [x[2] and x[0] >= RELEVANCE_FLOOR * top and (x[3] is None or x[3] > 0) for x in scored],
+        dtype=bool,
+    )
     ids = np.array([x[1] for x in scored])
-    sel = fair_merge(s, prot, mtable(k, brief.emerging_share, brief.alpha), k, tie_ids=ids)
+    p = brief.emerging_share
+    table = share_table(mtable(k, p, adjusted_alpha(k, p, brief.alpha)), p, min(k, len(s)))
+    sel = fair_merge(s, prot, table, k, tie_ids=ids)
     return [int(ids[i]) for i in sel.order]
 
 

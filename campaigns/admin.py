@@ -43,8 +43,11 @@ class MatchInline(admin.TabularInline):
     ordering = ["rank"]
 
     def why(self, match: Match) -> str:
-        parts = sorted(match.parts.items(), key=lambda kv: -kv[1].get("points", 0))
-        return ", ".join(f"{name} {p.get('points', 0):.2f}" for name, p in parts[:4])
+        parts = sorted(match.parts.items(), key=lambda kv: -(kv[1].get("contribution") or 0))
+        return ", ".join(
+            f"{name} {p['contribution']:.1f}" if p.get("known", True) else f"{name} no data"
+            for name, p in parts[:4]
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("artist")

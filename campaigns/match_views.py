@@ -31,19 +31,25 @@ PART_LABELS = {
 
 
 def why(match: Match) -> list[dict]:
-    """The parts of a score, biggest contribution first: label, value 0–1, weight, points."""
-    rows = [
-        {
-            "name": name,
-            "label": PART_LABELS.get(name, name),
-            "value": part.get("value", 0.0),
-            "weight": part.get("weight", 0.0),
-            "points": part.get("contribution", part.get("points", 0.0)),
-        }
-        for name, part in match.parts.items()
-        if name in PARTS
-    ]
-    return sorted(rows, key=lambda r: (-r["points"], r["name"]))
+    """The parts of a score: label, value 0–1 (None: no data), weight, points (of the 100) and
+    known; known parts first, biggest contribution first, then the parts with no data."""
+    rows = []
+    for name, part in match.parts.items():
+        if name not in PARTS:
+            continue
+        value = part.get("value")
+        known = bool(part.get("known", value is not None)) and value is not None
+        rows.append(
+            {
+                "name": name,
+                "label": PART_LABELS.get(name, name),
+                "value": value if known else None,
+                "weight": part.get("weight", 0.0),
+                "points": (part.get("contribution") or 0.0) if known else 0.0,
+                "known": known,
+            }
+        )
+    return sorted(rows, key=lambda r: (not r["known"], -r["points"], r["name"]))
 
 
 def _visible_brief(request: HttpRequest, pk: int) -> Brief:
@@ -63,7 +69,7 @@ def brief_matches_page(request: HttpRequest, pk: int) -> HttpResponse:
             "match": m,
             "why": why(m),
             "chart": horizontal_bar_chart(
-                [(r["label"], r["value"]) for r in why(m)],
+                [(r["label"], r["value"]) for r in why(m) if r["known"]],
                 title=_("Why %(name)s matches") % {"name": m.artist.stage_name},
                 width=420,
                 bar_height=14,
@@ -85,6 +91,7 @@ def brief_matches_page(request: HttpRequest, pk: int) -> HttpResponse:
             "removed": (stats.get("removed") or {}).items(),
             "stats": stats,
             "fairness": stats.get("fairness") or {},
+            "asked_percent": round(float(brief.emerging_share) * 100),
             "offer_url": reverse("campaigns:offer_new", args=[brief.pk])
             if brand_role(request.user, brief.brand) in ("owner", "manager")
             else None,
@@ -139,7 +146,7 @@ def artist_top_briefs(request: HttpRequest) -> HttpResponse:
         if artist
         else []
     )
-    rows = [{"match": m, "why": why(m)[:3]} for m in matches]
+    rows = [{"match": m, "why": [r for r in why(m) if r["known"]][:3]} for m in matches]
     template = "campaigns/partials/top_briefs.html"
     return render(
         request, template if request.htmx else "campaigns/top_briefs.html", {"rows": rows}

@@ -30,7 +30,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from artists.models import AgeShare, Artist, AudienceShare, Rate, Unavailability
+from artists.models import AgeShare, Artist, AudienceShare, Genre, Mood, Rate, Unavailability
 from aux.dispatch import enqueue
 
 from .matching import (
@@ -55,6 +55,7 @@ _COVERED = "matching:changes-covered"
 _SCHEDULED = "matching:refresh-scheduled"
 _LOCK_ID = 0x4155_584D  # "AUXM": the PostgreSQL advisory lock taken by builds and refreshes
 _stores: dict[str, SnapshotStore] = {}
+TOP_SHARE_SHOWN = 20  # the match page states the emerging share of this many first matches
 _FETCH = 20_000  # rows per round trip of the streamed (server-side cursor) reads
 _BUILD_CHUNK = 20_000  # artists read per step of snapshot_build: ~80 MB of Python records
 
@@ -343,7 +344,26 @@ def brief_query(brief: Brief) -> BriefQuery | None:
         fairness=brief.fairness,
         alpha=settings.AUX_FAIRNESS_ALPHA,
         text=f"{brief.title} {brief.description}",
+        genre_families=genre_families(),
+        ignore_words=[
+            *Genre.objects.values_list("name", flat=True),
+            *Mood.objects.values_list("name", flat=True),
+        ],
     )
+
+
+def genre_families() -> dict[int, int]:
+    """Genre id → the root of its branch of the taxonomy, for the genres that have a parent (a
+    root is its own family). A cycle staff might create is cut where it closes."""
+    parent = dict(Genre.objects.values_list("pk", "parent_id"))
+    out = {}
+    for g, up in parent.items():
+        seen = {g}
+        while up is not None and up not in seen:
+            seen.add(up)
+            g_root, up = up, parent.get(up)
+            out[g] = g_root
+    return out
 
 
 def curation_for(brief: Brief) -> Curation:
@@ -396,16 +416,19 @@ def matches_recompute(*, brief: Brief) -> int:
             emerging=m.emerging,
             pinned=m.pinned,
             boost=m.boost,
+            placed_by_fairness=m.placed_by_fairness,
             computed_at=now,
         )
         for m in ranking.matches
         if m.artist_id in existing  # an artist deleted since the snapshot was built
     )
+    top = ranking.matches[:TOP_SHARE_SHOWN]
     brief.match_stats = {
         "removed": ranking.removed,
         "n_total": ranking.n_total,
         "n_candidates": ranking.n_candidates,
-        "fairness": _jsonable(ranking.fairness),
+        "fairness": _jsonable(ranking.fairness)
+        | {"top_n": len(top), "top_emerging": sum(m.emerging for m in top)},
         "curation": _jsonable(ranking.curation),
         "snapshot_version": ranking.snapshot_version,
     }

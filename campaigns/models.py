@@ -173,18 +173,28 @@ class BriefDeliverable(models.Model):
 class Match(models.Model):
     """One artist's place in a brief's ranking, as last computed (top N kept).
 
-    `parts` holds the "why": {part: {"value": 0..1, "weight": w, "points": w*value}}.
-    Rows are replaced wholesale at each recomputation; curation lives in MatchCuration.
+    `score`: 0–100, the weighted average of the parts known for the artist × 100, plus any staff
+    boost (points). `parts` holds the "why": {part: {"value": 0..1 or None (no data), "weight":
+    w, "contribution": the points it adds to the score, "known": bool}}; unknown parts are left
+    out of the average. `placed_by_fairness`: the fair-exposure rule moved it above an artist
+    with a better score. Rows are replaced wholesale at each recomputation; curation lives in
+    MatchCuration.
     """
 
     brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="matches")
     artist = models.ForeignKey("artists.Artist", on_delete=models.CASCADE, related_name="matches")
     rank = models.PositiveIntegerField()
-    score = models.FloatField()
+    score = models.FloatField(
+        help_text="0–100: weighted average of the known parts × 100, plus the staff boost."
+    )
     parts = models.JSONField(default=dict)
     emerging = models.BooleanField(default=False)
     pinned = models.BooleanField(default=False)
     boost = models.FloatField(default=0)
+    placed_by_fairness = models.BooleanField(
+        default=False,
+        help_text="Placed above a better-scoring artist to keep the share of emerging artists.",
+    )
     computed_at = models.DateTimeField()
 
     class Meta:
@@ -210,7 +220,9 @@ class MatchCuration(models.Model):
     pin_order = models.PositiveIntegerField(
         null=True, blank=True, help_text="Pinned artists come first, in this order."
     )
-    boost = models.FloatField(default=0, help_text="Added to the score before re-ranking.")
+    boost = models.FloatField(
+        default=0, help_text="Points added to the 0–100 match score before re-ranking."
+    )
     hidden = models.BooleanField(default=False)
     note = models.CharField(max_length=240, blank=True)
     updated_by = models.ForeignKey(

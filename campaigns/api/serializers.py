@@ -81,6 +81,12 @@ class BriefSerializer(StrictModelSerializer):
 
 
 class MatchSerializer(StrictModelSerializer):
+    """One ranked artist. `score` is on a 0–100 scale: the weighted average of the parts known
+    for the artist × 100, plus any staff boost (points). `parts`: {name: {value (0–1, null when
+    there is no data), weight, contribution (the points it adds to the score; 0 when unknown),
+    known}}. `placed_by_fairness`: the fair-exposure rule placed it above an artist with a better
+    score, to keep the share of emerging artists."""
+
     artist = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     stage_name = serializers.CharField(source="artist.stage_name", read_only=True)
     curation = serializers.SerializerMethodField()
@@ -88,8 +94,8 @@ class MatchSerializer(StrictModelSerializer):
     class Meta:
         model = Match
         fields = [
-            "rank", "artist", "stage_name", "score", "parts", "emerging", "curation",
-            "computed_at",
+            "rank", "artist", "stage_name", "score", "parts", "emerging", "placed_by_fairness",
+            "curation", "computed_at",
         ]  # fmt: skip
 
     def get_curation(self, match: Match) -> dict:

@@ -93,7 +93,8 @@ class BriefViewSet(
     @extend_schema(responses={200: MatchSerializer(many=True), 403: ERRORS[403], 404: ERRORS[404]})
     @action(detail=True, methods=["get"], filterset_class=None)
     def matches(self, request, pk=None) -> Response:
-        """The ranked artists with score parts, plus how many artists each filter removed."""
+        """The ranked artists with their 0–100 score and its parts (unknown parts: `known`
+        false, value null), plus how many artists each filter removed and the fairness report."""
         # Neither the brief's genres/moods/deliverables nor the artists' genres are part of this
         # response: skip those prefetches (4 + 1 queries, about half of the endpoint's time).
         brief = self.get_queryset().prefetch_related(None).filter(pk=pk).first()

@@ -1,22 +1,35 @@
-"""Rank a snapshot of artists against one brief: hard filters, a weighted sum of explainable
+"""Rank a snapshot of artists against one brief: hard filters, a 0–100 score from explainable
 parts, staff curation and a fair-exposure re-rank. Vectorised numpy; no Django.
+
+The score: every part is a value in [0, 1] and a "known" flag. Score = 100 × Σ w·v / Σ w over
+the parts known for that artist (unknown parts are left out, so they are neutral: neither a 0 nor
+a made-up 0.5), plus the staff boost in points. An artist with no known weighted part scores 50.
 
 Decisions worth knowing:
 - Filters run in the order of `FILTERS`; an artist is counted under the first filter it fails.
 - Pinned artists come first in pin order but must still pass every hard filter (a pinned artist
   who is unavailable or over budget cannot be booked; it is reported in
   ``curation["pins_dropped"]`` with the filter that removed it). Hidden wins over pinned.
-- Boosts are added to the score before the fairness re-rank (so a boost can move an artist
-  within its group and across the merge); parts stay unboosted.
+- Boosts are points added to the 0–100 score before the fairness re-rank (so a boost can move
+  an artist within its group and across the merge; a boosted score may leave [0, 100]); parts and
+  their contributions stay unboosted.
 - The fairness table covers the whole list, pins included: after the pins, every prefix must
   hold at least table[i] emerging artists. Prefixes the pins themselves break, or that the
   emerging candidates cannot fill, are reported, never raised.
-- Parts that lack information are neutral (0.5): a brief with no genres/moods, no territories or
-  no text, an artist with no age data or no rating.
+- Parts that lack information are unknown (value None, "known": false in the explanation) and
+  left out of the score: a brief with no genres/moods, no territories or no words (once genre and
+  mood names are dropped); an artist with no audience-by-country data, no age data, no review or
+  no measured engagement (a rate of 0 is how the database says "not measured").
+- Fair exposure: only *relevant* emerging artists are picked by the rule (`RELEVANCE_FLOOR`);
+  the default mode is FA*IR with the paper's corrected significance (`adjusted_alpha`) at every
+  prefix, and the whole list then holds the share the brand asked for (⌈p·n⌉ of its n rows) when
+  enough relevant emerging artists exist; the strict mode holds ⌊p·i⌋ in every top i. A match
+  the rule moved above a better-scoring artist says so (`placed_by_fairness`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -24,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from .fairness import fair_merge, floor_table, mtable
+from .fairness import adjusted_alpha, fair_merge, floor_table, mtable
 from .snapshot import (
     AGE_BOUNDS,
     CURRENCIES,
@@ -57,6 +70,16 @@ OBJECTIVE_REACH: dict[str, tuple[float, float, bool]] = {
     "recording": (4.0, 2.0, False),
 }
 ENGAGEMENT_FULL = 0.10  # an engagement rate of 10 % or more earns the whole part
+GENRE_RELATED = 0.5  # credit for a brief genre the artist lacks but has a genre of its family
+# Territory: log10(listeners in the target countries) / TERRITORY_FULL_LOG (10^6 = the whole
+# part); evidence is full from this many listed countries and this sum of shares.
+TERRITORY_FULL_LOG = 6.0
+TERRITORY_FULL_COUNTRIES = 3
+TERRITORY_FULL_SHARE = 0.5
+# An emerging artist is picked by the fairness rule only if its score is at least this share of
+# the best candidate's score and, when the brief names genres or moods, its genre part is > 0.
+RELEVANCE_FLOOR = 0.6
+NO_DATA_SCORE = 50.0  # the score of an artist none of whose weighted parts is known
 SMALL = 4096  # below this many rows the parts may read the row-wise arrays, above the inverted ones
 # ... and only when the rows are at most this share of the snapshot: otherwise one pass over the
 # inverted postings of the brief's few keys is cheaper than walking every row's entries.
@@ -86,12 +109,16 @@ class BriefQuery:
     fairness: str = "fair"
     alpha: float = 0.1
     text: str = ""
+    # genre id → its family (the root of its taxonomy branch); a genre absent is its own family
+    genre_families: Mapping[int, int] = field(default_factory=dict)
+    # genre and mood names: their words are left out of the text part (the genre part has them)
+    ignore_words: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
 class Curation:
-    """Staff curation for one brief: pinned ids (in pin order), boosts added to the score,
-    hidden ids."""
+    """Staff curation for one brief: pinned ids (in pin order), boosts (points added to the
+    0–100 score), hidden ids."""
 
     pinned: Sequence[int] = ()
     boosts: Mapping[int, float] = field(default_factory=dict)
@@ -100,17 +127,20 @@ class Curation:
 
 @dataclass
 class MatchResult:
-    """One ranked artist: score = Σ weight·part + boost;
-    parts[name] = {value, weight, contribution}."""
+    """One ranked artist: score (0–100) = Σ contribution + boost; parts[name] = {value (0–1, or
+    None when unknown), weight, contribution (points of the 100: 100·w·v / Σ known w; 0 when
+    unknown), known}. ``placed_by_fairness``: the fair-exposure rule moved it above an artist
+    outside the emerging group with a better score."""
 
     artist_id: int
     rank: int
     score: float
     boost: float
-    parts: dict[str, dict[str, float]]
+    parts: dict[str, dict[str, Any]]
     emerging: bool
     pinned: bool
     boosted: bool
+    placed_by_fairness: bool = False
 
 
 @dataclass
@@ -135,7 +165,8 @@ class _Query:
     snap: ArtistSnapshot
     brief: BriefQuery
     tag_bits: np.ndarray
-    tag_invnorm: float
+    n_tags: int
+    related: list[tuple[np.ndarray, np.ndarray]]  # per brief genre with kin: (its bit, kin bits)
     countries: np.ndarray
     country_lut: np.ndarray  # bool per snapshot country: a target of the brief
     age_w: np.ndarray
@@ -154,8 +185,10 @@ def _age_weights(lo: int, hi: int) -> np.ndarray:
 
 
 @lru_cache(maxsize=1024)
-def _text_tokens(text: str) -> np.ndarray:
+def _text_tokens(text: str, ignore: tuple[str, ...] = ()) -> np.ndarray:
     t = token_hashes(text)
+    if ignore:
+        t = np.setdiff1d(t, token_hashes(" ".join(ignore)), assume_unique=True)
     t.flags.writeable = False
     return t
 
@@ -179,19 +212,11 @@ def _prepare(snap: ArtistSnapshot, brief: BriefQuery) -> _Query:
     if brief.objective not in OBJECTIVE_REACH:
         raise ValueError(f"unknown objective {brief.objective!r}")
     cache = _snap_cache(snap)
-    tkey = ("tags", tuple(brief.genres), tuple(brief.moods))
+    families = tuple(sorted((int(g), int(f)) for g, f in brief.genre_families.items()))
+    tkey = ("tags", tuple(brief.genres), tuple(brief.moods), families)
     tags = cache.get(tkey)
     if tags is None:
-        words = snap.arrays["tags"].shape[1]
-        bits = np.zeros(words, dtype=np.uint64)
-        keys = {tag_key("genre", g) for g in brief.genres} | {
-            tag_key("mood", m) for m in brief.moods
-        }
-        for key in keys:
-            pos = snap.tag_index.get(key)
-            if pos is not None:
-                bits[pos // 64] |= np.uint64(1) << np.uint64(pos % 64)
-        tags = cache[tkey] = (bits, 1.0 / np.sqrt(len(keys)) if keys else 0.0)
+        tags = cache[tkey] = _tag_masks(snap, brief, dict(families))
     ckey = ("countries", tuple(brief.territories))
     ctry = cache.get(ckey)
     if ctry is None:
@@ -206,13 +231,44 @@ def _prepare(snap: ArtistSnapshot, brief: BriefQuery) -> _Query:
         snap=snap,
         brief=brief,
         tag_bits=tags[0],
-        tag_invnorm=tags[1],
+        n_tags=tags[1],
+        related=tags[2],
         countries=ctry[0],
         country_lut=ctry[1],
         age_w=_age_weights(int(brief.age_min), int(brief.age_max)),
-        tokens=_text_tokens(brief.text),
+        tokens=_text_tokens(brief.text, tuple(brief.ignore_words)),
         reach=OBJECTIVE_REACH[brief.objective],
     )
+
+
+def _tag_masks(
+    snap: ArtistSnapshot, brief: BriefQuery, families: dict[int, int]
+) -> tuple[np.ndarray, int, list[tuple[np.ndarray, np.ndarray]]]:
+    """The brief's tag bits, how many distinct tags it names, and for each brief genre whose
+    family has other genres in the snapshot: (its own bit, the bits of those kin genres)."""
+    words = snap.arrays["tags"].shape[1]
+
+    def bits_of(keys: Collection[int]) -> np.ndarray:
+        out = np.zeros(words, dtype=np.uint64)
+        for key in keys:
+            pos = snap.tag_index.get(key)
+            if pos is not None:
+                out[pos // 64] |= np.uint64(1) << np.uint64(pos % 64)
+        return out
+
+    genres = {int(g) for g in brief.genres}
+    keys = {tag_key("genre", g) for g in genres} | {tag_key("mood", m) for m in brief.moods}
+    related = []
+    if families:
+        snap_genres = [k // 2 for k in snap.tag_vocab if k % 2 == 0]
+        for g in sorted(genres):
+            fam = families.get(g, g)
+            kin = [h for h in snap_genres if h != g and families.get(h, h) == fam]
+            if kin:
+                kin_bits = bits_of([tag_key("genre", h) for h in kin])
+                if kin_bits.any():
+                    related.append((bits_of([tag_key("genre", g)]), kin_bits))
+    return bits_of(keys), len(keys), related
 
 
 def _row_wise(q: _Query, rows: np.ndarray) -> bool:
@@ -220,20 +276,30 @@ def _row_wise(q: _Query, rows: np.ndarray) -> bool:
     return len(rows) <= SMALL and len(rows) <= ROWWISE_SHARE * q.snap.n_rows
 
 
-def part_genre(q: _Query, rows: np.ndarray) -> np.ndarray:
-    """Cosine similarity of the genre ∪ mood multi-hot vectors: |A∩B| / √(|A|·|B|)."""
+def part_genre(q: _Query, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray | bool]:
+    """Coverage of the brief's genres and moods: for each one the artist has, 1; for a brief
+    genre the artist lacks but has a genre of the same family (the taxonomy's branch),
+    GENRE_RELATED; averaged over the brief's tags. Other genres of the artist never lower it.
+    A brief with no genre and no mood: unknown."""
     a = q.snap.arrays
-    if q.tag_invnorm == 0.0:
-        return np.full(len(rows), NEUTRAL, dtype=np.float32)
+    if q.n_tags == 0:
+        return np.zeros(len(rows), dtype=np.float32), False
     tags = a["tags"][rows]
     if tags.shape[1] == 1:
-        inter = np.bitwise_count(tags[:, 0] & q.tag_bits[0])
+        t = tags[:, 0]
+        out = np.bitwise_count(t & q.tag_bits[0]).astype(np.float32)
+        for own, kin in q.related:
+            partial = (t & kin[0]) != 0
+            partial &= (t & own[0]) == 0
+            out += partial * np.float32(GENRE_RELATED)
     else:
-        inter = np.bitwise_count(tags & q.tag_bits).sum(axis=1, dtype=np.uint16)
-    out = inter.astype(np.float32)
-    out *= a["tag_invnorm"][rows]
-    out *= np.float32(q.tag_invnorm)
-    return np.minimum(out, np.float32(1.0), out=out)
+        out = np.bitwise_count(tags & q.tag_bits).sum(axis=1, dtype=np.uint16).astype(np.float32)
+        for own, kin in q.related:
+            partial = (tags & kin).any(axis=1)
+            partial &= ~(tags & own).any(axis=1)
+            out += partial * np.float32(GENRE_RELATED)
+    out *= np.float32(1.0 / q.n_tags)
+    return np.minimum(out, np.float32(1.0), out=out), True
 
 
 def _segments(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -245,29 +311,70 @@ def _segments(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndar
     return np.repeat(starts, lengths) + offsets, seg
 
 
-def part_territory(q: _Query, rows: np.ndarray) -> np.ndarray:
-    """Share of the artist's audience in the brief's target countries (capped at 1)."""
+def part_territory(q: _Query, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray | bool]:
+    """The artist's absolute audience in the brief's target countries, on a log scale:
+    L = Σ over targets of share × monthly listeners, value = log10(1 + L) / TERRITORY_FULL_LOG
+    clipped to [0, 1] (10^6 listeners there = 1).
+
+    Shrinkage (thin evidence): the value is pulled toward the neutral 0.5 by the evidence
+    e = min(1, countries listed / TERRITORY_FULL_COUNTRIES) × min(1, Σ shares /
+    TERRITORY_FULL_SHARE): value = 0.5 + e·(raw − 0.5). One country at 100 % (a single chart
+    entry) is a third of the evidence. No audience-by-country data, or a brief with no target
+    country: unknown."""
     a = q.snap.arrays
+    n = len(rows)
     if len(q.brief.territories) == 0:
-        return np.full(len(rows), NEUTRAL, dtype=np.float32)
+        return np.zeros(n, dtype=np.float32), False
     if _row_wise(q, rows):
         pos, seg = _segments(a["aud_indptr"], rows)
         hit = q.country_lut[a["aud_country"][pos]]
-        out = np.bincount(seg[hit], weights=a["aud_share"][pos[hit]], minlength=len(rows))
-        return np.minimum(out, 1.0).astype(np.float32)
-    dense = np.zeros(q.snap.n_rows, dtype=np.float32)
-    ptr = a["audc_indptr"]
-    for c in q.countries.tolist():
-        s, e = int(ptr[c]), int(ptr[c + 1])
-        # a row appears once per country: add.at equals `dense[rows] += share`, one pass cheaper
-        np.add.at(dense, a["audc_rows"][s:e], a["audc_share"][s:e])
-    out = dense[rows]
-    return np.minimum(out, np.float32(1.0), out=out)
+        share = np.bincount(seg[hit], weights=a["aud_share"][pos[hit]], minlength=n)
+        share = share.astype(np.float32)
+    else:
+        dense = np.zeros(q.snap.n_rows, dtype=np.float32)
+        ptr = a["audc_indptr"]
+        for c in q.countries.tolist():
+            s, e = int(ptr[c]), int(ptr[c + 1])
+            # a row appears once per country: add.at equals `dense[rows] += share`, one pass cheaper
+            np.add.at(dense, a["audc_rows"][s:e], a["audc_share"][s:e])
+        share = dense[rows]
+    evidence = _audience_evidence(q.snap)[rows]
+    known = evidence > 0
+    out = np.zeros(n, dtype=np.float32)
+    hit = share.nonzero()[0]  # most rows have no audience in the targets: log only the others
+    if len(hit):
+        listeners = a["listeners"][rows[hit]].astype(np.float32)
+        listeners *= share[hit]
+        v = np.log10(listeners + np.float32(1.0))
+        v *= np.float32(1.0 / TERRITORY_FULL_LOG)
+        out[hit] = np.minimum(v, np.float32(1.0))
+    out -= np.float32(NEUTRAL)
+    out *= evidence
+    out += np.float32(NEUTRAL)
+    out[~known] = 0.0
+    return out, known
 
 
-def part_age(q: _Query, rows: np.ndarray) -> np.ndarray:
+def _audience_evidence(snap: ArtistSnapshot) -> np.ndarray:
+    """Per row, how much audience-by-country evidence the artist has, in [0, 1] (0: none);
+    derived once per snapshot (a snapshot is immutable)."""
+    cache = _snap_cache(snap)
+    ev = cache.get("aud_evidence")
+    if ev is None:
+        a = snap.arrays
+        counts = np.diff(a["aud_indptr"])
+        row_of = np.repeat(np.arange(snap.n_rows), counts)
+        total = np.bincount(row_of, weights=a["aud_share"], minlength=snap.n_rows)
+        ev = np.minimum(counts / TERRITORY_FULL_COUNTRIES, 1.0)
+        ev *= np.minimum(total / TERRITORY_FULL_SHARE, 1.0)
+        ev = cache["aud_evidence"] = ev.astype(np.float32)
+        ev.flags.writeable = False
+    return ev
+
+
+def part_age(q: _Query, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray | bool]:
     """Share of the artist's (reported) audience inside the brief's age range; a bucket that the
-    range covers partly counts pro rata by years; no age data → neutral."""
+    range covers partly counts pro rata by years; no age data → unknown."""
     a = q.snap.arrays
     out = np.zeros(len(rows), dtype=np.float32)
     for b, w in enumerate(q.age_w.tolist()):
@@ -277,9 +384,9 @@ def part_age(q: _Query, rows: np.ndarray) -> np.ndarray:
         if w != 1.0:
             col *= np.float32(w)
         out += col
-    unknown = a["age_total"][rows] <= 0
-    out[unknown] = NEUTRAL
-    return np.minimum(out, np.float32(1.0), out=out)
+    known = a["age_total"][rows] > 0
+    out[~known] = 0.0
+    return np.minimum(out, np.float32(1.0), out=out), known
 
 
 def fees(
@@ -316,12 +423,10 @@ def _conversion(currency: str, fx: tuple[tuple[str, float], ...]) -> np.ndarray:
 
 
 def part_budget(q: _Query, total_fee: np.ndarray) -> np.ndarray:
-    """1 when the fee is within [budget min, budget max]; fee / budget min below it."""
-    bmin = q.brief.budget_min
-    if bmin <= 0:
-        return np.ones(len(total_fee), dtype=np.float32)
-    out = np.minimum(total_fee / bmin, 1.0)
-    return np.maximum(out, 0.0, out=out).astype(np.float32)
+    """1 anywhere inside the budget: [0, budget max] in the brief's currency (a fee above it is
+    the budget filter's business, never a part). Being affordable is not a defect: a fee below
+    the budget minimum costs nothing."""
+    return np.ones(len(total_fee), dtype=np.float32)
 
 
 def part_reach(q: _Query, rows: np.ndarray) -> np.ndarray:
@@ -338,25 +443,32 @@ def part_reach(q: _Query, rows: np.ndarray) -> np.ndarray:
     return np.minimum(d, np.float32(1.0), out=d)
 
 
-def part_engagement(q: _Query, rows: np.ndarray) -> np.ndarray:
-    """Engagement rate / ENGAGEMENT_FULL, capped at 1."""
+def part_engagement(q: _Query, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Engagement rate / ENGAGEMENT_FULL, capped at 1. A rate of 0 (the database default: not
+    measured) or NaN: unknown."""
     out = q.snap.arrays["engagement"][rows] * np.float32(1.0 / ENGAGEMENT_FULL)
-    np.maximum(out, np.float32(0.0), out=out)
-    return np.minimum(out, np.float32(1.0), out=out)
+    known = out > 0  # False for NaN too
+    out[~known] = 0.0
+    return np.minimum(out, np.float32(1.0), out=out), known
 
 
-def part_rating(q: _Query, rows: np.ndarray) -> np.ndarray:
-    """Average rating / 5; no rating yet → neutral (precomputed in the snapshot)."""
-    return np.asarray(q.snap.arrays["rating_part"][rows], dtype=np.float32)
+def part_rating(q: _Query, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Average rating / 5; no review yet: unknown."""
+    out = np.array(q.snap.arrays["rating_part"][rows], dtype=np.float32)
+    known = ~np.isnan(q.snap.arrays["rating"][rows])
+    out[~known] = 0.0
+    return out, known
 
 
-def part_text(q: _Query, rows: np.ndarray) -> np.ndarray:
+def part_text(q: _Query, rows: np.ndarray) -> tuple[np.ndarray, bool]:
     """Share of the brief's distinct (hashed, stop-word-free) words found in the artist's text
-    (stage name, bio, genre and mood names). No words in the brief → neutral."""
+    (stage name, bio, genre and mood names). The words of genre and mood names
+    (``BriefQuery.ignore_words``) are dropped from the brief's words: the genre part already
+    counts them. No words left in the brief: unknown."""
     a = q.snap.arrays
     nq = len(q.tokens)
     if nq == 0:
-        return np.full(len(rows), NEUTRAL, dtype=np.float32)
+        return np.zeros(len(rows), dtype=np.float32), False
     if _row_wise(q, rows):
         pos, seg = _segments(a["txt_indptr"], rows)
         toks = a["txt_tok"][pos]
@@ -370,7 +482,7 @@ def part_text(q: _Query, rows: np.ndarray) -> np.ndarray:
         dense = np.bincount(np.concatenate(found), minlength=q.snap.n_rows)
         out = dense[rows].astype(np.float32)
     out *= np.float32(1.0 / nq)
-    return out
+    return out, True
 
 
 def part_verified(q: _Query, rows: np.ndarray) -> np.ndarray:
@@ -448,31 +560,61 @@ def score_rows(
     weights: Mapping[str, float],
     *,
     explain: bool = False,
-) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Score = Σ weight·part over ``rows`` (float32), and with ``explain`` every part."""
+) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray | bool]]:
+    """Score (0–100, float32) = 100 × Σ w·v / Σ w over the parts known for each row
+    (`NO_DATA_SCORE` where no weighted part is known); with ``explain`` every part's values and
+    known flags (a bool: the same for every row). The genre part is always returned: the
+    fairness rule's relevance floor reads it."""
     parts: dict[str, np.ndarray] = {}
-    score = np.zeros(len(rows), dtype=np.float32)
+    knowns: dict[str, np.ndarray | bool] = {}
+    num = np.zeros(len(rows), dtype=np.float32)
+    den_all = 0.0  # Σ w of the parts known for every row
+    den: np.ndarray | None = None  # Σ w of the parts known for some rows only
     for name in PARTS:
         w = float(weights.get(name, 0.0))
-        if w == 0.0 and not explain:
+        if w == 0.0 and not explain and name != "genre":
             continue
-        part = part_budget(q, total_fee) if name == "budget" else _PART_FUNCS[name](q, rows)
-        if explain:
-            parts[name] = part
-        if w != 0.0:
-            score += part if w == 1.0 else part * np.float32(w)
-    return score, parts
+        if name == "budget":
+            part, known = part_budget(q, total_fee), True
+        elif name == "verified":
+            part, known = part_verified(q, rows), True
+        elif name == "reach":
+            part, known = part_reach(q, rows), True
+        else:
+            part, known = _PART_FUNCS[name](q, rows)
+        if explain or name == "genre":
+            parts[name], knowns[name] = part, known
+        if w == 0.0 or known is False:
+            continue
+        num += part if w == 1.0 else part * np.float32(w)  # unknown values are 0
+        if known is True:
+            den_all += w
+        elif den is None:
+            den = known * np.float32(w)
+        else:
+            den += known * np.float32(w)
+    if den is None:
+        if den_all == 0.0:
+            return np.full(len(rows), NO_DATA_SCORE, dtype=np.float32), parts, knowns
+        num *= np.float32(100.0 / den_all)
+        return num, parts, knowns
+    if den_all:
+        den += np.float32(den_all)
+    num *= np.float32(100.0)
+    empty = den == 0
+    den[empty] = 1.0
+    num /= den
+    num[empty] = NO_DATA_SCORE
+    return num, parts, knowns
 
 
 _PART_FUNCS = {
     "genre": part_genre,
     "territory": part_territory,
     "age": part_age,
-    "reach": part_reach,
     "engagement": part_engagement,
     "rating": part_rating,
     "text": part_text,
-    "verified": part_verified,
 }
 
 
@@ -493,44 +635,42 @@ def _explain(
     scores: list[float],
     emerging: list[bool],
     parts: np.ndarray,
+    known: np.ndarray,
     wvec: np.ndarray,
     boosts: Mapping[int, float],
     n_pinned: int,
+    lifted: set[int],
 ) -> list[MatchResult]:
-    """MatchResults for the chosen rows; ``parts`` is (len(PARTS), k) float32. The contribution
-    is value × weight in float64 (the value being the float32 part, as a Python float).
-
-    Written out part by part: the k × 9 small dicts are most of a small ranking's fixed cost,
-    and dict displays are the cheapest way to build them (a comprehension over PARTS cost
-    about half as much again)."""
-    w0, w1, w2, w3, w4, w5, w6, w7, w8 = wvec.tolist()
-    g, t, a, b, r, e, ra, tx, v = PARTS
-    return [
-        # positional: a dataclass's keyword call costs several times more
-        MatchResult(
-            aid,  # artist_id
-            j + 1,  # rank
-            scores[j],  # score
-            boosts.get(aid, 0.0),  # boost
-            {
-                g: {"value": v0, "weight": w0, "contribution": v0 * w0},
-                t: {"value": v1, "weight": w1, "contribution": v1 * w1},
-                a: {"value": v2, "weight": w2, "contribution": v2 * w2},
-                b: {"value": v3, "weight": w3, "contribution": v3 * w3},
-                r: {"value": v4, "weight": w4, "contribution": v4 * w4},
-                e: {"value": v5, "weight": w5, "contribution": v5 * w5},
-                ra: {"value": v6, "weight": w6, "contribution": v6 * w6},
-                tx: {"value": v7, "weight": w7, "contribution": v7 * w7},
-                v: {"value": v8, "weight": w8, "contribution": v8 * w8},
-            },  # parts
-            emerging[j],  # emerging
-            j < n_pinned,  # pinned
-            aid in boosts,  # boosted
+    """MatchResults for the chosen rows; ``parts`` is (len(PARTS), k) float32 and ``known``
+    the same shape, bool. A known part: value, weight, contribution = 100·w·v / Σ known w
+    (float64; the points it adds to the score); an unknown one: value None, contribution 0."""
+    weights = wvec.tolist()
+    den = (known * wvec[:, None]).sum(axis=0).tolist() if len(top_ids) else []
+    out = []
+    for j, (aid, vals, kn) in enumerate(
+        zip(top_ids, parts.T.tolist(), known.T.tolist(), strict=True)
+    ):
+        scale = 100.0 / den[j] if den[j] else 0.0
+        out.append(
+            # positional: a dataclass's keyword call costs several times more
+            MatchResult(
+                aid,  # artist_id
+                j + 1,  # rank
+                scores[j],  # score
+                boosts.get(aid, 0.0),  # boost
+                {
+                    name: {"value": v, "weight": w, "contribution": v * w * scale, "known": True}
+                    if k
+                    else {"value": None, "weight": w, "contribution": 0.0, "known": False}
+                    for name, v, w, k in zip(PARTS, vals, weights, kn, strict=True)
+                },  # parts
+                emerging[j],  # emerging
+                j < n_pinned,  # pinned
+                aid in boosts,  # boosted
+                j in lifted,  # placed_by_fairness
+            )
         )
-        for j, (aid, (v0, v1, v2, v3, v4, v5, v6, v7, v8)) in enumerate(
-            zip(top_ids, parts.T.tolist(), strict=True)
-        )
-    ]
+    return out
 
 
 def rank(
@@ -567,7 +707,7 @@ def rank(
     rows, total_fee, removed, why = _filter(q, hidden_rows, pin_rows_all[pin_rows_all >= 0], fx)
     # Small candidate sets keep their parts for the explanations (no second pass for the top k).
     keep_parts = len(rows) <= KEEP_PARTS
-    score, parts = score_rows(q, rows, total_fee, weights, explain=keep_parts)
+    score, parts, knowns = score_rows(q, rows, total_fee, weights, explain=keep_parts)
     ids = a["ids"][rows]
     boost = np.zeros(0, dtype=np.float32)
     if curation.boosts:
@@ -602,8 +742,22 @@ def rank(
                 pin_pos.append(cand_index[prow])
         pin_pos = pin_pos[:k]
 
+    # the fairness rule's candidates: emerging artists relevant to the brief
+    emerging_all = int(np.count_nonzero(emerging))
+    protected = emerging
+    if emerging_all:
+        floor = RELEVANCE_FLOOR * float(score.max())
+        protected = emerging & (score >= np.float32(floor))
+        if knowns["genre"] is not False:  # the brief names genres or moods
+            protected &= parts["genre"] > 0
     p = float(brief.emerging_share)
-    table = mtable(k, p, brief.alpha) if brief.fairness == "fair" else floor_table(k, p)
+    n_list = min(k, len(rows))
+    alpha_c = None
+    if brief.fairness == "fair":
+        alpha_c = adjusted_alpha(k, p, brief.alpha)
+        table = share_table(mtable(k, p, alpha_c), p, n_list)
+    else:
+        table = floor_table(k, p)
     pins = np.asarray(pin_pos, dtype=np.int64)
     if pin_pos:
         rest = np.ones(len(rows), dtype=bool)
@@ -611,48 +765,52 @@ def rank(
         rest_idx = rest.nonzero()[0]
         sel = fair_merge(
             score[rest_idx],
-            emerging[rest_idx],
+            protected[rest_idx],
             table,
             k - len(pin_pos),
             tie_ids=ids[rest_idx],
             offset=len(pin_pos),
-            protected_before=int(np.count_nonzero(emerging[pins])),
+            protected_before=int(np.count_nonzero(protected[pins])),
         )
         order = np.concatenate([pins, rest_idx[sel.order]])
     else:
-        sel = fair_merge(score, emerging, table, k, tie_ids=ids)
+        sel = fair_merge(score, protected, table, k, tie_ids=ids)
         order = sel.order
 
     # explanations for the k chosen rows only
     if keep_parts:
         top_parts = np.stack([parts[name][order] for name in PARTS])
+        top_known = np.stack([_known_at(knowns[name], order) for name in PARTS])
     else:
-        _, top = score_rows(q, rows[order], total_fee[order], weights, explain=True)
-        top_parts = (
-            np.stack([top[name] for name in PARTS])
-            if len(order)
-            else (np.zeros((len(PARTS), 0), dtype=np.float32))
-        )
+        _, top, top_kn = score_rows(q, rows[order], total_fee[order], weights, explain=True)
+        if len(order):
+            top_parts = np.stack([top[name] for name in PARTS])
+            top_known = np.stack([_known_at(top_kn[name], np.arange(len(order))) for name in PARTS])
+        else:
+            top_parts = np.zeros((len(PARTS), 0), dtype=np.float32)
+            top_known = np.zeros((len(PARTS), 0), dtype=bool)
     flags = emerging[order].tolist()
+    prot_flags = protected[order].tolist()
     table_list = table.tolist()
     boosts = {int(i): float(v) for i, v in curation.boosts.items()}
+    lifted = {pos - 1 for pos in sel.lifted}  # 0-based positions in the whole list
     matches = _explain(
-        ids[order].tolist(), score[order].tolist(), flags, top_parts, wvec, boosts,
-        len(pin_pos),
+        ids[order].tolist(), score[order].tolist(), flags, top_parts, top_known, wvec, boosts,
+        len(pin_pos), lifted,
     )  # fmt: skip
-    # unmet_prefixes(flags, table) over Python lists (k is small; numpy calls cost more here)
+    # unmet_prefixes(prot_flags, table) over Python lists (k is small; numpy calls cost more)
     unmet, held = [], 0
-    for i, (flag, need) in enumerate(zip(flags, table_list, strict=False)):
+    for i, (flag, need) in enumerate(zip(prot_flags, table_list, strict=False)):
         held += flag
         if held < need:
             unmet.append(i + 1)
-    n_emerging = int(np.count_nonzero(emerging))
+    n_relevant = int(np.count_nonzero(protected)) if emerging_all else 0
     needed = int(table[len(order) - 1]) if len(order) else 0
     message = None
     if sel.shortfall:
         message = (
-            f"Only {n_emerging} emerging artists pass the filters; the list needs "
-            f"{needed} in its top {len(order)}: filled with established artists from position "
+            f"Only {n_relevant} relevant emerging artists pass the filters; the list needs "
+            f"{needed} in its top {len(order)}: filled with other artists from position "
             f"{sel.shortfall[0]}."
         )
     elif unmet:
@@ -666,15 +824,20 @@ def rank(
             "mode": brief.fairness,
             "p": p,
             "alpha": brief.alpha if brief.fairness == "fair" else None,
+            "alpha_adjusted": alpha_c,
             "k": k,
             "table": table_list,
-            "emerging_candidates": n_emerging,
+            "relevance_floor": RELEVANCE_FLOOR,
+            "emerging_candidates": n_relevant,
+            "emerging_candidates_all": emerging_all,
             "emerging_in_list": sum(flags),
+            "share_asked": math.ceil(p * len(order) - 1e-9),
             "needed": needed,
             "enough_emerging": not sel.shortfall,
             "shortfall_positions": sel.shortfall,
             "unmet_prefixes": unmet,
             "satisfied": not unmet,
+            "placed_by_fairness": len(lifted),
             "message": message,
         },
         curation={
@@ -685,6 +848,24 @@ def rank(
         },
         snapshot_version=snap.version,
     )
+
+
+def _known_at(known: np.ndarray | bool, idx: np.ndarray) -> np.ndarray:
+    if known is True or known is False:
+        return np.full(len(idx), known, dtype=bool)
+    return known[idx]
+
+
+def share_table(fair: np.ndarray, p: float, n: int) -> np.ndarray:
+    """FA*IR's table raised so that a list of ``n`` rows ends with ⌈p·n⌉ protected items: at
+    position i at least ⌈p·n⌉ − (n − i) (only the last positions are raised; the greedy merge
+    places the extra protected items as late as the table lets it)."""
+    if n <= 0 or len(fair) == 0:
+        return fair
+    want = math.ceil(p * n - 1e-9)
+    ramp = want - (n - np.arange(1, len(fair) + 1))
+    ramp[n:] = want
+    return np.maximum(fair, ramp).astype(np.int64)
 
 
 def _n_alive(snap: ArtistSnapshot) -> int:

@@ -52,3 +52,18 @@ def test_the_demo_seeds_the_same_taxonomy_as_the_command():
     tax = _taxonomy()
     assert [m.objects.count() for m in (Genre, Mood, DeliverableType, BrandCategory)] == counts
     assert set(tax["genres"]) == set(Genre.objects.values_list("slug", flat=True))
+
+
+def test_seed_taxonomy_puts_sub_genres_under_their_family_and_keeps_staff_changes():
+    _seed()
+    parent = dict(Genre.objects.values_list("slug", "parent__slug"))
+    assert parent["reggaeton"] == "latin"
+    assert parent["trap"] == "hip-hop" and parent["grime"] == "hip-hop"
+    assert parent["deep-house"] == "house" and parent["house"] == "electronic"
+    assert parent["k-pop"] == "pop" and parent["latin"] is None
+    Genre.objects.filter(slug="trap").update(parent=None)  # staff detached it
+    Genre.objects.filter(slug="grime").update(parent=Genre.objects.get(slug="electronic"))
+    _seed()
+    parent = dict(Genre.objects.values_list("slug", "parent__slug"))
+    assert parent["grime"] == "electronic"  # a staff choice is never overwritten
+    assert parent["trap"] is None

@@ -1,10 +1,12 @@
 """Fixtures shared by the campaigns tests."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
 from artists.models import Unavailability
+from campaigns import matching_service
 from campaigns.models import Brief
 from tests.artists.factories import ArtistFactory, DeliverableTypeFactory, GenreFactory, RateFactory
 from tests.campaigns.factories import BriefDeliverableFactory, BriefFactory
@@ -30,4 +32,18 @@ def world(db):
     Unavailability.objects.create(artist=busy, start=brief.start_date - timedelta(days=3),
                                   end=brief.start_date + timedelta(days=3))  # fmt: skip
     artists["busy"] = busy
+    return brief, artists, live
+
+
+@pytest.fixture
+def lifted(world):
+    """The world's brief asking for half emerging artists, with the emerging artist ranked last
+    on its score (too few listeners for the objective): the fairness rule lifts it to #2."""
+    brief, artists, live = world
+    artists["fresh"].monthly_listeners = 100
+    artists["fresh"].save()
+    brief.emerging_share = Decimal("0.50")
+    brief.save()
+    matching_service.snapshot_build()
+    matching_service.matches_recompute(brief=brief)
     return brief, artists, live

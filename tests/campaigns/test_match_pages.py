@@ -31,6 +31,32 @@ def test_match_page_shows_scores_bars_why_and_filter_counts(client, ranked):
     assert '<th scope="row">deliverables</th><td>1</td>' in html
 
 
+def test_match_page_explains_the_score_out_of_100_no_data_and_the_fairness_rule(client, lifted):
+    brief, _artists, _ = lifted
+    member = MembershipFactory(brand=brief.brand, role="viewer").user
+    client.force_login(member)
+    html = client.get(reverse("campaigns:brief_matches", args=[brief.pk])).content.decode()
+    assert "/100" in html and "How the score works" in html
+    assert "no data" in html  # the factories' artists have no reviews, ages or countries
+    assert "Audience in territories</td><td>0.00" not in html
+    assert html.count("placed here to keep the share of emerging artists") == 1
+    assert "1 of the top 3 are emerging artists; you asked for at least 50%." in html
+    assert "guaranteed at every position" not in html
+
+
+def test_matches_api_parts_say_whether_they_are_known_and_who_the_rule_placed(lifted):
+    brief, _, _ = lifted
+    member = MembershipFactory(brand=brief.brand, role="viewer").user
+    api = APIClient()
+    api.force_authenticate(member)
+    results = api.get(f"/api/v1/briefs/{brief.pk}/matches/").json()["results"]
+    assert [r["placed_by_fairness"] for r in results] == [False, True, False]
+    parts = results[0]["parts"]
+    assert parts["genre"]["known"] is True and parts["genre"]["value"] == 1.0
+    assert parts["rating"] == {"value": None, "weight": 1.0, "contribution": 0.0, "known": False}
+    assert all(0 <= r["score"] <= 100 for r in results)
+
+
 def test_match_page_runs_a_bounded_number_of_queries(client, ranked, django_assert_max_num_queries):
     brief, _, member = ranked
     client.force_login(member)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from campaigns.matching import engine
 from campaigns.matching.engine import PARTS, BriefQuery, Curation, rank
-from campaigns.matching.fairness import mtable, prefix_ok
+from campaigns.matching.fairness import adjusted_alpha, mtable, prefix_ok
 from campaigns.matching.snapshot import ArtistSnapshot
 
 D = dt.date
@@ -125,51 +125,133 @@ def test_unknown_deliverable_type_removes_everyone_without_failing():
 
 
 # ---- parts -----------------------------------------------------------------------------------
+def known_average(parts, weights=None) -> float:
+    """100 × Σ w·v over the known parts / Σ w over the known parts."""
+    w = weights or engine.DEFAULT_WEIGHTS
+    known = [k for k, p in parts.items() if p["known"]]
+    return 100 * sum(w[k] * parts[k]["value"] for k in known) / sum(w[k] for k in known)
+
+
 def test_all_parts_of_the_reference_artist():
     r = run([artist(1)])
     parts = {k: round(v["value"], 4) for k, v in r.matches[0].parts.items()}
     assert parts == {
-        "genre": 1.0,  # {g1, m2} vs {g1, m2}: 2 / √(2·2)
-        "territory": 0.5,  # DE 0.3 + FR 0.2
+        "genre": 1.0,  # both brief tags (g1, m2) covered
+        "territory": round(math.log10(1 + 0.5 * 31_623) / 6, 4),  # DE + FR: 15,811 listeners
         "age": 0.6,  # 18-24 0.4 + 25-34 0.2
-        "budget": 1.0,  # 2000 within [1000, 5000]
+        "budget": 1.0,  # 2000 within the budget
         "reach": 1.0,  # log10(31624) ≈ 4.5 = engagement's target
         "engagement": 0.5,  # 0.05 / 0.10
         "rating": 0.8,  # 4 / 5
         "text": round(2 / 3, 4),  # house, summer of house, music, summer
         "verified": 1.0,
     }
-    w = engine.DEFAULT_WEIGHTS
-    expect = sum(w[k] * r.matches[0].parts[k]["value"] for k in PARTS)
-    assert r.matches[0].score == pytest.approx(expect, rel=1e-5)
-    for k in PARTS:
-        assert r.matches[0].parts[k]["contribution"] == pytest.approx(
-            w[k] * r.matches[0].parts[k]["value"]
-        )
+    assert all(p["known"] for p in r.matches[0].parts.values())
 
 
-def test_genre_part_is_cosine_of_genre_and_mood_sets():
-    assert part(artist(1, genres=[1, 3], moods=[]), "genre") == pytest.approx(0.5)
+def test_score_is_the_weighted_average_of_the_parts_out_of_100():
+    r = run([artist(1)])
+    m = r.matches[0]
+    assert m.score == pytest.approx(known_average(m.parts), rel=1e-5)
+    assert 0 <= m.score <= 100
+    # contributions are points out of 100 and add up to the score
+    assert sum(p["contribution"] for p in m.parts.values()) == pytest.approx(m.score, rel=1e-5)
+
+
+def test_unknown_parts_are_left_out_of_the_score_and_say_no_data():
+    thin = artist(1, age={}, rating=None, engagement_rate=0.0, audience={})
+    m = run([thin]).matches[0]
+    for name in ("age", "rating", "engagement", "territory"):
+        assert m.parts[name]["known"] is False, name
+        assert m.parts[name]["value"] is None, name
+        assert m.parts[name]["contribution"] == 0.0, name
+    for name in ("genre", "budget", "reach", "text", "verified"):
+        assert m.parts[name]["known"] is True, name
+    assert m.score == pytest.approx(known_average(m.parts), rel=1e-5)
+    # unknown is neutral: a thin profile is not pushed below an artist measured at average
+    full = run([artist(1)]).matches[0]
+    assert m.score > 0.5 * full.score
+
+
+def test_text_with_no_brief_words_and_genre_without_brief_tags_are_unknown():
+    assert part(artist(1), "text", brief(text="")) is None
+    assert part(artist(1), "text", brief(text="the and of")) is None  # stop words only
+    assert part(artist(1), "genre", brief(genres=(), moods=())) is None
+    assert part(artist(1), "territory", brief(territories=())) is None
+
+
+def test_boost_adds_points_to_the_score_out_of_100():
+    recs = [artist(1, engagement_rate=0.01), artist(2, engagement_rate=0.09)]
+    r = run(recs, weights={**ONLY, "engagement": 1.0}, curation=Curation(boosts={1: 85.0}))
+    assert [m.artist_id for m in r.matches] == [1, 2]
+    assert r.matches[0].score == pytest.approx(10.0 + 85.0) and r.matches[0].boosted
+    assert r.matches[1].score == pytest.approx(90.0)
+
+
+def test_genre_part_is_coverage_of_the_brief_genres_never_reduced_by_other_genres():
+    b = brief(genres=(1,), moods=())
+    assert part(artist(1, genres=[1], moods=[]), "genre", b) == 1.0
+    assert part(artist(1, genres=[1, 3, 4], moods=[5]), "genre", b) == 1.0
+    assert part(artist(1, genres=[1], moods=[]), "genre", brief(genres=(1, 5), moods=())) == 0.5
     assert part(artist(1, genres=[], moods=[]), "genre") == 0.0
-    assert part(artist(1), "genre", brief(genres=(), moods=())) == 0.5
 
 
-def test_territory_part_sums_target_shares_and_is_neutral_without_targets():
-    assert part(artist(1), "territory", brief(territories=("US",))) == pytest.approx(0.5)
-    assert part(artist(1), "territory", brief(territories=("JP",))) == 0.0
-    assert part(artist(1), "territory", brief(territories=())) == 0.5
+def test_genre_part_gives_partial_credit_to_a_genre_of_the_same_family():
+    families = {11: 10, 12: 10}  # reggaeton (11) and regional mexican (12) ⊂ latin (10)
+    latin, reggaeton, mexican, techno = 10, 11, 12, 20
+
+    def g(artist_genres, brief_genres):
+        b = brief(genres=brief_genres, moods=(), genre_families=families)
+        return part(artist(1, genres=artist_genres, moods=[]), "genre", b)
+
+    assert g([reggaeton], (latin,)) == engine.GENRE_RELATED
+    assert g([latin], (reggaeton,)) == engine.GENRE_RELATED
+    assert g([mexican], (reggaeton,)) == engine.GENRE_RELATED  # siblings
+    assert g([reggaeton, latin], (reggaeton,)) == 1.0
+    assert g([techno], (reggaeton,)) == 0.0
+    assert g([reggaeton, techno], (reggaeton, techno)) == 1.0
+    assert g([mexican], (reggaeton, techno)) == pytest.approx(engine.GENRE_RELATED / 2)
+
+
+def test_territory_part_scores_the_absolute_audience_in_the_targets_on_a_log_scale():
+    b = brief(territories=("KR",))
+    big = artist(1, monthly_listeners=20_000_000,
+                 audience={"KR": 0.03, "US": 0.4, "JP": 0.3, "BR": 0.27})  # fmt: skip
+    small = artist(2, monthly_listeners=5_000, audience={"KR": 0.9, "US": 0.05, "JP": 0.05})
+    assert part(big, "territory", b) == pytest.approx(math.log10(1 + 600_000) / 6, abs=1e-4)
+    assert part(small, "territory", b) == pytest.approx(math.log10(1 + 4_500) / 6, abs=1e-4)
+    assert part(artist(1, monthly_listeners=5_000_000), "territory", b) == 0.0  # no KR audience
+    million = artist(1, monthly_listeners=2_000_000, audience={"KR": 0.5, "US": 0.3, "JP": 0.2})
+    assert part(million, "territory", b) == 1.0  # ≥ 1M listeners there: capped
+
+
+def test_territory_part_is_shrunk_toward_neutral_on_thin_audience_evidence():
+    b = brief(territories=("FR",))
+    one_chart_entry = artist(1, monthly_listeners=10_000_000, audience={"FR": 1.0})
+    french = artist(2, monthly_listeners=500_000,
+                    audience={"FR": 0.7, "BE": 0.1, "CH": 0.1, "US": 0.1})  # fmt: skip
+    v_us = part(one_chart_entry, "territory", b)
+    # one country listed: a third of the evidence, 1.0 shrunk a third of the way from 0.5
+    assert v_us == pytest.approx(0.5 + (1.0 - 0.5) / 3, abs=1e-4)
+    assert part(french, "territory", b) == pytest.approx(math.log10(350_001) / 6, abs=1e-4)
+    assert part(french, "territory", b) > v_us
+    little = artist(3, monthly_listeners=10**6, audience={"FR": 0.1, "BE": 0.05, "US": 0.05})
+    # shares summing to 0.2 of the 0.5 needed: 40 % of the evidence
+    raw = math.log10(1 + 100_000) / 6
+    assert part(little, "territory", b) == pytest.approx(0.5 + 0.4 * (raw - 0.5), abs=1e-4)
 
 
 def test_age_part_counts_partly_covered_buckets_pro_rata_over_reported_audience():
     rec = artist(1, age={"13-17": 0.5, "18-24": 0.25})
     # normalised 2/3, 1/3; ages 16-24 cover 2 of 13-17's 5 years: 0.4·2/3 + 1/3 = 0.6
     assert part(rec, "age", brief(age_min=16, age_max=24)) == pytest.approx(0.6, abs=1e-6)
-    assert part(artist(1, age={}), "age") == 0.5
+    assert part(artist(1, age={}), "age") is None
 
 
-def test_budget_part_decays_linearly_below_budget_min():
-    assert part(artist(1, rates={10: (500, "EUR")}), "budget") == pytest.approx(0.5)
-    assert part(artist(1, rates={10: (0, "EUR")}), "budget") == 0.0
+def test_budget_part_is_full_anywhere_inside_the_budget():
+    assert part(artist(1, rates={10: (500, "EUR")}), "budget") == 1.0  # below budget_min
+    assert part(artist(1, rates={10: (0, "EUR")}), "budget") == 1.0  # free
+    assert part(artist(1, rates={10: (5000, "EUR")}), "budget") == 1.0  # at budget_max
 
 
 def test_reach_part_for_awareness_saturates_above_the_target():
@@ -190,7 +272,8 @@ def test_reach_part_for_engagement_peaks_at_the_target():
 
 def test_engagement_rating_verified_parts():
     assert part(artist(1, engagement_rate=0.2), "engagement") == 1.0
-    assert part(artist(1, rating=None), "rating") == 0.5
+    assert part(artist(1, engagement_rate=0.0), "engagement") is None  # not measured
+    assert part(artist(1, rating=None), "rating") is None  # no review yet
     assert part(artist(1, rating=2.5), "rating") == 0.5
     assert part(artist(1, verified=False), "verified") == 0.0
 
@@ -198,8 +281,15 @@ def test_engagement_rating_verified_parts():
 def test_text_part_is_share_of_brief_words_in_artist_text():
     assert part(artist(1, text="Summer HOUSE music!"), "text") == 1.0
     assert part(artist(1, text="techno"), "text") == 0.0
-    assert part(artist(1), "text", brief(text="")) == 0.5
-    assert part(artist(1), "text", brief(text="the and of")) == 0.5  # stop words only
+
+
+def test_text_part_does_not_count_genre_and_mood_names_again():
+    b = brief(text="house music summer", ignore_words=("House", "Deep House", "Chill"))
+    # "house" is a genre name, already in the genre part: music, summer remain
+    assert part(artist(1, text="DJ House summer vibes"), "text", b) == 0.5
+    assert (
+        part(artist(1), "text", brief(text="house chill", ignore_words=("House", "Chill"))) is None
+    )
 
 
 def test_dense_and_row_wise_part_paths_agree(monkeypatch):
@@ -248,21 +338,63 @@ def test_pins_come_first_in_pin_order_and_must_pass_filters():
     ]
 
 
-def test_boost_is_added_to_the_score_before_ranking():
-    recs = [artist(1, engagement_rate=0.01), artist(2, engagement_rate=0.09)]
-    r = run(recs, weights={**ONLY, "engagement": 1.0}, curation=Curation(boosts={1: 1.0}))
-    assert [m.artist_id for m in r.matches] == [1, 2]
-    assert r.matches[0].score == pytest.approx(1.1) and r.matches[0].boosted
-
-
 def test_emerging_artists_are_lifted_to_meet_the_fair_table():
     established = [artist(i, monthly_listeners=50_000, engagement_rate=0.1) for i in range(1, 20)]
-    emerging = [artist(100, monthly_listeners=10, engagement_rate=0.0)]
+    emerging = [artist(i, monthly_listeners=10, engagement_rate=0.07) for i in (100, 101)]
     b = brief(emerging_share=0.2, alpha=0.15)
     r = run(established + emerging, b, k=10, weights={**ONLY, "engagement": 1.0})
-    assert r.fairness["table"] == [0, 0, 0, 0, 0, 0, 0, 0, 1, 1]
-    assert r.matches[8].artist_id == 100 and r.matches[8].emerging
+    # FA*IR's table at the corrected significance, then the share asked for (2 of 10) at the end
+    a_c = adjusted_alpha(10, 0.2, 0.15)
+    assert r.fairness["alpha_adjusted"] == pytest.approx(a_c)
+    assert r.fairness["table"][:9] == mtable(10, 0.2, a_c).tolist()[:9]
+    assert r.fairness["table"][-2:] == [1, 2]
+    assert [m.artist_id for m in r.matches][8:] == [100, 101]
     assert r.fairness["satisfied"] and r.fairness["enough_emerging"]
+    assert r.fairness["emerging_in_list"] == 2
+
+
+def test_the_list_holds_the_share_asked_for_when_enough_relevant_emerging_artists_exist():
+    established = [artist(i, monthly_listeners=50_000, engagement_rate=0.1) for i in range(1, 30)]
+    emerging = [artist(i, monthly_listeners=10, engagement_rate=0.08) for i in range(100, 110)]
+    b = brief(emerging_share=0.3, alpha=0.1)
+    r = run(established + emerging, b, k=20, weights={**ONLY, "engagement": 1.0})
+    assert sum(m.emerging for m in r.matches) >= 6  # 30 % of 20
+    assert r.fairness["enough_emerging"] and r.fairness["satisfied"]
+
+
+def test_emerging_picks_must_fit_the_genres_and_reach_the_relevance_floor():
+    established = [artist(i, monthly_listeners=50_000) for i in range(1, 11)]
+    off_genre = artist(100, monthly_listeners=10, genres=[9], moods=[8])  # genre fit 0
+    weak = artist(
+        101, monthly_listeners=10, engagement_rate=0.0, verified=False, rating=0.0,
+        audience={"JP": 1.0}, age={"65+": 1.0}, text="x", rates={10: (10, "EUR")},
+    )  # fmt: skip
+    fit = artist(102, monthly_listeners=10)
+    r = run([*established, off_genre, weak], brief(emerging_share=0.5), k=10)
+    assert 100 not in [m.artist_id for m in r.matches][:9]
+    top = r.matches[0].score
+    assert run([weak], brief()).matches[0].score < engine.RELEVANCE_FLOOR * top
+    assert r.fairness["emerging_candidates"] == 0  # only relevant emerging artists count
+    assert r.fairness["emerging_candidates_all"] == 2
+    assert r.fairness["enough_emerging"] is False
+    assert not any(m.placed_by_fairness for m in r.matches)
+    r = run([*established, off_genre, weak, fit], brief(emerging_share=0.5), k=10)
+    assert r.fairness["emerging_candidates"] == 1
+
+
+def test_matches_placed_by_the_fairness_rule_say_so():
+    established = [artist(i, monthly_listeners=50_000, engagement_rate=0.1) for i in range(1, 20)]
+    emerging = [artist(i, monthly_listeners=10, engagement_rate=0.07) for i in (100, 101)]
+    b = brief(emerging_share=0.2, alpha=0.15)
+    r = run(established + emerging, b, k=10, weights={**ONLY, "engagement": 1.0})
+    placed = {m.artist_id: m.placed_by_fairness for m in r.matches}
+    assert placed[100] and placed[101]
+    assert not any(v for aid, v in placed.items() if aid < 100)
+    assert r.fairness["placed_by_fairness"] == 2
+    # an emerging artist ranked on its own merit is not flagged
+    weaker = artist(2, verified=False, rating=1.0, engagement_rate=0.01)
+    r = run([artist(1, monthly_listeners=9_000), weaker], brief(emerging_share=0.5), k=2)
+    assert r.matches[0].emerging and not r.matches[0].placed_by_fairness
 
 
 def test_not_enough_emerging_candidates_is_reported_not_raised():
@@ -336,13 +468,15 @@ B = brief(start_date=19_780, end_date=19_785, emerging_share=0.4)
 
 @prop
 @given(recs=st.lists(rec_strategy, min_size=1, max_size=25), weights=weights_strategy)
-def test_scores_lie_in_zero_to_sum_of_weights(recs, weights):
+def test_scores_lie_in_zero_to_100(recs, weights):
     records, eligible, _ = with_anchors(recs)
     r = run(records, B, weights=weights, emerging_threshold=5_000)
     assert eligible in {m.artist_id for m in r.matches}
     for m in r.matches:
-        assert -1e-5 <= m.score <= sum(weights.values()) * (1 + 1e-5) + 1e-5
-        assert all(0.0 <= v["value"] <= 1.0 for v in m.parts.values())
+        assert -1e-4 <= m.score <= 100 * (1 + 1e-5)
+        for v in m.parts.values():
+            assert (v["value"] is None) is (not v["known"])
+            assert v["value"] is None or 0.0 <= v["value"] <= 1.0
 
 
 @prop
@@ -389,7 +523,9 @@ def test_fair_condition_pins_first_and_hidden_absent(recs, p, k, data):
     shown_pins = [i for i in pinned if i in got]
     assert got[: len(shown_pins)] == shown_pins
     if not pinned and r.fairness["enough_emerging"]:
-        assert prefix_ok([m.emerging for m in r.matches], mtable(k, p, 0.1))
+        assert prefix_ok([m.emerging for m in r.matches], r.fairness["table"])
+        fair = mtable(k, p, adjusted_alpha(k, p, 0.1)).tolist()
+        assert all(a >= b for a, b in zip(r.fairness["table"], fair, strict=True))
     for i, m in enumerate(r.matches):
         assert m.rank == i + 1
 

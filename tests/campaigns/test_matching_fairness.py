@@ -59,6 +59,30 @@ def test_fair_topk_moves_best_protected_up_only_as_far_as_the_table_requires():
     assert sel.shortfall == []
 
 
+def test_fair_merge_reports_the_positions_the_table_lifted():
+    scores = np.array([20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 5, 4], dtype=float)
+    prot = np.array([False] * 10 + [True, True])
+    assert fair_topk(scores, prot, 10, 0.2, 0.15).lifted == [9]
+    # a protected item that wins on its score is not lifted
+    scores[10] = 30
+    sel = fair_topk(scores, prot, 10, 0.2, 0.15)
+    assert sel.order[0] == 10 and sel.lifted == []
+
+
+def test_adjusted_alpha_is_cached_and_lowers_the_table():
+    import time
+
+    adjusted_alpha.cache_clear()
+    t = time.perf_counter()
+    a = adjusted_alpha(200, 0.3, 0.1)
+    first = time.perf_counter() - t
+    t = time.perf_counter()
+    assert adjusted_alpha(200, 0.3, 0.1) == a
+    assert time.perf_counter() - t < first / 10
+    assert a < 0.1
+    assert (mtable(200, 0.3, a) <= mtable(200, 0.3, 0.1)).all()
+
+
 def test_fair_topk_without_enough_protected_fills_and_reports_shortfall():
     scores = np.arange(10, 0, -1, dtype=float)
     prot = np.zeros(10, dtype=bool)

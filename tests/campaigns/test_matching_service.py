@@ -8,7 +8,7 @@ from django.core.cache import cache
 from artists.models import Rate, Unavailability
 from campaigns import matching_service
 from campaigns.models import Match, MatchCuration
-from tests.artists.factories import ArtistFactory, RateFactory
+from tests.artists.factories import ArtistFactory, GenreFactory, MoodFactory, RateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,9 @@ def test_recompute_stores_ranked_matches_with_parts_and_filter_counts(world):
     assert next(m for m in matches if m.artist.slug == "fresh").emerging is True
     top = matches[0]
     assert set(top.parts) >= {"genre", "territory", "budget", "reach", "verified"}
-    assert all(0.0 <= p["value"] <= 1.0 for p in top.parts.values())
+    for p in top.parts.values():
+        assert p["value"] is None if not p["known"] else 0.0 <= p["value"] <= 1.0
+    assert all(0.0 <= m.score <= 100.0 for m in matches)
     brief.refresh_from_db()
     assert brief.match_stats["removed"]["deliverables"] == 1
     assert brief.match_stats["removed"]["availability"] == 1
@@ -100,3 +102,27 @@ def test_artists_who_opted_in_hear_once_that_a_published_brief_ranks_them(
     notes = Notification.objects.filter(kind="brief.match")
     assert list(notes.values_list("recipient", flat=True)) == [fresh.pk]  # others did not opt in
     assert "ranks you #" in notes.get().text
+
+
+def test_recompute_stores_which_matches_the_fairness_rule_placed(lifted):
+    brief, _artists, _ = lifted
+    ranked = list(Match.objects.filter(brief=brief).order_by("rank"))
+    assert [m.artist.slug for m in ranked] == ["mid", "fresh", "star"]
+    assert [m.placed_by_fairness for m in ranked] == [False, True, False]
+    assert ranked[1].score < ranked[2].score
+    brief.refresh_from_db()
+    fairness = brief.match_stats["fairness"]
+    assert fairness["placed_by_fairness"] == 1 and fairness["emerging_candidates"] == 1
+
+
+def test_brief_query_passes_genre_families_and_the_names_to_leave_out_of_the_text(world):
+    brief, _, _ = world
+    latin = GenreFactory(name="Latin", slug="latin")
+    reggaeton = GenreFactory(name="Reggaeton", slug="reggaeton", parent=latin)
+    perreo = GenreFactory(name="Perreo", slug="perreo", parent=reggaeton)
+    MoodFactory(name="Feel-good", slug="feel-good")
+    query = matching_service.brief_query(brief)
+    assert query.genre_families[reggaeton.pk] == latin.pk
+    assert query.genre_families[perreo.pk] == latin.pk  # the root of the branch
+    assert latin.pk not in query.genre_families  # a root is its own family
+    assert {"House", "Reggaeton", "Feel-good"} <= set(query.ignore_words)
