@@ -302,6 +302,18 @@ def offer_current_lines(offer: Offer) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+def _save_open_offer(offer: Offer) -> None:
+    """Save an offer that becomes open: one open offer per artist and brief (a partial unique
+    constraint), so a concurrent one is a 409, not an IntegrityError."""
+    try:
+        with transaction.atomic():
+            offer.save()
+    except IntegrityError:
+        raise ConflictError(
+            gettext("This artist already has an open offer for this brief.")
+        ) from None
+
+
 @transaction.atomic
 def offer_create(
     *,
@@ -363,14 +375,7 @@ def offer_create(
         brief=brief, artist=artist, created_by=actor, status=Offer.Status.SENT,
         awaiting=Side.ARTIST, expires_at=expires_at, currency=brief.currency,
     )  # fmt: skip
-    try:
-        with transaction.atomic():
-            offer.save()
-    except IntegrityError:
-        # Two managers sending at once: the partial unique constraint decides.
-        raise ConflictError(
-            gettext("This artist already has an open offer for this brief.")
-        ) from None
+    _save_open_offer(offer)  # two managers sending at once: the constraint decides
     _add_revision(offer, side=Side.BRAND, actor=actor, terms=terms, lines=clean_lines)
     offer.full_clean()
     offer.save()
@@ -535,14 +540,7 @@ def offer_renew(
     previous_expiry = offer.expires_at
     offer.awaiting, offer.closed_at, offer.expires_at = Side.ARTIST, None, expires_at
     offer.full_clean()
-    try:
-        with transaction.atomic():
-            offer.save()
-    except IntegrityError:
-        # The brand made the artist a new offer for this brief meanwhile.
-        raise ConflictError(
-            gettext("This artist already has an open offer for this brief.")
-        ) from None
+    _save_open_offer(offer)  # the brand made the artist a new offer meanwhile
     audit_record(actor=actor, verb="offer.renew", target=offer,
                  expired_at=previous_expiry.isoformat(), expires_at=expires_at.isoformat(),
                  revision=offer.current_revision.number,

@@ -5,25 +5,14 @@ import re
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from campaigns.models import Contract, Milestone, Offer
 from tests.brands.factories import MembershipFactory
 from tests.campaigns.factories import booking_artist, booking_brief
-from tests.users.factories import PASSWORD
+from tests.e2e.pages import signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def signed_in(browser: Browser, base: str, email: str) -> Page:
-    page = browser.new_context().new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Sign In")).to_have_count(0)
-    return page
 
 
 def test_brand_offers_artist_counters_brand_accepts_both_sign_artist_submits_brand_approves(

@@ -8,27 +8,16 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from django.utils.formats import date_format
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from campaigns.models import Offer
 from campaigns.selectors import add_months
 from campaigns.services import offers_expire_due
 from tests.brands.factories import MembershipFactory
 from tests.campaigns.factories import booking_artist, booking_brief, make_exclusive_contract
-from tests.users.factories import PASSWORD
+from tests.e2e.pages import signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def signed_in(browser: Browser, base: str, email: str) -> Page:
-    page = browser.new_context().new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Sign In")).to_have_count(0)
-    return page
 
 
 def test_a_three_day_offer_runs_out_expires_and_the_brand_renews_it_in_one_click(
