@@ -314,6 +314,16 @@ class ArtistPageFilter(ArtistFilter):
         help_text=_("Whole euros/dollars/pounds: the artist's minimum fee is at most this."),
     )
 
+    PAGE_HELP = {
+        "genre": _("An artist matches any of the genres you tick."),
+        "mood": _("An artist matches any of the moods you tick."),
+        "country": _("Where the artist is based."),
+        "language": _("Two letters, e.g. en for English, fr for French, pt for Portuguese."),
+        "deliverable": _("Only artists who offer it."),
+        "available_on": _("Only artists free on this day."),
+        "sort": _("Relevance when you search by words; otherwise the largest audience first."),
+    }
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         fields = self.form.fields
@@ -332,3 +342,7 @@ class ArtistPageFilter(ArtistFilter):
         fields["country"].empty_label = _("Any country")
         fields["country"].choices = list(countries)  # names in the request's language
         fields["deliverable"].empty_label = _("Any deliverable")
+        # The API's help texts speak to integrators (slugs, ISO codes, formats); the page's to
+        # people, who pick from lists and a date picker.
+        for name, text in self.PAGE_HELP.items():
+            fields[name].help_text = text

@@ -304,3 +304,17 @@ def test_page_query_count_does_not_grow_with_the_page_size(client):
             client.get(f"/artists/?page_size={size}&genre=g0")
         counts.append(len(ctx))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_search_page_speaks_to_people_not_to_integrators(client, lang):
+    # The API's help texts (slugs, ISO codes, minor units, formats) once showed on the page.
+    ArtistFactory()
+    page = client.get("/artists/", HTTP_ACCEPT_LANGUAGE=lang)
+    assert page.status_code == 200
+    text = re.sub(r"<[^>]+>", " ", page.content.decode()).lower()  # what is read, not markup
+    for word in ("slug", "iso 3166", "iso 639", "minor units", "yyyy-mm-dd", "(with q"):
+        assert word not in text, (lang, word)
+    # The API documents them still.
+    schema = client.get("/api/schema/").content.decode()
+    assert "ISO 3166-1 alpha-2" in schema
