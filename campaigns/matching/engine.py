@@ -565,6 +565,11 @@ def score_rows(
     (`NO_DATA_SCORE` where no weighted part is known); with ``explain`` every part's values and
     known flags (a bool: the same for every row). The genre part is always returned: the
     fairness rule's relevance floor reads it."""
+    # An average: the weights may be scaled freely. Scaled to a largest weight of 1, so float32
+    # never meets a denormal one (100 / Σw overflowed to inf, and inf × 0 made the score NaN).
+    top = max(weights.values(), default=0.0)
+    if top > 0.0:
+        weights = {name: w / top for name, w in weights.items()}
     parts: dict[str, np.ndarray] = {}
     knowns: dict[str, np.ndarray | bool] = {}
     num = np.zeros(len(rows), dtype=np.float32)

@@ -544,3 +544,10 @@ def test_rank_rejects_unknown_weights_and_p_outside_0_1():
     with pytest.raises(ValueError):
         run([artist(1)], brief(emerging_share=1.5))
     assert math.isclose(sum(engine.DEFAULT_WEIGHTS.values()), 12.5)
+
+
+def test_a_tiny_weight_never_makes_a_score_nan():
+    # Found by the property test: 100 / Σw overflowed float32 for a weight of 1e-255.
+    weights = dict.fromkeys(PARTS, 0.0) | {"verified": 1.96e-255}
+    r = run([artist(1)], weights=weights)
+    assert r.matches and all(0.0 <= m.score <= 100.0 for m in r.matches)
