@@ -331,18 +331,18 @@ SPECTACULAR_SETTINGS = {
     # One name per choice set that several models share (or several models name alike).
     "ENUM_NAME_OVERRIDES": {
         "CountryEnum": "django_countries.countries",
-        "BriefStatusEnum": "campaigns.models.Brief.Status",
-        "OfferStatusEnum": "campaigns.models.Offer.Status",
-        "ContractStatusEnum": "campaigns.models.Contract.Status",
-        "MilestoneStatusEnum": "campaigns.models.Milestone.Status",
-        "DisputeStatusEnum": "campaigns.models.Dispute.Status",
-        "SideEnum": "campaigns.models.Side",
+        "BriefStatusEnum": "campaigns.briefs.models.Brief.Status",
+        "OfferStatusEnum": "campaigns.bookings.models.Offer.Status",
+        "ContractStatusEnum": "campaigns.bookings.models.Contract.Status",
+        "MilestoneStatusEnum": "campaigns.bookings.models.Milestone.Status",
+        "DisputeStatusEnum": "campaigns.bookings.models.Dispute.Status",
+        "SideEnum": "campaigns.bookings.models.Side",
         "CurrencyEnum": "aux.money.Currency",
         "MembershipRoleEnum": "brands.models.Membership.Role",
         "UserRoleEnum": "aux.users.models.User.Role",
         "MediaLinkKindEnum": "artists.models.MediaLink.Kind",
-        "MilestoneResultKindEnum": "campaigns.models.MilestoneResult.Kind",
-        "MilestoneResultStatusEnum": "campaigns.models.MilestoneResult.Status",
+        "MilestoneResultKindEnum": "campaigns.reporting.models.MilestoneResult.Kind",
+        "MilestoneResultStatusEnum": "campaigns.reporting.models.MilestoneResult.Status",
         "NotificationKindEnum": "aux.notifications.models.Kind",
         "NotificationChannelEnum": "aux.notifications.models.Channel",
     },
@@ -457,7 +457,7 @@ AUX_ARTIST_TOP_RANK = env.int("AUX_ARTIST_TOP_RANK", default=50)  # "briefs you 
 
 # --- Bookings ------------------------------------------------------------------------------------
 # An offer (and each counter-offer) stays open this many days unless the brand picks its expiry
-# (1 to 30 days: campaigns.services.OFFER_EXPIRY_DAYS).
+# (1 to 30 days: campaigns.bookings.services.OFFER_EXPIRY_DAYS).
 AUX_OFFER_TTL_DAYS = env.int("AUX_OFFER_TTL_DAYS", default=7)
 # A submitted deliverable the brand neither approves nor questions is approved after this.
 AUX_REVIEW_WINDOW_DAYS = env.int("AUX_REVIEW_WINDOW_DAYS", default=7)

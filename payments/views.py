@@ -14,8 +14,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from aux.errors import ApplicationError
-from campaigns.models import Contract
-from campaigns.reporting import artist_earnings_report
+from campaigns.bookings.models import Contract
+from campaigns.reporting.selectors import artist_earnings_report
 
 from . import selectors, services, statements
 from . import stripe_gateway as gateway

@@ -14,8 +14,8 @@ from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
 from aux.money import format_money
 from aux.users.models import User
 from brands.models import Membership
-from campaigns import services as bookings
-from campaigns.models import Contract
+from campaigns.bookings import services as bookings
+from campaigns.bookings.models import Contract
 
 from .. import stripe_gateway as gateway
 from ..ledger import MAX_CHARGE_AMOUNT, fee_for

@@ -27,7 +27,7 @@ import pytest
 from django.conf import settings
 
 from aux.audit.models import AuditEvent
-from campaigns.models import Offer, OfferLine, OfferRevision
+from campaigns.bookings.models import Offer, OfferLine, OfferRevision
 from tests.integration.faults_site import ROOT, free_port, gunicorn
 
 PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None)
