@@ -29,8 +29,6 @@ from aux.utils import unique_slug
 
 from .models import Brand, BrandCategory, Invitation, Membership
 
-# Slugs the /brands/ URL space already uses for its own pages.
-RESERVED_SLUGS = {"dashboard", "invitations", "new"}
 EDITABLE_FIELDS = ("name", "category", "website", "description", "logo")
 
 
@@ -73,12 +71,9 @@ def brand_create(
     """
     if owner.role != User.Role.BRAND:
         raise PermissionDeniedError(gettext("Only a brand account can create a brand."))
-    slug = unique_slug(Brand, name)
-    if slug in RESERVED_SLUGS:
-        slug = unique_slug(Brand, f"{name} brand")
     brand = Brand(
         name=name.strip(),
-        slug=slug,
+        slug=unique_slug(Brand, name),
         category=category,
         website=website.strip(),
         description=description.strip(),
