@@ -104,12 +104,13 @@ def _notify(
     """Tell the given sides of a booking about an event (in-app and e-mail, by preference).
 
     The artist side is the artist's account; the brand side is the members whose role should see
-    this kind (notifications.services.brand_recipients). Runs after commit (see below). `text`
+    this kind (brands.recipients.brand_recipients). Runs after commit (see below). `text`
     (a gettext_noop message) and `params` replace the default "kind: subject" line; `subject`
     is always among the params.
     """
     from aux.notifications.models import Kind
-    from aux.notifications.services import brand_recipients, notify
+    from aux.notifications.services import notify
+    from brands.recipients import brand_recipients
 
     kind = NOTIFICATION_KINDS[kind]
     offer, _contract, url, subject = _booking_of(target)

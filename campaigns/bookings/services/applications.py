@@ -101,7 +101,8 @@ def brief_open_call_set(*, actor: User, brief: Brief, open_call: bool) -> Brief:
 def _application_notify(kind: str, *, application: Application, actor: User) -> None:
     """After commit: the brand's deciders hear of a new application, the artist of a decline."""
     from aux.notifications.models import Kind
-    from aux.notifications.services import brand_recipients, notify
+    from aux.notifications.services import notify
+    from brands.recipients import brand_recipients
 
     brief = application.brief
     if kind == Kind.APPLICATION_RECEIVED:

@@ -27,7 +27,8 @@ def milestone_review_remind(*, milestone: Milestone, now: datetime | None = None
     """
     from aux.audit.models import AuditEvent
     from aux.notifications.models import Kind
-    from aux.notifications.services import brand_recipients, notify
+    from aux.notifications.services import notify
+    from brands.recipients import brand_recipients
 
     now = now or _now()
     milestone = (
