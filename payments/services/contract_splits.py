@@ -124,7 +124,9 @@ def contract_splits_propose(
     New invitations are e-mailed after commit. Returns the open splits.
     """
     contract = (
-        Contract.objects.select_for_update().select_related("artist__user").get(pk=contract.pk)
+        Contract.objects.select_for_update(of=("self",))
+        .select_related("artist__user")
+        .get(pk=contract.pk)
     )
     if contract.artist.user_id is None or contract.artist.user_id != actor.pk:
         raise PermissionDeniedError(gettext("Only the artist can propose payout splits."))
@@ -244,7 +246,9 @@ def contract_split_accept(*, actor: User, split_id: int) -> ContractSplit:
     found = ContractSplit.objects.filter(pk=split_id).values_list("contract_id", "email").first()
     if found is None or not actor.is_authenticated or actor.email.lower() != found[1]:
         raise NotFoundError(gettext("No such split invitation."))
-    contract = Contract.objects.select_for_update().select_related("artist").get(pk=found[0])
+    contract = (
+        Contract.objects.select_for_update(of=("self",)).select_related("artist").get(pk=found[0])
+    )
     split = ContractSplit.objects.select_for_update().get(pk=split_id)
     if split.status == ContractSplit.Status.ACCEPTED and split.user_id == actor.pk:
         return split

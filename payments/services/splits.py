@@ -93,7 +93,11 @@ def contract_payees_freeze(*, contract: Contract) -> list[ContractPayee]:
     split in force applies, else the artist alone (10,000 bps). A contract not signed yet has no
     payees: its splits can still change (payments.services.contract_splits).
     """
-    contract = Contract.objects.select_for_update().select_related("artist").get(pk=contract.pk)
+    contract = (
+        Contract.objects.select_for_update(of=("self",))
+        .select_related("artist")
+        .get(pk=contract.pk)
+    )
     existing = list(contract.payees.all())
     if existing or contract.signed_at is None:
         return existing
