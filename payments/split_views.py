@@ -28,6 +28,12 @@ def contract_splits(request, pk: int):
     data = selectors.contract_splits_for(user=request.user, contract=contract)
     if data is None or data["role"] != "artist":
         raise Http404(gettext("No such contract."))
+    if not data["editable"]:
+        messages.error(
+            request,
+            gettext("Both sides have signed this contract: its splits can no longer change."),
+        )
+        return redirect("bookings:contract_detail", pk=pk)
     open_splits = [s for s in data["splits"] if s.status in ("pending", "accepted")]
     if request.method == "POST":
         form = SplitsForm(request.POST)
