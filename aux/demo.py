@@ -416,6 +416,10 @@ def seed_demo() -> dict[str, int]:
     new_briefs = _briefs(tax, brands)
     ranked = _rank_published_briefs()
     bookings = _bookings(password_hash)
+    # Imported here: aux.demo_splits builds on this module's helpers (a circular import).
+    from .demo_splits import seed_split_contract
+
+    bookings += seed_split_contract(password_hash)
     payments = _payments()
     return {
         "artists created": new_artists,
