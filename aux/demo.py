@@ -34,6 +34,8 @@ DEMO_LOGINS = {
     "artist": "artist@aux.test",
     "brand": "brand@aux.test",
     "staff": "staff@aux.test",
+    # Paid 30% of the demo artist's Trailhead contract (aux/demo_splits.py).
+    "co-owner": "coowner@aux.test",
 }
 ARTIST_COUNT = 320
 

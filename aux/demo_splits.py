@@ -15,7 +15,7 @@ from campaigns.models import Brief
 
 from .demo import DEMO_LOGINS, _demo_fund, _demo_onboard, _offer, _stripe_reachable, _submit, _user
 
-CO_OWNER_LOGIN = "coowner@aux.test"
+CO_OWNER_LOGIN = DEMO_LOGINS["co-owner"]
 SPLIT_BRIEF = "Trailhead marathon playlist"
 
 
