@@ -8,6 +8,13 @@ nothing about who is paid can change after its signature.
 
 A co-owner accepts only once they can be paid: signed in with the invited address (confirmed)
 and a Stripe account that receives transfers. Funding checks every frozen payee again.
+
+Payouts (payments.services.payouts) split each approved amount over the frozen payees by
+`split_largest_remainder`: each payee gets the floor of their exact share, and the cents left
+over go one each to the largest fractional remainders; a tie goes to the payee listed first
+(ContractPayee order: larger share first, then lower user id). The transfers therefore add up to
+the approved amount exactly (the platform fee is charged to the brand on top, never deducted),
+and each payee's transfer is the same however often the payout runs.
 """
 
 from __future__ import annotations
