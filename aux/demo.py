@@ -34,6 +34,8 @@ DEMO_LOGINS = {
     "artist": "artist@aux.test",
     "brand": "brand@aux.test",
     "staff": "staff@aux.test",
+    # Paid 30% of the demo artist's Trailhead contract (aux/demo_splits.py).
+    "co-owner": "coowner@aux.test",
 }
 ARTIST_COUNT = 320
 
@@ -416,6 +418,10 @@ def seed_demo() -> dict[str, int]:
     new_briefs = _briefs(tax, brands)
     ranked = _rank_published_briefs()
     bookings = _bookings(password_hash)
+    # Imported here: aux.demo_splits builds on this module's helpers (a circular import).
+    from .demo_splits import seed_split_contract
+
+    bookings += seed_split_contract(password_hash)
     payments = _payments()
     return {
         "artists created": new_artists,

@@ -362,6 +362,14 @@ SPECTACULAR_SETTINGS = {
 
 # --- Security ------------------------------------------------------------------------------------
 # The CSP forbids inline script and any third-party origin: pages work offline by construction.
+# One exception: "Set up payouts" posts to our view, which redirects to Stripe's onboarding page,
+# and browsers apply form-action to that redirect; Stripe's page (or the local fake Stripe's)
+# must be allowed, else the button does nothing.
+_STRIPE_ONBOARDING_ORIGIN = (
+    "https://connect.stripe.com"
+    if STRIPE_API_BASE.startswith("https://api.stripe.com")
+    else STRIPE_API_BASE.rstrip("/")
+)
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
@@ -369,7 +377,7 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
-    "form-action": [CSP.SELF],
+    "form-action": [CSP.SELF, _STRIPE_ONBOARDING_ORIGIN],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }

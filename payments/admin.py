@@ -7,6 +7,7 @@ from aux.errors import ApplicationError
 from . import services
 from .models import (
     ContractPayee,
+    ContractSplit,
     LedgerEntry,
     LedgerTransaction,
     Payment,
@@ -124,3 +125,13 @@ class WebhookEventAdmin(ReadOnlyAdmin):
     list_display = ["stripe_event_id", "type", "received_at", "processed_at", "result"]
     list_filter = ["type"]
     search_fields = ["stripe_event_id"]
+
+
+@admin.register(ContractSplit)
+class ContractSplitAdmin(ReadOnlyAdmin):
+    """Co-owners' shares of contracts: read-only (the artist proposes, the co-owner accepts)."""
+
+    list_display = ["id", "contract", "email", "share_bps", "status", "user", "accepted_at"]
+    list_filter = ["status"]
+    search_fields = ["email"]
+    list_select_related = ["contract", "user"]

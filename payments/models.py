@@ -137,6 +137,66 @@ class ContractPayee(models.Model):
         return f"{self.user} {self.share_bps} bps of contract #{self.contract_id}"
 
 
+class ContractSplit(models.Model):
+    """A co-owner's share of one contract's fees, proposed by the artist, accepted by the co-owner.
+
+    The artist invites an e-mail address with a share (basis points, 1..9,999); the artist keeps
+    the rest. pending → accepted (the co-owner signed in with that address and can receive
+    payouts) | withdrawn (the artist changed or removed it) | lapsed (both sides signed before
+    the co-owner accepted: the share stays with the artist). Splits change only while the
+    contract awaits signatures; at signing the accepted ones are frozen into ContractPayee, which
+    is what payouts follow. Rows change only through payments.services.contract_splits.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Invited")
+        ACCEPTED = "accepted", _("Accepted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        LAPSED = "lapsed", _("Lapsed")
+
+    contract = models.ForeignKey(
+        "campaigns.Contract", on_delete=models.CASCADE, related_name="splits"
+    )
+    email = models.EmailField(help_text="The invited co-owner's address (lower case).")
+    share_bps = models.PositiveIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(9_999)], help_text="Basis points."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="contract_splits", help_text="The co-owner, once accepted.",
+    )  # fmt: skip
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True, help_text="Withdrawn or lapsed.")
+
+    class Meta:
+        ordering = ["contract_id", "-share_bps", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "email"], condition=Q(status__in=["pending", "accepted"]),
+                name="contract_split_open_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(share_bps__gte=1, share_bps__lte=9_999), name="contract_split_bps"
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.share_bps / 100:.2f}% of contract #{self.contract_id}"
+
+    @property
+    def share_percent(self) -> str:
+        return f"{self.share_bps / 100:.2f}"
+
+    @property
+    def share_label(self) -> str:
+        return f"{self.share_percent}%"
+
+
 class Payment(models.Model):
     """The brand funding a contract: one Stripe PaymentIntent for the total plus the platform fee.
 

@@ -1,12 +1,15 @@
 """Reads of payments, with their query optimisation."""
 
+from typing import Any
+
 from django.db.models import Q, QuerySet, Sum
 
 from aux.users.models import User
 from brands.models import Membership
 from campaigns.bookings.models import Contract
 
-from .models import LedgerEntry, Payment, PaymentAccount, Payout, Refund
+from .ledger import BPS
+from .models import ContractSplit, LedgerEntry, Payment, PaymentAccount, Payout, Refund
 
 
 def payment_account_for(*, user: User) -> PaymentAccount | None:
@@ -94,3 +97,69 @@ def contract_money(contract: Contract) -> dict[str, int] | None:
         "fee_refunded": refunds["fee"] or 0,
         "in_escrow": balances.get(LedgerEntry.Account.ESCROW, 0),
     }
+
+
+def contract_splits_for(*, user: User, contract: Contract) -> dict[str, Any] | None:
+    """What `user` may know of the contract's payout splits; None when they may know nothing.
+
+    The artist and staff see every co-owner with their share and state; the brand's members see
+    only that the fees are shared (not with whom, not how much); a co-owner sees their own line.
+    Withdrawn proposals are history and shown to nobody.
+    """
+    if not user.is_authenticated:
+        return None
+    rows = list(
+        ContractSplit.objects.filter(contract=contract)
+        .exclude(status=ContractSplit.Status.WITHDRAWN)
+        .select_related("user")
+    )
+    shared = any(s.status in ("pending", "accepted") for s in rows)
+    if user.is_staff or contract.artist.user_id == user.pk:
+        role, visible = ("artist" if contract.artist.user_id == user.pk else "staff"), rows
+    elif Membership.objects.filter(user=user, brand_id=contract.brand_id).exists():
+        role, visible = "brand", []
+    else:
+        email = user.email.lower()
+        visible = [s for s in rows if s.user_id == user.pk or s.email == email]
+        if not visible:
+            return None
+        role = "co_owner"
+    payees = {p.user_id: p.share_bps for p in contract.payees.all()}
+    frozen = bool(payees)
+    if role in ("artist", "staff"):
+        open_bps = sum(s.share_bps for s in rows if s.status in ("pending", "accepted"))
+        artist_bps = payees.get(contract.artist.user_id) if frozen else BPS - open_bps
+    else:
+        artist_bps = None
+    return {
+        "role": role,
+        "has_splits": shared,
+        "frozen": frozen,
+        "editable": contract.status == Contract.Status.DRAFT and not frozen,
+        "artist_share_bps": artist_bps,
+        "splits": visible,
+    }
+
+
+def co_owner_statement(*, user: User) -> list[dict[str, Any]]:
+    """The contracts `user` co-owns (accepted splits), each with its payouts per deliverable."""
+    splits = list(
+        ContractSplit.objects.filter(user=user, status=ContractSplit.Status.ACCEPTED)
+        .select_related("contract__artist", "contract__brand")
+        .order_by("-accepted_at", "-id")
+    )
+    payouts: dict[int, list[Payout]] = {}
+    for p in (
+        Payout.objects.filter(payee=user, contract_id__in=[s.contract_id for s in splits])
+        .select_related("milestone")
+        .order_by("milestone__due_date", "milestone_id")
+    ):
+        payouts.setdefault(p.contract_id, []).append(p)
+    out = []
+    for s in splits:
+        rows = payouts.get(s.contract_id, [])
+        out.append({
+            "split": s, "contract": s.contract, "payouts": rows,
+            "paid": sum(p.amount for p in rows if p.status == Payout.Status.SENT),
+        })  # fmt: skip
+    return out

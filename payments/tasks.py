@@ -1,6 +1,7 @@
 """Celery tasks of payments: thin, take ids, safe to run any number of times."""
 
 import logging
+import smtplib
 
 from celery import shared_task
 
@@ -71,3 +72,18 @@ def sweep() -> int:
     from .services import payments_sweep
 
     return payments_sweep()
+
+
+@shared_task(
+    name="payments.send_split_invitation",
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=6,
+)
+def send_split_invitation(split_id: int) -> bool:
+    """E-mail a co-owner's signed invitation link (nothing once it is no longer pending)."""
+    from .services.contract_splits import split_invitation_send_email
+
+    return split_invitation_send_email(split_id=split_id)

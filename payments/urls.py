@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import split_views, views
 
 app_name = "payments"
 
@@ -8,6 +8,15 @@ urlpatterns = [
     path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
     path("contracts/<int:pk>/fund/", views.fund, name="fund"),
     path("contracts/<int:pk>/receipt/", views.receipt, name="receipt"),
+    path("contracts/<int:pk>/splits/", split_views.contract_splits, name="contract_splits"),
+    path(
+        "splits/invitation/<str:token>/",
+        split_views.split_invitation_link,
+        name="split_invitation_link",
+    ),
+    path("splits/invitation/", split_views.split_invitation, name="split_invitation"),
+    path("splits/onboard/", split_views.split_onboard, name="split_onboard"),
+    path("splits/onboard/return/", split_views.split_onboard_return, name="split_onboard_return"),
     path("payouts/onboard/", views.onboard, name="onboard"),
     path("payouts/onboard/return/", views.onboard_return, name="onboard_return"),
     path("earnings/", views.earnings, name="earnings"),

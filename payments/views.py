@@ -137,6 +137,7 @@ def earnings(request):
         "report": report,
         "charts": statements.earnings_charts(report),
         "years": statements.statement_years(report),
+        "co_owned": selectors.co_owner_statement(user=request.user),
     })  # fmt: skip
 
 

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from aux.api.serializers import StrictModelSerializer, StrictSerializer
 
-from ..models import LedgerEntry, Payout
+from ..models import ContractSplit, LedgerEntry, Payout
 
 
 class FundingSerializer(StrictSerializer):
@@ -54,3 +54,43 @@ class OnboardSerializer(StrictSerializer):
     stripe_account_id = serializers.CharField()
     payouts_enabled = serializers.BooleanField()
     requirements_due = serializers.ListField(child=serializers.CharField())
+
+
+class ContractSplitSerializer(StrictModelSerializer):
+    """One co-owner's share of a contract (percent with two decimals) and its state."""
+
+    share = serializers.CharField(source="share_percent", read_only=True, help_text="Percent.")
+
+    class Meta:
+        model = ContractSplit
+        fields = ["id", "contract", "email", "share", "status", "created_at", "accepted_at"]
+        read_only_fields = fields
+
+
+class ContractSplitsSerializer(StrictSerializer):
+    """A contract's splits as the caller may see them: brand members learn only that the fees
+    are shared (`has_splits`), never with whom or how much (`splits` empty, `artist_share`
+    null); a co-owner sees their own line."""
+
+    contract = serializers.IntegerField()
+    has_splits = serializers.BooleanField()
+    editable = serializers.BooleanField(
+        help_text="Splits change only while the contract awaits signatures."
+    )
+    frozen = serializers.BooleanField(help_text="Signed: the payees are fixed.")
+    artist_share = serializers.CharField(allow_null=True, help_text="Percent, or null.")
+    splits = ContractSplitSerializer(many=True)
+
+
+class CoOwnerInputSerializer(StrictSerializer):
+    email = serializers.EmailField()
+    share = serializers.DecimalField(
+        max_digits=5, decimal_places=2, help_text="Percent, more than 0 and less than 100."
+    )
+
+
+class ContractSplitsInputSerializer(StrictSerializer):
+    """The whole proposal: the artist's own share and each co-owner's; together 100%."""
+
+    artist_share = serializers.DecimalField(max_digits=5, decimal_places=2)
+    co_owners = CoOwnerInputSerializer(many=True, max_length=10)

@@ -14,6 +14,9 @@ from campaigns.bookings.models import Contract
 from .. import selectors, services
 from ..models import LedgerEntry, PaymentAccount, Payout
 from .serializers import (
+    ContractSplitSerializer,
+    ContractSplitsInputSerializer,
+    ContractSplitsSerializer,
     FundingSerializer,
     LedgerLineSerializer,
     OnboardInputSerializer,
@@ -101,3 +104,72 @@ class PayoutsOnboardView(APIView):
             "url": url, "stripe_account_id": account.stripe_account_id,
             "payouts_enabled": account.can_receive, "requirements_due": account.requirements_due,
         }).data)  # fmt: skip
+
+
+def _splits_payload(*, user, contract: Contract) -> dict:
+    data = selectors.contract_splits_for(user=user, contract=contract)
+    if data is None:
+        raise NotFoundError(gettext("No such contract."))
+    bps = data["artist_share_bps"]
+    return {
+        "contract": contract.pk, "has_splits": data["has_splits"], "editable": data["editable"],
+        "frozen": data["frozen"], "artist_share": None if bps is None else f"{bps / 100:.2f}",
+        "splits": data["splits"],
+    }  # fmt: skip
+
+
+SPLIT_ERRORS = {
+    400: OpenApiResponse(description="Invalid proposal: {detail, errors: {field: [messages]}}"),
+    403: OpenApiResponse(description="Only the artist proposes; confirm your e-mail first"),
+    404: OpenApiResponse(description="No such contract or split (or not visible to this user)"),
+    409: OpenApiResponse(description="Signed already, withdrawn, or payouts not set up"),
+}
+
+
+class ContractSplitsView(APIView):
+    """A contract's payout splits: read them (as your role allows) or, as its artist, propose."""
+
+    permission_classes = [IsAuthenticated]
+
+    def _contract(self, pk: int) -> Contract:
+        contract = Contract.objects.select_related("artist__user").filter(pk=pk).first()
+        if contract is None:
+            raise NotFoundError(gettext("No such contract."))
+        return contract
+
+    @extend_schema(responses={200: ContractSplitsSerializer, **SPLIT_ERRORS})
+    def get(self, request, pk: int):
+        contract = self._contract(pk)
+        return Response(
+            ContractSplitsSerializer(_splits_payload(user=request.user, contract=contract)).data
+        )
+
+    @extend_schema(
+        request=ContractSplitsInputSerializer,
+        responses={200: ContractSplitsSerializer, **SPLIT_ERRORS},
+    )
+    def post(self, request, pk: int):
+        contract = self._contract(pk)
+        _splits_payload(user=request.user, contract=contract)  # 404 for outsiders
+        data = ContractSplitsInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.contract_splits_propose(
+            actor=request.user, contract=contract,
+            artist_share=data.validated_data["artist_share"],
+            co_owners=[dict(c) for c in data.validated_data["co_owners"]],
+        )  # fmt: skip
+        return Response(
+            ContractSplitsSerializer(_splits_payload(user=request.user, contract=contract)).data
+        )
+
+
+class SplitAcceptView(APIView):
+    """The invited co-owner accepts their share (signed in with the invited, confirmed address
+    and able to receive payouts). Idempotent."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: ContractSplitSerializer, **SPLIT_ERRORS})
+    def post(self, request, pk: int):
+        split = services.contract_split_accept(actor=request.user, split_id=pk)
+        return Response(ContractSplitSerializer(split).data)

@@ -14,6 +14,12 @@ Rules kept here and nowhere else:
 """
 
 from ._common import LedgerInvariantError, StripeMismatchError, platform_fee_bps
+from .contract_splits import (
+    contract_split_accept,
+    contract_splits_editable,
+    contract_splits_propose,
+    split_by_token,
+)
 from .funding import (
     TEST_PAYMENT_METHODS,
     check_can_fund,
@@ -52,6 +58,9 @@ __all__ = [
     "contract_funded_payment",
     "contract_funding_quote",
     "contract_payees_freeze",
+    "contract_split_accept",
+    "contract_splits_editable",
+    "contract_splits_propose",
     "contract_unspent_escrow",
     "ledger_post",
     "ledger_totals",
@@ -75,6 +84,7 @@ __all__ = [
     "refund_issue",
     "refund_record",
     "refund_staff",
+    "split_by_token",
     "split_confirm",
     "split_propose",
     "webhook_process",

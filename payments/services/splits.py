@@ -15,7 +15,7 @@ from aux.users.models import User
 from campaigns.bookings.models import Contract
 
 from ..ledger import BPS
-from ..models import ContractPayee, PayoutSplit, SplitPayee
+from ..models import ContractPayee, ContractSplit, PayoutSplit, SplitPayee
 from ._common import _now
 
 
@@ -84,17 +84,46 @@ def split_confirm(*, actor: User, split: PayoutSplit) -> PayoutSplit:
     return split
 
 
+@transaction.atomic
 def contract_payees_freeze(*, contract: Contract) -> list[ContractPayee]:
-    """Freeze the split in force into the contract (once; called when it is signed)."""
+    """Freeze who is paid which share into the signed contract (once; when it is signed).
+
+    Accepted contract splits come first: each co-owner their share, the artist the rest; a split
+    still pending lapses (its share stays with the artist). Without contract splits the artist's
+    split in force applies, else the artist alone (10,000 bps). A contract not signed yet has no
+    payees: its splits can still change (payments.services.contract_splits).
+    """
+    contract = (
+        Contract.objects.select_for_update(of=("self",))
+        .select_related("artist")
+        .get(pk=contract.pk)
+    )
     existing = list(contract.payees.all())
-    if existing:
+    if existing or contract.signed_at is None:
         return existing
+    accepted = list(
+        ContractSplit.objects.filter(contract=contract, status=ContractSplit.Status.ACCEPTED)
+    )
+    lapsed = ContractSplit.objects.select_for_update().filter(
+        contract=contract, status=ContractSplit.Status.PENDING
+    )
+    for pending in lapsed:
+        pending.status, pending.ended_at = ContractSplit.Status.LAPSED, _now()
+        pending.save(update_fields=["status", "ended_at"])
+        audit_record(actor=None, verb="split.lapse", target=pending, email=pending.email)
     split = (
         PayoutSplit.objects.filter(artist_id=contract.artist_id, status=PayoutSplit.Status.ACTIVE)
         .prefetch_related("payees")
         .first()
     )
-    if split is not None:
+    if accepted and contract.artist.user_id is not None:
+        own = BPS - sum(s.share_bps for s in accepted)
+        rows = [ContractPayee(contract=contract, user_id=contract.artist.user_id, share_bps=own)]
+        rows += [
+            ContractPayee(contract=contract, user_id=s.user_id, share_bps=s.share_bps)
+            for s in accepted
+        ]
+    elif split is not None:
         rows = [
             ContractPayee(contract=contract, user_id=p.user_id, share_bps=p.share_bps, split=split)
             for p in split.payees.all()
@@ -104,4 +133,6 @@ def contract_payees_freeze(*, contract: Contract) -> list[ContractPayee]:
     else:
         return []
     ContractPayee.objects.bulk_create(rows, ignore_conflicts=True)
+    audit_record(actor=None, verb="split.freeze", target=contract,
+                 payees={str(r.user_id): r.share_bps for r in rows})  # fmt: skip
     return list(contract.payees.all())

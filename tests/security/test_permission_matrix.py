@@ -337,6 +337,21 @@ _case(
 _case("notifications:unsubscribe_page", "400 400 400 400 400 400 400 400")
 
 
+def _split(w: World):
+    from payments.models import ContractSplit
+
+    split, _ = ContractSplit.objects.get_or_create(
+        contract=w.contract, email="co-owner@example.com", defaults={"share_bps": 2_000}
+    )
+    return split
+
+
+def _split_token(w: World) -> str:
+    from payments.services.contract_splits import split_invitation_token
+
+    return split_invitation_token(_split(w))
+
+
 def _unsubscribe_token(w: World) -> str:
     from aux.notifications.services import unsubscribe_token_make
 
@@ -705,6 +720,44 @@ _case(
     "payments:earnings_statement_pdf",
     "L 200 200 200 200 200 200 200",
     kwargs=lambda w: {"year": w.contract.created_at.year},
+)
+# Contract payout splits: the artist proposes (the world's contract is signed: the page sends
+# them back to it); brand members read only that splits exist; a co-owner accepts by e-mailed
+# link (the signed token is the credential) or by id in the API when signed in as the invitee.
+_case(
+    "payments:contract_splits",
+    "L 302 404 404 404 404 404 404",
+    kwargs=_pk("contract"),
+    writes=[Write("post", lambda w: {"artist_share": "100", "co-TOTAL_FORMS": "0",
+                                      "co-INITIAL_FORMS": "0"}, allowed=("artist_a",))],
+)  # fmt: skip
+_case(
+    "payments:split_invitation_link",
+    "302 302 302 302 302 302 302 302",
+    kwargs=lambda w: {"token": _split_token(w)},
+)
+# Without a token in the session there is no invitation to show.
+_case("payments:split_invitation", "404 404 404 404 404 404 404 404")
+_case(
+    "payments:split_onboard",
+    "L 405 405 405 405 405 405 405",
+    writes=[Write("post", allowed=OTHERS)],
+)
+_case("payments:split_onboard_return", "L 302 302 302 302 302 302 302")
+_case(
+    "api-contract-splits",
+    "401 200 404 200 200 200 404 200",
+    api=True,
+    kwargs=_pk("contract"),
+    writes=[Write("post", lambda w: {"artist_share": "100", "co_owners": []},
+                  allowed=("artist_a",))],
+)  # fmt: skip
+_case(
+    "api-split-accept",
+    None,
+    api=True,
+    kwargs=lambda w: {"pk": _split(w).pk},
+    writes=[Write("post")],  # nobody in the world is the invited address
 )
 _case(
     "api-contract-fund",

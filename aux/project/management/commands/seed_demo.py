@@ -12,4 +12,4 @@ class Command(BaseCommand):
             self.stdout.write(f"  {name}: {n}")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in with:"))
         for role, email in DEMO_LOGINS.items():
-            self.stdout.write(f"  {role:<7} {email} / {DEMO_PASSWORD}")
+            self.stdout.write(f"  {role:<8} {email} / {DEMO_PASSWORD}")
