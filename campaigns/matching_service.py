@@ -44,6 +44,7 @@ from .matching import (
 )
 from .matching.snapshot import EPOCH
 from .models import Brief, Match, MatchCuration
+from .relaxation import FEW_CANDIDATES, relaxation_hints
 
 logger = logging.getLogger(__name__)
 
@@ -432,6 +433,10 @@ def matches_recompute(*, brief: Brief) -> int:
         "curation": _jsonable(ranking.curation),
         "snapshot_version": ranking.snapshot_version,
     }
+    if ranking.n_candidates < FEW_CANDIDATES:  # say which requirement to relax
+        brief.match_stats["relax"] = relaxation_hints(
+            snapshot=get_snapshot(), query=brief_query(brief), hidden=curation_for(brief).hidden
+        )
     brief.matches_computed_at = now
     brief.save(update_fields=["match_stats", "matches_computed_at"])
     return len(ranking.matches)
