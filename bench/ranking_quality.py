@@ -207,6 +207,7 @@ class Brief:
     language: str | None = None
     local_min: int = 5_000  # true listeners in the brief's countries for a "real audience" there
     size: tuple[int, int] = (0, 10**9)  # the total audience band the buyer wants
+    audience_size: str = ""  # what the brand picks on the brief for that band ("": any)
 
 
 BRIEFS = [
@@ -235,13 +236,14 @@ BRIEFS = [
           "should be heard in America; mid-size or bigger.",
           "Pickup truck TV ad: licence an existing country song", ("Country",), ("US",),
           {"Sync licence": 1}, (3_000, 80_000), currency="USD", objective="sync",
-          language="en", local_min=20_000, size=(50_000, 10**9), age=(25, 54)),
+          language="en", local_min=20_000, size=(50_000, 10**9), age=(25, 54),
+          audience_size="established"),
     Brief("indie-coffee", "Small indie (pop or rock) acts for a coffee chain in the UK and the "
           "US; tiny budget; emerging artists welcome; under 150k listeners.",
           "Coffee shop chain: indie acoustic sessions filmed in our shops",
           ("Indie Pop", "Indie Rock"), ("GB", "US"), {"Short video": 1}, (300, 4_000),
           currency="GBP", objective="engagement", emerging_share=0.4, language="en",
-          local_min=2_000, size=(0, 150_000), moods=("Chill",)),
+          local_min=2_000, size=(0, 150_000), moods=("Chill",), audience_size="emerging"),
     Brief("berlin-techno", "Techno or house DJs for a club night series in Berlin and Amsterdam; "
           "DJ sets; known in the German or Dutch scene.",
           "Club night series in Berlin: techno and house DJ sets", ("Techno", "House"),
@@ -251,7 +253,7 @@ BRIEFS = [
           "established acts.",
           "Anime opening theme: license a J-pop song", ("J-Pop",), ("JP",),
           {"Sync licence": 1}, (5_000, 100_000), objective="sync", language="ja",
-          local_min=30_000, size=(100_000, 10**9)),
+          local_min=30_000, size=(100_000, 10**9), audience_size="established"),
     Brief("brazil-festival", "Brazilian artists (funk, MPB, sertanejo...) playing live at a "
           "festival in São Paulo; Portuguese-language.",
           "São Paulo festival stage: Brazilian artists live", ("Brazilian", "Funk"),
@@ -466,6 +468,7 @@ def engine_query(b: Brief) -> BriefQuery:
         text=b.text,
         genre_families={GENRE_ID[g]: GENRE_ID[family(g)] for g in GENRES if family(g) != g},
         ignore_words=[*GENRES, *MOODS],
+        audience_size=b.audience_size,
     )
 
 

@@ -343,6 +343,7 @@ def brief_query(brief: Brief) -> BriefQuery | None:
         brand_category=brief.brand.category_id,
         emerging_share=float(brief.emerging_share),
         fairness=brief.fairness,
+        audience_size=brief.audience_size,
         alpha=settings.AUX_FAIRNESS_ALPHA,
         text=f"{brief.title} {brief.description}",
         genre_families=genre_families(),

@@ -29,26 +29,27 @@ def result(bench):
 
 def test_engine_ranks_the_judged_world_well(result):
     engine = result["mean"]["engine"]
-    # measured: 0.866, 0.835, 0.958, 0.912
-    assert engine["ndcg@10"] >= 0.85
-    assert engine["ndcg@20"] >= 0.82
+    # measured: 0.887, 0.845, 0.958, 0.896 (0.866, 0.835, 0.958, 0.912 before the briefs could
+    # ask for an audience size)
+    assert engine["ndcg@10"] >= 0.87
+    assert engine["ndcg@20"] >= 0.83
     assert engine["p@10"] >= 0.94
-    assert engine["market@20"] >= 0.89
+    assert engine["market@20"] >= 0.88
 
 
 def test_engine_beats_the_audience_sorted_baseline(result):
     engine, baseline = result["mean"]["engine"], result["mean"]["baseline"]
-    # measured: nDCG@20 0.835 against 0.784, precision@10 0.958 against 0.833
-    assert engine["ndcg@20"] >= baseline["ndcg@20"] + 0.03
+    # measured: nDCG@20 0.845 against 0.784, precision@10 0.958 against 0.833
+    assert engine["ndcg@20"] >= baseline["ndcg@20"] + 0.04
     assert engine["p@10"] >= baseline["p@10"] + 0.08
 
 
 def test_emerging_artists_get_real_exposure(result):
     engine, baseline = result["mean"]["engine"], result["mean"]["baseline"]
     # the briefs ask for 30-40 % emerging artists; relevant ones, not filler
-    # measured: 0.329 relevant emerging in the top 20; exposure ratio 0.271 against 0.104
+    # measured: 0.325 relevant emerging in the top 20; exposure ratio 0.298 against 0.104
     assert engine["rel_emerging@20"] >= 0.3
-    assert engine["exposure_ratio"] >= 0.25
+    assert engine["exposure_ratio"] >= 0.27
     assert engine["exposure_ratio"] > 2 * baseline["exposure_ratio"]
 
 
