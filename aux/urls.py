@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from campaigns.briefs.how_matching_views import how_matching_works
+
 from . import health, views
 from .api.docs import ApiDocsView
 from .users import views as user_views
@@ -11,6 +13,7 @@ from .users import views as user_views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("how-matching-works/", how_matching_works, name="how_matching_works"),
     path("accounts/", include("allauth.urls")),
     # The language switcher: Django's set_language, which also saves a signed-in user's choice.
     path("i18n/setlang/", user_views.set_language, name="set_language"),

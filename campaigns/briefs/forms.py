@@ -53,7 +53,9 @@ class BriefAudienceForm(forms.ModelForm):
 
     class Meta:
         model = Brief
-        fields = ["territories", "age_min", "age_max", "genres", "moods", "fairness"]
+        fields = [
+            "territories", "age_min", "age_max", "audience_size", "genres", "moods", "fairness",
+        ]  # fmt: skip
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -19,6 +19,7 @@ from campaigns.matching import PARTS
 from . import services
 from .models import Brief, Match
 from .permissions import brand_role, can_see_matches
+from .relaxation import hint_sentences
 from .selectors import brief_matches, briefs_visible_to, top_briefs_for_artist
 
 PART_LABELS = {
@@ -91,6 +92,7 @@ def brief_matches_page(request: HttpRequest, pk: int) -> HttpResponse:
             "removed": (stats.get("removed") or {}).items(),
             "stats": stats,
             "fairness": stats.get("fairness") or {},
+            "hints": hint_sentences(brief=brief, hints=stats.get("relax") or []),
             "asked_percent": round(float(brief.emerging_share) * 100),
             "offer_url": reverse("campaigns:offer_new", args=[brief.pk])
             if brand_role(request.user, brief.brand) in ("owner", "manager")

@@ -45,6 +45,7 @@ from campaigns.matching import (
 from campaigns.matching.snapshot import EPOCH
 
 from .models import Brief, Match, MatchCuration
+from .relaxation import FEW_CANDIDATES, relaxation_hints
 
 logger = logging.getLogger(__name__)
 
@@ -343,6 +344,7 @@ def brief_query(brief: Brief) -> BriefQuery | None:
         brand_category=brief.brand.category_id,
         emerging_share=float(brief.emerging_share),
         fairness=brief.fairness,
+        audience_size=brief.audience_size,
         alpha=settings.AUX_FAIRNESS_ALPHA,
         text=f"{brief.title} {brief.description}",
         genre_families=genre_families(),
@@ -433,6 +435,10 @@ def matches_recompute(*, brief: Brief) -> int:
         "curation": _jsonable(ranking.curation),
         "snapshot_version": ranking.snapshot_version,
     }
+    if ranking.n_candidates < FEW_CANDIDATES:  # say which requirement to relax
+        brief.match_stats["relax"] = relaxation_hints(
+            snapshot=get_snapshot(), query=brief_query(brief), hidden=curation_for(brief).hidden
+        )
     brief.matches_computed_at = now
     brief.save(update_fields=["match_stats", "matches_computed_at"])
     return len(ranking.matches)

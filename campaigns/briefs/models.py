@@ -36,6 +36,13 @@ class Brief(models.Model):
         PUBLIC = "public", _("Public: artists can see it once published")
         PRIVATE = "private", _("Private: only the brand and the artists it contacts")
 
+    class AudienceSize(models.TextChoices):
+        ANY = "", _("Any size (as the objective suggests)")
+        HEADLINER = "headliner", _("Headliners (1 million listeners or more)")
+        ESTABLISHED = "established", _("Established (100,000 listeners or more)")
+        RISING = "rising", _("Rising (10,000 to 100,000 listeners)")
+        EMERGING = "emerging", _("Emerging (under the emerging threshold)")
+
     class Fairness(models.TextChoices):
         FAIR = "fair", _("FA*IR: statistically fair share of emerging artists")
         STRICT = "strict", _("Strict: at least ⌊p·i⌋ emerging artists in every top i")
@@ -80,6 +87,12 @@ class Brief(models.Model):
         max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )
     fairness = models.CharField(max_length=10, choices=Fairness.choices, default=Fairness.FAIR)
+    audience_size = models.CharField(
+        _("artists' audience size"), max_length=12, choices=AudienceSize.choices,
+        default=AudienceSize.ANY, blank=True,
+        help_text=_("The size of audience you want the artists to have: it decides the reach "
+                    "part of the score."),
+    )  # fmt: skip
     open_call = models.BooleanField(
         default=False,
         help_text="Open call: artists who pass the hard filters may apply while it is published.",

@@ -24,6 +24,7 @@ from .permissions import brand_role, check_can_edit_brand_briefs
 BRIEF_FIELDS = {
     "title", "description", "objective", "visibility", "fairness", "territories", "age_min",
     "age_max", "budget_min", "budget_max", "currency", "start_date", "end_date", "emerging_share",
+    "audience_size",
 }  # fmt: skip
 
 

@@ -69,6 +69,16 @@ OBJECTIVE_REACH: dict[str, tuple[float, float, bool]] = {
     "live_event": (5.0, 2.0, False),
     "recording": (4.0, 2.0, False),
 }
+# Audience sizes a brand may ask for instead of its objective's band: (from, to) in log10 of the
+# audience; full marks inside, SIZE_WIDTH decades of slope outside. "emerging" ends at the
+# emerging threshold passed to rank().
+AUDIENCE_SIZES: dict[str, tuple[float, float]] = {
+    "headliner": (6.0, math.inf),  # 1M and more
+    "established": (5.0, math.inf),  # 100k and more
+    "rising": (4.0, 5.0),  # 10k to 100k
+    "emerging": (-math.inf, math.nan),  # up to the emerging threshold
+}
+SIZE_WIDTH = 1.5
 ENGAGEMENT_FULL = 0.10  # an engagement rate of 10 % or more earns the whole part
 GENRE_RELATED = 0.5  # credit for a brief genre the artist lacks but has a genre of its family
 # Territory: log10(listeners in the target countries) / TERRITORY_FULL_LOG (10^6 = the whole
@@ -113,6 +123,8 @@ class BriefQuery:
     genre_families: Mapping[int, int] = field(default_factory=dict)
     # genre and mood names: their words are left out of the text part (the genre part has them)
     ignore_words: Sequence[str] = ()
+    # a key of AUDIENCE_SIZES: the audience size the brand wants ("": the objective's band)
+    audience_size: str = ""
 
 
 @dataclass(frozen=True)
@@ -171,7 +183,7 @@ class _Query:
     country_lut: np.ndarray  # bool per snapshot country: a target of the brief
     age_w: np.ndarray
     tokens: np.ndarray
-    reach: tuple[float, float, bool]
+    reach: tuple[float, float, float]  # full marks from, to (log10 audience); slope width
 
 
 @lru_cache(maxsize=1024)
@@ -208,7 +220,19 @@ def _snap_cache(snap: ArtistSnapshot) -> dict[Any, Any]:
     return cache
 
 
-def _prepare(snap: ArtistSnapshot, brief: BriefQuery) -> _Query:
+def _reach(brief: BriefQuery, emerging_threshold: int) -> tuple[float, float, float]:
+    if brief.audience_size:
+        if brief.audience_size not in AUDIENCE_SIZES:
+            raise ValueError(f"unknown audience size {brief.audience_size!r}")
+        lo, hi = AUDIENCE_SIZES[brief.audience_size]
+        if brief.audience_size == "emerging":
+            hi = math.log10(max(emerging_threshold, 1))
+        return lo, hi, SIZE_WIDTH
+    target, width, saturate = OBJECTIVE_REACH[brief.objective]
+    return target, math.inf if saturate else target, width
+
+
+def _prepare(snap: ArtistSnapshot, brief: BriefQuery, emerging_threshold: int = 0) -> _Query:
     if brief.objective not in OBJECTIVE_REACH:
         raise ValueError(f"unknown objective {brief.objective!r}")
     cache = _snap_cache(snap)
@@ -237,7 +261,7 @@ def _prepare(snap: ArtistSnapshot, brief: BriefQuery) -> _Query:
         country_lut=ctry[1],
         age_w=_age_weights(int(brief.age_min), int(brief.age_max)),
         tokens=_text_tokens(brief.text, tuple(brief.ignore_words)),
-        reach=OBJECTIVE_REACH[brief.objective],
+        reach=_reach(brief, emerging_threshold),
     )
 
 
@@ -430,13 +454,15 @@ def part_budget(q: _Query, total_fee: np.ndarray) -> np.ndarray:
 
 
 def part_reach(q: _Query, rows: np.ndarray) -> np.ndarray:
-    """1 − |log10(audience) − target| / width, clipped to [0, 1]; for awareness and launch any
-    audience above the target fits fully. Audience = max(monthly listeners, total followers)."""
-    target, width, saturate = q.reach
-    d = q.snap.arrays["reach_log"][rows] - np.float32(target)
-    if saturate:
-        d = np.minimum(d, np.float32(0.0), out=d)
-    d = np.abs(d, out=d)
+    """1 inside the wanted band of log10(audience), 1 − distance / width outside, clipped to
+    [0, 1]. The band: the brand's audience size if it chose one, else the objective's target
+    (for awareness and launch any audience above it fits fully). Audience = max(monthly
+    listeners, total followers)."""
+    lo, hi, width = q.reach
+    x = q.snap.arrays["reach_log"][rows]
+    d = np.float32(lo) - x if lo > -math.inf else np.full(len(rows), -1.0, dtype=np.float32)
+    if hi < math.inf:
+        np.maximum(d, x - np.float32(hi), out=d)
     d *= np.float32(-1.0 / width)
     d += np.float32(1.0)
     np.maximum(d, np.float32(0.0), out=d)  # ufuncs: np.clip's wrapper costs more than the work
@@ -698,7 +724,7 @@ def rank(
         raise ValueError("fairness must be 'fair' or 'strict'")
     fx = DEFAULT_FX if fx is None else fx
     curation = curation or Curation()
-    q = _prepare(snap, brief)
+    q = _prepare(snap, brief, emerging_threshold)
     a = snap.arrays
 
     if curation.hidden:
@@ -882,6 +908,7 @@ def _n_alive(snap: ArtistSnapshot) -> int:
 
 
 __all__ = [
+    "AUDIENCE_SIZES",
     "DEFAULT_FX",
     "DEFAULT_WEIGHTS",
     "FILTERS",
