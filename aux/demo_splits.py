@@ -11,7 +11,7 @@ from django.db import transaction
 from artists.models import Artist
 from aux.users.models import User
 from brands.models import Membership
-from campaigns.models import Brief
+from campaigns.briefs.models import Brief
 
 from .demo import DEMO_LOGINS, _demo_fund, _demo_onboard, _offer, _stripe_reachable, _submit, _user
 
@@ -35,7 +35,7 @@ def _payouts_ready(user: User) -> None:
 
 def seed_split_contract(password_hash: str) -> int:
     """The demo artist × Trailhead: 70% to the artist, 30% to the co-owner. Returns 1 if made."""
-    from campaigns.services import contract_sign, milestone_approve, offer_accept
+    from campaigns.bookings.services import contract_sign, milestone_approve, offer_accept
     from payments.models import ContractSplit
     from payments.services import contract_split_accept, contract_splits_propose
 

@@ -6,7 +6,8 @@ from django.db.models import Q, QuerySet, Sum
 
 from aux.users.models import User
 from brands.models import Membership
-from campaigns.models import Contract
+from brands.selectors import brand_role
+from campaigns.bookings.models import Contract
 
 from .ledger import BPS
 from .models import ContractSplit, LedgerEntry, Payment, PaymentAccount, Payout, Refund
@@ -74,7 +75,7 @@ def contract_money(contract: Contract) -> dict[str, int] | None:
     the brand's payment put in escrow, what was paid to the artist, what went back to the brand
     (escrow, and separately the platform fee returned with it) and what escrow still holds, so
     that funded = paid + refunded + in escrow. None when no payment funded the contract.
-    Registered with campaigns.hooks in PaymentsConfig.ready()."""
+    Registered with campaigns.bookings.hooks in PaymentsConfig.ready()."""
     payment = contract.payments.filter(status=Payment.Status.SUCCEEDED).first()
     if payment is None:
         return None
@@ -116,7 +117,7 @@ def contract_splits_for(*, user: User, contract: Contract) -> dict[str, Any] | N
     shared = any(s.status in ("pending", "accepted") for s in rows)
     if user.is_staff or contract.artist.user_id == user.pk:
         role, visible = ("artist" if contract.artist.user_id == user.pk else "staff"), rows
-    elif Membership.objects.filter(user=user, brand_id=contract.brand_id).exists():
+    elif brand_role(user=user, brand=contract.brand) is not None:
         role, visible = "brand", []
     else:
         email = user.email.lower()

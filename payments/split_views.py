@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from aux.errors import ApplicationError
-from campaigns.models import Contract
+from campaigns.bookings.models import Contract
 
 from . import selectors, services
 from .models import ContractSplit

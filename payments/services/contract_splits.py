@@ -37,7 +37,7 @@ from aux.audit.services import audit_record
 from aux.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from aux.users.models import User
 from aux.users.selectors import email_is_verified
-from campaigns.models import Contract
+from campaigns.bookings.models import Contract
 
 from ..ledger import BPS
 from ..models import ContractSplit, PaymentAccount

@@ -8,8 +8,8 @@ from django.core import mail
 
 from aux.audit.models import AuditEvent
 from aux.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
-from campaigns import services as bookings
-from campaigns.services import contract_sign, offer_accept
+from campaigns.bookings import services as bookings
+from campaigns.bookings.services import contract_sign, offer_accept
 from payments import services, stripe_gateway
 from payments.ledger import split_largest_remainder
 from payments.models import ContractPayee, ContractSplit, Payout
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def draft_contract(*, fee: int = 200_000):
     """Brand manager, onboarded artist and a contract awaiting signatures, one deliverable."""
-    from campaigns.services.offers import offer_prefill_lines
+    from campaigns.bookings.services.offers import offer_prefill_lines
 
     manager = MembershipFactory(role="manager").user
     brief = booking_brief(manager.memberships.get().brand)
