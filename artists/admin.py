@@ -58,7 +58,9 @@ class ServiceFormSet(BaseInlineFormSet):
     rows nobody touched is not rewritten.
     """
 
-    actor: User  # set per request by ServiceInline.get_formset
+    # Set per request by ServiceInline.get_formset.
+    actor: User
+    inline: "ServiceInline"
 
     def _kept_forms(self) -> list:
         return [

@@ -78,8 +78,7 @@ def test_contract_detail_queries_do_not_grow_with_milestones_and_messages(
     contract, _offer = booking
     assert contract.milestones.count() == ROWS
     url = reverse("bookings:contract_detail", args=[contract.pk])
-    # The payout splits block (payments.templatetags.payment_splits): the splits, the payees and,
-    # for a brand member, their brand role: 3 queries, 2 for the artist.
+    # The payout-splits block (payments' template library) costs a constant 2-3 queries.
     assert "Message 9" in _get(client, brand_manager, url, 25, django_assert_max_num_queries)
     _get(client, contract.artist.user, url, 20, django_assert_max_num_queries)
 

@@ -141,3 +141,11 @@ def test_admin_edit_of_the_artists_own_fields_is_audited(staff_client, staff_use
 
     event = AuditEvent.objects.get(verb="artist.admin_updated", target_id=str(artist.pk))
     assert event.actor == staff_user and event.data == {"fields": ["city"]}
+
+
+def test_the_lists_are_added_once_the_artist_exists(staff_client):
+    response = staff_client.get(reverse("admin:artists_artist_add"))
+    assert response.status_code == 200
+    assert all(
+        not inline.has_add_permission for inline in response.context["inline_admin_formsets"]
+    )

@@ -60,7 +60,7 @@ def test_payments_pages_queries_do_not_grow_with_contracts_and_payouts(
 ):
     manager, artist, contracts = paid
     pinned = [
-        # 13: the contracts the user co-owns (payments.selectors.co_owner_statement), one query.
+        # 13: the earnings page also lists the contracts the artist co-owns (payout splits).
         (artist.user, reverse("payments:earnings"), 13),
         (artist.user, reverse("payments:payout_status"), 3),
         (artist.user, reverse("payments:earnings_ledger_csv"), 3),
