@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet, Sum
 
 from aux.users.models import User
 from brands.models import Membership
+from brands.selectors import brand_role
 from campaigns.bookings.models import Contract
 
 from .ledger import BPS
@@ -116,7 +117,7 @@ def contract_splits_for(*, user: User, contract: Contract) -> dict[str, Any] | N
     shared = any(s.status in ("pending", "accepted") for s in rows)
     if user.is_staff or contract.artist.user_id == user.pk:
         role, visible = ("artist" if contract.artist.user_id == user.pk else "staff"), rows
-    elif Membership.objects.filter(user=user, brand_id=contract.brand_id).exists():
+    elif brand_role(user=user, brand=contract.brand) is not None:
         role, visible = "brand", []
     else:
         email = user.email.lower()
