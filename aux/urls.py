@@ -20,6 +20,7 @@ urlpatterns = [
     path("briefs/", include("campaigns.urls")),
     path("notifications/", include("aux.notifications.urls")),
     path("bookings/", include("campaigns.booking_urls")),
+    path("reviews/", include("campaigns.reviews.urls")),
     path("payments/", include("payments.urls")),
     path("", include("campaigns.report_urls")),  # reports: /briefs/<id>/report/, ...
     path("api/v1/", include("aux.api.urls")),

@@ -419,3 +419,4 @@ class DisputeAdmin(admin.ModelAdmin):
 
 
 from . import fairness_admin  # noqa: E402,F401  (registers MatchAdmin and the fairness audit)
+from .reviews import admin as reviews_admin  # noqa: E402,F401  (registers the review moderation queue)

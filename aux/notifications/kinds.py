@@ -42,6 +42,7 @@ BRAND_ROLES: dict[str, tuple[str, ...]] = {
     Kind.REVIEW_RECEIVED: ALL_MEMBERS,
     Kind.APPLICATION_RECEIVED: DECIDERS,
     Kind.DELIVERABLE_REVIEW_REMINDER: DECIDERS,
+    Kind.VERIFICATION_DECIDED: ALL_MEMBERS,
 }
 
 # Kinds a user can never turn off (they may still choose in-app only or a digest): a contract
@@ -93,6 +94,7 @@ SUBJECTS: dict[str, str] = {
     Kind.APPLICATION_RECEIVED: _("An artist applied to your open call"),
     Kind.APPLICATION_DECLINED: _("Your application was declined"),
     Kind.DELIVERABLE_REVIEW_REMINDER: _("A deliverable will be approved automatically tomorrow"),
+    Kind.VERIFICATION_DECIDED: _("Staff decided on your verification request"),
 }
 
 

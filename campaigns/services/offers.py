@@ -19,7 +19,7 @@ from aux.users.models import User
 from brands.models import BrandCategory
 
 from ..models import Brief, Offer, OfferLine, OfferRevision, Side
-from ..permissions import check_can_edit_brand_briefs
+from ..permissions import check_brand_verified, check_can_edit_brand_briefs
 from ..selectors import exclusivity_conflict_text, exclusivity_conflicts
 from ._common import (
     BOTH_SIDES,
@@ -344,6 +344,7 @@ def offer_create(
     refused (ConflictError listing each one) unless `confirm_exclusivity_conflict`.
     """
     check_can_edit_brand_briefs(actor, brief.brand)
+    check_brand_verified(brief.brand)
     brief = _locked(brief)
     if brief.status != Brief.Status.PUBLISHED:
         raise ConflictError(
@@ -509,6 +510,7 @@ def offer_renew(
     """
     side = _acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
     _require(side, Side.BRAND, gettext_lazy("renew an offer"))
+    check_brand_verified(offer.brief.brand)
     offer = _lock_offer(offer)
     if offer.status != Offer.Status.EXPIRED:
         raise ConflictError(
