@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("campaigns.api.report_urls")),  # before artists: artists/me/earnings/
     path("", include("artists.api.urls")),
     path("", include("campaigns.api.urls")),
+    path("", include("campaigns.reviews.api_urls")),
     path("", include("brands.api.urls")),
     path("", include("aux.notifications.api.urls")),
 ]
