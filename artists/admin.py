@@ -142,7 +142,7 @@ class ArtistVerificationRequestAdmin(VerificationRequestAdmin):
     list_display = ["artist", "requested_by", "status", "created_at"]
     list_select_related = ["artist", "requested_by"]
     search_fields = ["artist__stage_name", "requested_by__email"]
-    decision_service = artist_verification_decide
+    decision_service = staticmethod(artist_verification_decide)
     evidence_fields = ["artist", "requested_by", "platform_links", "created_at"]
 
     @admin.display(description=_("links to the artist's pages"))

@@ -127,7 +127,7 @@ class BrandVerificationRequestAdmin(VerificationRequestAdmin):
     list_display = ["brand", "website_domain", "requested_by", "status", "created_at"]
     list_select_related = ["brand", "requested_by"]
     search_fields = ["brand__name", "website_domain", "registration_number"]
-    decision_service = brand_verification_decide
+    decision_service = staticmethod(brand_verification_decide)
     evidence_fields = ["brand", "requested_by", "requester_email", "website_domain",
                        "registration_number", "contact_name", "created_at"]  # fmt: skip
 
