@@ -9,7 +9,7 @@ from aux.audit.services import audit_record
 from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
 from aux.users.models import User
 
-from ..models import Review, ReviewReport, Side
+from ..models import Review, ReviewReport
 from ..services._common import _acting_side
 from .selectors import review_is_published
 
@@ -31,16 +31,23 @@ def _published_or_404(review: Review) -> None:
         raise NotFoundError(gettext("No such review."))
 
 
+def review_check_can_reply(*, actor: User, review: Review) -> str:
+    """The side the actor answers for: the reviewed artist, or the reviewed brand's owners and
+    managers; anyone else is refused (PermissionDeniedError)."""
+    contract = review.contract
+    side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
+    if side == review.author_side:
+        raise PermissionDeniedError(gettext("Only the reviewed side can answer a review."))
+    return side
+
+
 @transaction.atomic
 def review_reply(*, actor: User, review: Review, text: str) -> Review:
     """The reviewed side answers a published review, once (the artist, or the brand's owners
     and managers). The answer is shown under the review."""
     review = _lock(review)
     _published_or_404(review)
-    contract = review.contract
-    side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
-    if side == review.author_side:
-        raise PermissionDeniedError(gettext("Only the reviewed side can answer a review."))
+    side = review_check_can_reply(actor=actor, review=review)
     if review.replied_at is not None:
         raise ConflictError(gettext("This review has already been answered."))
     text = (text or "").strip()
@@ -124,7 +131,3 @@ def review_report_dismiss(*, actor: User, report: ReviewReport) -> ReviewReport:
         actor=actor, verb="review.report_dismissed", target=report.review, report=report.pk
     )
     return report
-
-
-def reviewed_side(review: Review) -> str:
-    return Side.ARTIST if review.author_side == Side.BRAND else Side.BRAND

@@ -4,7 +4,7 @@ report a review. Thin: reads from .selectors, writes through .services."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -109,7 +109,11 @@ def _form_page(request: HttpRequest, pk: int, *, form_class, action, template: s
 
 @login_required
 def review_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    """The reviewed side answers a published review, once."""
+    """The reviewed side answers a published review, once; nobody else gets the form."""
+    try:
+        services.review_check_can_reply(actor=request.user, review=_published(pk))
+    except ApplicationError as exc:
+        raise PermissionDenied(exc.message) from exc
     return _form_page(
         request, pk, form_class=ReplyForm, action=services.review_reply,
         template="campaigns/reviews/reply.html", done=_("Your answer is published."),
