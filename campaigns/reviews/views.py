@@ -110,10 +110,14 @@ def _form_page(request: HttpRequest, pk: int, *, form_class, action, template: s
 @login_required
 def review_reply(request: HttpRequest, pk: int) -> HttpResponse:
     """The reviewed side answers a published review, once; nobody else gets the form."""
+    review = _published(pk)
     try:
-        services.review_check_can_reply(actor=request.user, review=_published(pk))
+        services.review_check_can_reply(actor=request.user, review=review)
     except ApplicationError as exc:
         raise PermissionDenied(exc.message) from exc
+    if review.replied_at is not None:
+        messages.info(request, _("This review has already been answered."))
+        return redirect(_subject_url(review))
     return _form_page(
         request, pk, form_class=ReplyForm, action=services.review_reply,
         template="campaigns/reviews/reply.html", done=_("Your answer is published."),
