@@ -9,7 +9,8 @@ from aux.audit.services import audit_record
 from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
 from aux.users.models import User
 
-from ..models import Review, ReviewReport
+from ..matching_service import artist_rating_changed
+from ..models import Review, ReviewReport, Side
 from ..services._common import _acting_side
 from .selectors import review_is_published
 
@@ -112,6 +113,8 @@ def review_hide(*, actor: User, review: Review, reason: str) -> Review:
     review.reports.filter(outcome=ReviewReport.Outcome.OPEN).update(
         outcome=ReviewReport.Outcome.HIDDEN, handled_at=now, handled_by=actor
     )
+    if review.author_side == Side.BRAND:  # it counted in the artist's rating
+        artist_rating_changed(review.contract.artist_id)
     audit_record(actor=actor, verb="review.hidden", target=review, reason=review.hidden_reason)
     return review
 

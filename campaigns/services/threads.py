@@ -13,6 +13,7 @@ from aux.audit.services import audit_record
 from aux.errors import ConflictError, NotFoundError
 from aux.users.models import User
 
+from ..matching_service import artist_rating_changed
 from ..models import Contract, Message, Offer, Review, Side
 from ..reviews.selectors import blind_period
 from ._common import _acting_side, _notify_on_commit
@@ -96,6 +97,8 @@ def review_create(*, actor: User, contract: Contract, rating: int, text: str = "
     )
     review.full_clean()
     review.save()
+    if Review.objects.filter(contract=contract).count() == 2:  # both public now
+        artist_rating_changed(contract.artist_id)
     audit_record(actor=actor, verb="review.create", target=review, rating=rating)
     other = Side.ARTIST if side == Side.BRAND else Side.BRAND
     _notify_on_commit("review.received", target=review, sides=[other], actor=actor)

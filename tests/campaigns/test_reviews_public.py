@@ -188,3 +188,17 @@ def test_the_public_review_list_reads_in_a_fixed_number_of_queries(
     _both_reviewed(contract, brand_manager)
     with django_assert_max_num_queries(4):
         assert client.get(f"/api/v1/artists/{contract.artist.slug}/reviews/").status_code == 200
+
+
+def test_the_engine_rates_an_artist_from_published_reviews_only(contract, brand_manager):
+    from campaigns import matching_service
+
+    artist = contract.artist
+    services.review_create(actor=brand_manager, contract=contract, rating=4)
+    assert matching_service.artist_records([artist.pk])[0].get("rating") is None  # blind still
+    services.review_create(actor=artist.user, contract=contract, rating=1)  # about the brand
+    assert matching_service.artist_records([artist.pk])[0]["rating"] == 4.0
+    columns = matching_service._columns(artist.pk, artist.pk)
+    assert [float(r) for r in columns.rating] == [4.0]
+    never = booking_artist()
+    assert matching_service.artist_records([never.pk])[0].get("rating") is None
