@@ -908,6 +908,7 @@ def _verifications(password_hash: str) -> None:
 
 def _review_answers() -> int:
     from campaigns.models import Review
+    from campaigns.reviews.selectors import reviews_published
     from campaigns.reviews.services import review_reply
 
     answers = [
@@ -925,7 +926,9 @@ def _review_answers() -> int:
             {"contract__artist__user": user} if author_side == "brand"
             else {"contract__brand__memberships__user": user}
         )  # fmt: skip
-        review = Review.objects.filter(author_side=author_side, replied_at__isnull=True, **about)
+        review = reviews_published().filter(
+            author_side=author_side, replied_at__isnull=True, **about
+        )
         review = review.order_by("pk").first()
         if review is not None:
             review_reply(actor=user, review=review, text=text)
