@@ -79,6 +79,9 @@ def _published(pk: int) -> Review:
     if review is None:
         raise Http404(_("No such review."))
     review.stars = stars(review.rating)
+    contract = review.contract
+    by_brand = review.author_side == Side.BRAND
+    review.author_name = contract.brand.name if by_brand else contract.artist.stage_name
     return review
 
 
