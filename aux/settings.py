@@ -339,6 +339,8 @@ SPECTACULAR_SETTINGS = {
         "SideEnum": "campaigns.models.Side",
         "CurrencyEnum": "aux.money.Currency",
         "MembershipRoleEnum": "brands.models.Membership.Role",
+        "VerificationStatusEnum": "brands.models.VerificationRequestBase.Status",
+        "ReviewReportOutcomeEnum": "campaigns.models.ReviewReport.Outcome",
         "UserRoleEnum": "aux.users.models.User.Role",
         "MediaLinkKindEnum": "artists.models.MediaLink.Kind",
         "MilestoneResultKindEnum": "campaigns.models.MilestoneResult.Kind",
