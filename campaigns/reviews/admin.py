@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aux.errors import ApplicationError
 
-from ..models import Review, ReviewReport
+from ..bookings.models import Review, ReviewReport
 from . import services
 
 

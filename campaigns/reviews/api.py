@@ -17,7 +17,7 @@ from aux.api.serializers import StrictModelSerializer, StrictSerializer
 from aux.errors import NotFoundError
 from brands.models import Brand
 
-from ..models import Review, ReviewReport, Side
+from ..bookings.models import Review, ReviewReport, Side
 from . import services
 from .selectors import reviews_of_artist, reviews_of_brand, reviews_published, reviews_summary
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from artists.models import Artist
 from brands.models import Brand
 
-from ..models import Contract, Review, Side
+from ..bookings.models import Contract, Review, Side
 
 
 def blind_period() -> timedelta:

@@ -9,9 +9,9 @@ from aux.audit.services import audit_record
 from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
 from aux.users.models import User
 
-from ..matching_service import artist_rating_changed
-from ..models import Review, ReviewReport, Side
-from ..services._common import _acting_side
+from ..bookings.models import Review, ReviewReport, Side
+from ..bookings.services._common import _acting_side
+from ..briefs.matching_service import artist_rating_changed
 from .selectors import review_is_published
 
 REPLY_MAX = 2000

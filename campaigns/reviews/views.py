@@ -17,8 +17,8 @@ from artists.models import Artist
 from aux.errors import ApplicationError
 from brands.models import Brand, Membership
 
-from ..models import Review, Side
-from ..permissions import brand_role
+from ..bookings.models import Review, Side
+from ..briefs.permissions import brand_role
 from . import services
 from .forms import ReplyForm, ReportForm
 from .selectors import (

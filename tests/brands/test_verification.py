@@ -8,8 +8,9 @@ from aux.audit.models import AuditEvent
 from aux.errors import ConflictError, PermissionDeniedError
 from aux.notifications.models import Notification
 from brands.verification import brand_verification_request
-from campaigns import services as campaign_services
-from campaigns.models import Brief
+from campaigns.bookings import services as booking_services
+from campaigns.briefs import services as brief_services
+from campaigns.briefs.models import Brief
 from tests.artists.factories import ArtistFactory
 from tests.brands.factories import BrandFactory, MembershipFactory
 from tests.campaigns.factories import BriefFactory, booking_artist, booking_brief
@@ -133,15 +134,13 @@ def test_unverified_brands_draft_but_publish_and_offer_only_once_verified(
     settings.AUX_REQUIRE_BRAND_VERIFICATION = True
     draft = BriefFactory(brand=brand, status=Brief.Status.DRAFT)
     with pytest.raises(PermissionDeniedError, match="not verified"):
-        campaign_services.brief_publish(actor=brand_manager, brief=draft)
+        brief_services.brief_publish(actor=brand_manager, brief=draft)
     brief = booking_brief(brand)
     with pytest.raises(PermissionDeniedError, match="not verified"):
-        campaign_services.offer_create(actor=brand_manager, brief=brief, artist=booking_artist())
+        booking_services.offer_create(actor=brand_manager, brief=brief, artist=booking_artist())
     brand.verified = True
     brand.save()
-    offer = campaign_services.offer_create(
-        actor=brand_manager, brief=brief, artist=booking_artist()
-    )
+    offer = booking_services.offer_create(actor=brand_manager, brief=brief, artist=booking_artist())
     assert offer.status == "sent"
 
 
@@ -151,9 +150,7 @@ def test_without_the_setting_an_unverified_brand_publishes_and_offers(
     assert settings.AUX_REQUIRE_BRAND_VERIFICATION is False  # the demo and the tests (DEBUG on)
     assert not brand.verified
     brief = booking_brief(brand)
-    offer = campaign_services.offer_create(
-        actor=brand_manager, brief=brief, artist=booking_artist()
-    )
+    offer = booking_services.offer_create(actor=brand_manager, brief=brief, artist=booking_artist())
     assert offer.status == "sent"
 
 

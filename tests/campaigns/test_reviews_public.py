@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from aux.audit.models import AuditEvent
 from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
-from campaigns import services
-from campaigns.models import Contract, Review, ReviewReport
+from campaigns.bookings import services
+from campaigns.bookings.models import Contract, Review, ReviewReport
 from campaigns.reviews import services as review_services
 from campaigns.reviews.selectors import reviews_of_artist, reviews_of_brand
 from tests.campaigns.factories import booking_artist, booking_brief, make_active_contract
@@ -191,7 +191,7 @@ def test_the_public_review_list_reads_in_a_fixed_number_of_queries(
 
 
 def test_the_engine_rates_an_artist_from_published_reviews_only(contract, brand_manager):
-    from campaigns import matching_service
+    from campaigns.briefs import matching_service
 
     artist = contract.artist
     services.review_create(actor=brand_manager, contract=contract, rating=4)

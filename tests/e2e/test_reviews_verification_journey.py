@@ -4,8 +4,8 @@ errors next to the fields, then the request waiting for staff."""
 import pytest
 from playwright.sync_api import Browser, expect
 
-from campaigns import services
-from campaigns.models import Contract
+from campaigns.bookings import services
+from campaigns.bookings.models import Contract
 from campaigns.reviews.services import review_reply
 from tests.brands.factories import BrandFactory, MembershipFactory
 from tests.campaigns.factories import booking_artist, booking_brief, make_active_contract
