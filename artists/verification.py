@@ -107,7 +107,7 @@ def artist_verification_decide(
 ) -> ArtistVerificationRequest:
     """Staff approve (the artist becomes verified) or refuse (a reason is required) a waiting
     request; the artist is told."""
-    if not (actor.is_staff or actor.role == User.Role.STAFF):
+    if not actor.is_staff:
         raise PermissionDeniedError(gettext("Only staff can verify artists."))
     request = ArtistVerificationRequest.objects.select_for_update().get(pk=request.pk)
     Status = ArtistVerificationRequest.Status

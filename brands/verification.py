@@ -120,7 +120,7 @@ def brand_verification_decide(
 ) -> BrandVerificationRequest:
     """Staff approve (the brand becomes verified) or refuse (a reason is required) a waiting
     request; the requester is told."""
-    if not (actor.is_staff or actor.role == User.Role.STAFF):
+    if not actor.is_staff:
         raise PermissionDeniedError(gettext("Only staff can verify brands."))
     request = BrandVerificationRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != BrandVerificationRequest.Status.PENDING:

@@ -92,7 +92,7 @@ def review_report(*, actor: User, review: Review, reason: str) -> ReviewReport:
 
 
 def _check_staff(actor: User) -> None:
-    if not (actor.is_staff or actor.role == User.Role.STAFF):
+    if not actor.is_staff:
         raise PermissionDeniedError(gettext("Only staff can moderate reviews."))
 
 
