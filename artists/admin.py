@@ -5,9 +5,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from aux.audit.admin_tools import audit_trail_html, set_verified
+from aux.audit.admin_tools import VerificationRequestAdmin, audit_trail_html, set_verified
 from aux.audit.services import audit_record
 from aux.errors import ApplicationError
 from aux.users.models import User
@@ -15,6 +16,7 @@ from aux.users.models import User
 from .models import (
     AgeShare,
     Artist,
+    ArtistVerificationRequest,
     AudienceShare,
     DeliverableType,
     Genre,
@@ -30,6 +32,7 @@ from .services import (
     artist_update_audience,
     artist_update_music,
 )
+from .verification import artist_verification_decide, platform_of
 
 
 @admin.register(Genre, Mood)
@@ -271,3 +274,25 @@ class ArtistAdmin(admin.ModelAdmin):
     @admin.action(description=_("Remove the verified mark"), permissions=["change"])
     def unverify(self, request: HttpRequest, queryset: QuerySet[Artist]) -> None:
         set_verified(self, request, queryset, service=artist_set_verified, verified=False)
+
+
+@admin.register(ArtistVerificationRequest)
+class ArtistVerificationRequestAdmin(VerificationRequestAdmin):
+    """The queue of artists asking to be verified: staff open each link (filter on "Waiting for
+    staff")."""
+
+    list_display = ["artist", "requested_by", "status", "created_at"]
+    list_select_related = ["artist", "requested_by"]
+    search_fields = ["artist__stage_name", "requested_by__email"]
+    decision_service = staticmethod(artist_verification_decide)
+    evidence_fields = ["artist", "requested_by", "platform_links", "created_at"]
+
+    @admin.display(description=_("links to the artist's pages"))
+    def platform_links(self, obj: ArtistVerificationRequest) -> str:
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "", '<li>{}: <a href="{}" rel="noopener noreferrer" target="_blank">{}</a></li>',
+                ((platform_of(url) or "?", url, url) for url in obj.links),
+            ),
+        )  # fmt: skip

@@ -7,6 +7,7 @@ from django_countries.fields import CountryField
 
 from aux.money import Currency
 from aux.utils import validate_slug_not_reserved
+from brands.models import VerificationRequestBase
 
 
 class Genre(models.Model):
@@ -250,3 +251,24 @@ class AgeShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.artist} · {self.bucket}: {self.share}"
+
+
+class ArtistVerificationRequest(VerificationRequestBase):
+    """An artist asks staff to verify the profile, with links to their own pages on streaming and
+    social platforms (artists.verification checks the hosts). One pending request per artist."""
+
+    artist = models.ForeignKey(
+        Artist, on_delete=models.CASCADE, related_name="verification_requests"
+    )
+    links = models.JSONField(default=list, help_text="URLs of the artist's platform pages.")
+
+    class Meta(VerificationRequestBase.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["artist"], condition=models.Q(status="pending"),
+                name="artist_verification_one_pending",
+            )
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"Verification of {self.artist} ({self.status})"

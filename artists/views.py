@@ -8,6 +8,7 @@ from aux.users.models import User
 
 from . import profile_views
 from .filters import ArtistPageFilter
+from .hooks import artist_page_sections
 from .models import Artist
 from .profile_page import profile_page_context
 from .selectors import (
@@ -16,6 +17,7 @@ from .selectors import (
     artist_public_detail,
     artists_for_discovery,
 )
+from .verification import artist_verification_badge
 
 DISCOVERY_PAGE_SIZE = 24
 DISCOVERY_MAX_PAGE_SIZE = 100
@@ -33,9 +35,11 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         artist = artist_public_detail(slug=slug)
     except Artist.DoesNotExist as exc:
         raise Http404 from exc
-    return render(
-        request, "artists/detail.html", {"artist": artist, **profile_page_context(artist)}
-    )
+    return render(request, "artists/detail.html", {
+        "artist": artist, **profile_page_context(artist),
+        "badge": artist_verification_badge(artist=artist),
+        "sections": artist_page_sections(request, artist),
+    })  # fmt: skip
 
 
 def artist_list(request: HttpRequest) -> HttpResponse:

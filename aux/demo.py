@@ -341,7 +341,9 @@ def _brands(rng: random.Random, tax: dict, password_hash: str) -> list[Brand]:
                 "name": name,
                 "category": tax["categories"][category],
                 "website": website,
-                "verified": True,
+                # Fizzwave is verified through a request staff approved, Trailhead's request
+                # waits in the staff queue (_verifications); the others were verified before.
+                "verified": slugify(name) not in ("fizzwave-cola", "trailhead-sports"),
                 "description": f"{name} partners with artists for campaigns people remember.",
             },
         )
@@ -415,6 +417,7 @@ def seed_demo() -> dict[str, int]:
     artist_user = _user(DEMO_LOGINS["artist"], "Demo artist", User.Role.ARTIST, password_hash)
     new_artists = _artists(rng, tax, artist_user)
     brands = _brands(rng, tax, password_hash)
+    _verifications(password_hash)
     new_briefs = _briefs(tax, brands)
     ranked = _rank_published_briefs()
     bookings = _bookings(password_hash)
@@ -423,6 +426,7 @@ def seed_demo() -> dict[str, int]:
 
     bookings += seed_split_contract(password_hash)
     payments = _payments()
+    answers = _review_answers()
     return {
         "artists created": new_artists,
         "artists in total": Artist.objects.count(),
@@ -433,6 +437,7 @@ def seed_demo() -> dict[str, int]:
         "booking objects created": bookings,
         "results reported": _results(),
         "payments (fake Stripe)": payments,
+        "review answers written": answers,
     }
 
 
@@ -863,5 +868,76 @@ def _results() -> int:
             value = base + (seed >> (i * 4)) % base
             result_report(actor=user, milestone=m, kind=kind, value=value,
                           evidence_url=f"https://stats.aux.test/m{m.pk}/{kind}")  # fmt: skip
+            made += 1
+    return made
+
+
+# --- Verification requests and answers to reviews ----------------------------------------------
+# Through the services, as on the site: Fizzwave's manager (an address on its domain) asked and
+# staff approved, so its page says what was checked; Trailhead's request and one band's wait in
+# the staff queue. The demo artist and Fizzwave answered a published review each.
+
+
+def _verifications(password_hash: str) -> None:
+    from artists.verification import artist_verification_decide, artist_verification_request
+    from brands.verification import brand_verification_decide, brand_verification_request
+
+    staff = User.objects.get(email=DEMO_LOGINS["staff"])
+    for slug, number, contact, approve in [
+        ("fizzwave-cola", "HRB 204 118", "Lena Vogt", True),
+        ("trailhead-sports", "RCS 902 441 576", "Sam Okafor", False),
+    ]:
+        brand = Brand.objects.get(slug=slug)
+        if brand.verified or brand.verification_requests.exists():
+            continue
+        domain = brand.website.split("//")[1]
+        request = brand_verification_request(
+            actor=User.objects.get(email=f"manager@{domain}"), brand=brand,
+            website_domain=domain, registration_number=number, contact_name=contact,
+        )  # fmt: skip
+        if approve:
+            brand_verification_decide(actor=staff, request=request, approve=True)
+    demo = Artist.objects.get(user__email=DEMO_LOGINS["artist"])
+    if not demo.verified and not demo.verification_requests.exists():
+        request = artist_verification_request(
+            actor=demo.user, artist=demo,
+            links=[f"https://open.spotify.com/artist/aux-demo-{demo.slug}",
+                   f"https://www.instagram.com/{demo.slug}"],
+        )  # fmt: skip
+        artist_verification_decide(actor=staff, request=request, approve=True)
+    band = _claim_bands(password_hash)[2]
+    if not band.verified and not band.verification_requests.exists():
+        artist_verification_request(
+            actor=band.user, artist=band,
+            links=[f"https://{band.slug}.bandcamp.com/", f"https://soundcloud.com/{band.slug}"],
+        )  # fmt: skip
+
+
+def _review_answers() -> int:
+    from campaigns.bookings.models import Review
+    from campaigns.reviews.selectors import reviews_published
+    from campaigns.reviews.services import review_reply
+
+    answers = [
+        # (reviewed side's login, review author's side, answer)
+        (DEMO_LOGINS["artist"], "brand",
+         "Thank you! The last clip was re-shot after the rain; worth the extra day, I hope."),
+        (DEMO_LOGINS["brand"], "artist", "Thank you, see you on the festival stages next summer!"),
+    ]  # fmt: skip
+    made = 0
+    for email, author_side, text in answers:
+        user = User.objects.get(email=email)
+        if Review.objects.filter(replied_by=user).exists():
+            continue
+        about = (
+            {"contract__artist__user": user} if author_side == "brand"
+            else {"contract__brand__memberships__user": user}
+        )  # fmt: skip
+        review = reviews_published().filter(
+            author_side=author_side, replied_at__isnull=True, **about
+        )
+        review = review.order_by("pk").first()
+        if review is not None:
+            review_reply(actor=user, review=review, text=text)
             made += 1
     return made

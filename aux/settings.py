@@ -340,6 +340,8 @@ SPECTACULAR_SETTINGS = {
         "SideEnum": "campaigns.bookings.models.Side",
         "CurrencyEnum": "aux.money.Currency",
         "MembershipRoleEnum": "brands.models.Membership.Role",
+        "VerificationStatusEnum": "brands.models.VerificationRequestBase.Status",
+        "ReviewReportOutcomeEnum": "campaigns.bookings.models.ReviewReport.Outcome",
         "UserRoleEnum": "aux.users.models.User.Role",
         "MediaLinkKindEnum": "artists.models.MediaLink.Kind",
         "MilestoneResultKindEnum": "campaigns.reporting.models.MilestoneResult.Kind",
@@ -479,6 +481,12 @@ AUX_SOCIAL_DELIVERABLE_SLUGS = env.list(
 AUX_CANCEL_REQUEST_TTL_HOURS = env.int("AUX_CANCEL_REQUEST_TTL_HOURS", default=72)
 # Brands are reminded this many hours before a submitted deliverable is approved automatically.
 AUX_REVIEW_REMINDER_HOURS = env.int("AUX_REVIEW_REMINDER_HOURS", default=24)
+# Reviews are double-blind: one becomes public when the other side has written theirs, or this
+# many days after it was written (the other side may no longer review then).
+AUX_REVIEW_BLIND_DAYS = env.int("AUX_REVIEW_BLIND_DAYS", default=14)
+# Brands publish briefs and send offers only once staff verified them (they may draft and browse
+# before). On in production (DEBUG off), off in the local demo and the tests unless set.
+AUX_REQUIRE_BRAND_VERIFICATION = env.bool("AUX_REQUIRE_BRAND_VERIFICATION", default=not DEBUG)
 
 # --- Notifications -------------------------------------------------------------------------------
 # The bell re-asks the unread count this often (and at once on a `notifications-changed` event).

@@ -23,6 +23,7 @@ urlpatterns = [
     path("briefs/", include("campaigns.briefs.urls")),
     path("notifications/", include("aux.notifications.urls")),
     path("bookings/", include("campaigns.bookings.urls")),
+    path("reviews/", include("campaigns.reviews.urls")),
     path("payments/", include("payments.urls")),
     path("", include("campaigns.reporting.urls")),  # reports: /briefs/<id>/report/, ...
     path("api/v1/", include("aux.api.urls")),

@@ -3,11 +3,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from aux.audit.admin_tools import audit_trail_html, set_verified
+from aux.audit.admin_tools import VerificationRequestAdmin, audit_trail_html, set_verified
 from aux.audit.services import audit_record
 
-from .models import Brand, BrandCategory, Invitation, Membership
+from .models import Brand, BrandCategory, BrandVerificationRequest, Invitation, Membership
 from .services import brand_set_verified
+from .verification import brand_verification_decide
 
 
 @admin.register(BrandCategory)
@@ -129,3 +130,19 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(BrandVerificationRequest)
+class BrandVerificationRequestAdmin(VerificationRequestAdmin):
+    """The queue of brands asking to be verified (filter on "Waiting for staff")."""
+
+    list_display = ["brand", "website_domain", "requested_by", "status", "created_at"]
+    list_select_related = ["brand", "requested_by"]
+    search_fields = ["brand__name", "website_domain", "registration_number"]
+    decision_service = staticmethod(brand_verification_decide)
+    evidence_fields = ["brand", "requested_by", "requester_email", "website_domain",
+                       "registration_number", "contact_name", "created_at"]  # fmt: skip
+
+    @admin.display(description=_("requester's e-mail address"))
+    def requester_email(self, obj: BrandVerificationRequest) -> str:
+        return obj.requested_by.email if obj.requested_by else "—"

@@ -109,3 +109,51 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.brand} ({self.role})"
+
+
+class VerificationRequestBase(models.Model):
+    """What a brand's and an artist's request to be verified share: who asked, when, and staff's
+    decision (approved or refused, with a reason) recorded by the verification services."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for staff")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    decision_reason = models.CharField(max_length=1000, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+
+class BrandVerificationRequest(VerificationRequestBase):
+    """A brand member asks staff to verify the brand, with evidence: the company's website
+    domain (which must be the requester's e-mail domain), its registration number and a contact
+    person. One pending request per brand (brands.verification)."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="verification_requests")
+    website_domain = models.CharField(max_length=253)
+    registration_number = models.CharField(max_length=40)
+    contact_name = models.CharField(max_length=120)
+
+    class Meta(VerificationRequestBase.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand"], condition=models.Q(status="pending"),
+                name="brand_verification_one_pending",
+            )
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"Verification of {self.brand} ({self.status})"

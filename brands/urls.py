@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import verification_views, views
 
 app_name = "brands"
 urlpatterns = [
@@ -10,6 +10,11 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_link, name="invitation"),
     path("<slug:slug>/", views.brand_detail, name="detail"),
     path("<slug:slug>/settings/", views.brand_settings, name="settings"),
+    path(
+        "<slug:slug>/verification/",
+        verification_views.brand_verification,
+        name="verification",
+    ),
     path("<slug:slug>/team/", views.team, name="team"),
     path("<slug:slug>/team/invite/", views.team_invite, name="team_invite"),
     path(

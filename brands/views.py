@@ -7,6 +7,7 @@ redirect to the dashboard, so every button works without JavaScript too.
 from collections.abc import Callable
 
 from allauth.account.adapter import get_adapter as get_account_adapter
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +25,7 @@ from aux.users.selectors import email_is_verified
 
 from . import services
 from .forms import BrandForm, RoleForm
+from .hooks import brand_page_sections
 from .models import Brand, Invitation, Membership
 from .selectors import (
     brand_by_slug,
@@ -38,6 +40,7 @@ from .selectors import (
 # The e-mailed link leaves its token in the session, never in a URL (access logs, Referer,
 # browser history), the way allauth keeps password-reset keys.
 from .signals import INVITATION_SESSION_KEY
+from .verification import brand_verification_badge, brand_verification_latest
 
 
 def _team_context(request: HttpRequest, brand: Brand, role: str | None, **extra) -> dict:
@@ -65,9 +68,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "membership": membership,
                 "briefs": brand.briefs.order_by("-created_at")[:20],
                 "team": _team_context(request, brand, membership.role),
+                "verification": None if brand.verified else brand_verification_latest(brand=brand),
             }
         )
-    return render(request, "brands/dashboard.html", {"brands": brands})
+    return render(request, "brands/dashboard.html", {
+        "brands": brands, "require_verification": settings.AUX_REQUIRE_BRAND_VERIFICATION,
+    })  # fmt: skip
 
 
 def _member_brand(request: HttpRequest, slug: str) -> tuple[Brand, str]:
@@ -215,7 +221,10 @@ def brand_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if brand is None:
         raise Http404("No such brand.")
     role = brand_role(user=request.user, brand=brand)
-    return render(request, "brands/detail.html", {"brand": brand, "my_role": role})
+    return render(request, "brands/detail.html", {
+        "brand": brand, "my_role": role, "badge": brand_verification_badge(brand=brand),
+        "sections": brand_page_sections(request, brand),
+    })  # fmt: skip
 
 
 def invitation_link(request: HttpRequest, token: str) -> HttpResponse:

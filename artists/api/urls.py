@@ -4,6 +4,7 @@ refuses the slug "me", so a `path("artists/me/", ...)` added before or after the
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .verification import ArtistVerificationView
 from .views import ArtistViewSet, TaxonomyView
 
 router = SimpleRouter()
@@ -11,5 +12,10 @@ router.register("artists", ArtistViewSet, basename="api-artist")
 
 urlpatterns = [
     path("taxonomy/", TaxonomyView.as_view(), name="api-taxonomy"),
+    path(
+        "artists/me/verification/",
+        ArtistVerificationView.as_view(),
+        name="api-artist-verification",
+    ),
     *router.urls,
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("artists.api.urls")),
     path("", include("campaigns.briefs.api.urls")),
     path("", include("campaigns.bookings.api.urls")),
+    path("", include("campaigns.reviews.api_urls")),
     path("", include("brands.api.urls")),
     path("", include("aux.notifications.api.urls")),
 ]

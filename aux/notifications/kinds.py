@@ -55,6 +55,7 @@ SUBJECTS: dict[str, str] = {
     Kind.APPLICATION_RECEIVED: _("An artist applied to your open call"),
     Kind.APPLICATION_DECLINED: _("Your application was declined"),
     Kind.DELIVERABLE_REVIEW_REMINDER: _("A deliverable will be approved automatically tomorrow"),
+    Kind.VERIFICATION_DECIDED: _("Staff decided on your verification request"),
 }
 
 

@@ -43,6 +43,7 @@ class Kind(models.TextChoices):
     APPLICATION_RECEIVED = "application.received", _("Application to an open call received")
     APPLICATION_DECLINED = "application.declined", _("Application declined")
     DELIVERABLE_REVIEW_REMINDER = "deliverable.review_reminder", _("Review window ending soon")
+    VERIFICATION_DECIDED = "verification.decided", _("Verification decided")
 
 
 class Channel(models.TextChoices):

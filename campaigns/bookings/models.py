@@ -402,7 +402,14 @@ class Attachment(models.Model):
 
 
 class Review(models.Model):
-    """After a completed contract, each side rates the other once (1–5 with text)."""
+    """After a completed contract, each side rates the other once (1–5 with text).
+
+    Double-blind: a review is public once both sides have written theirs, or
+    AUX_REVIEW_BLIND_DAYS after it was written (the other side may no longer write then);
+    campaigns.reviews.selectors.reviews_published decides at query time. The reviewed side may
+    answer once (`reply`); staff may hide a review (after a report), which takes it off the pages,
+    the API and the average.
+    """
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="reviews")
     author_side = models.CharField(max_length=8, choices=Side.choices)
@@ -414,6 +421,18 @@ class Review(models.Model):
     )
     text = models.TextField(max_length=3000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    reply = models.TextField(max_length=2000, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    hidden_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -428,6 +447,41 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating}★ by the {self.author_side} on {self.contract}"
+
+
+class ReviewReport(models.Model):
+    """A signed-in user tells staff a review breaks the rules (once per user and review).
+
+    Staff handle it in the admin queue: hide the review (campaigns.reviews.services.review_hide)
+    or keep it; either way the report is closed with who and when.
+    """
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("Waiting for staff")
+        HIDDEN = "hidden", _("Review hidden")
+        KEPT = "kept", _("Review kept")
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.OPEN)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "reporter"], name="review_report_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Report on review {self.review_id} ({self.outcome})"
 
 
 class Settlement(models.Model):

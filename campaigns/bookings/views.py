@@ -1,6 +1,7 @@
 """Booking pages: make an offer, the offer with its revision timeline, the contract, deliverables,
 the message thread. Thin: every step calls a service; refusals become messages on the page."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +15,7 @@ from aux.errors import ApplicationError
 from aux.ratelimit import over_limit
 from campaigns.briefs.selectors import briefs_visible_to
 
+from ..reviews.selectors import reviews_on_contract
 from . import services
 from .forms import (
     MessageForm,
@@ -271,7 +273,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_act = side == Side.ARTIST or (side == Side.BRAND and _can_edit(request, offer))
     signatures = list(contract.signatures.all())
     signed_sides = {s.party for s in signatures}
-    reviews = list(contract.reviews.all())
+    reviews = reviews_on_contract(contract=contract, side=side)  # double-blind
     milestones = list(
         contract.milestones.select_related("deliverable_type").prefetch_related(
             "attachments", "disputes"
@@ -300,8 +302,10 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if can_settle else None,
         "settlement_form": SettlementForm(),
         "submit_form": SubmitForm(), "review_form": ReviewForm(), "reviews": reviews,
-        "can_review": can_act and contract.status == "completed"
-        and side not in {r.author_side for r in reviews},
+        "review_blind_days": settings.AUX_REVIEW_BLIND_DAYS,
+        # Nothing visible yet: neither this side's review nor the other's, published only
+        # once this side can no longer write (campaigns.reviews.selectors).
+        "can_review": can_act and contract.status == "completed" and not reviews,
         "money": contract_money_summary(contract=contract, milestones=milestones),
         "offer": offer, **_thread_context(offer),
     })  # fmt: skip

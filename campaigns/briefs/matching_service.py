@@ -25,7 +25,7 @@ import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import FloatField, QuerySet, TextField
+from django.db.models import Avg, FloatField, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -44,6 +44,8 @@ from campaigns.matching import (
 )
 from campaigns.matching.snapshot import EPOCH
 
+from ..bookings.models import Side
+from ..reviews.selectors import reviews_published
 from .models import Brief, Match, MatchCuration
 from .relaxation import FEW_CANDIDATES, relaxation_hints
 
@@ -102,6 +104,8 @@ def _records(artist_filter: dict[str, Any], related_filter: dict[str, Any] | Non
         }  # fmt: skip
     if not records:
         return []
+    for aid, rating in _ratings(artist_filter).items():
+        records[aid]["rating"] = rating
     if related_filter is None:
         related_filter = {"artist_id__in": list(records)}
 
@@ -130,6 +134,24 @@ def _records(artist_filter: dict[str, Any], related_filter: dict[str, Any] | Non
     for aid, start, end in future.iterator(chunk_size=_FETCH):  # ORM: dates as date objects
         records[aid]["unavailable"].append((start, end))
     return list(records.values())
+
+
+def _ratings(artist_filter: dict[str, Any]) -> dict[int, float]:
+    """{artist id: mean rating} of the published reviews brands wrote about the artists matching
+    `artist_filter` (double-blind and hidden reviews are left out, as on the public page); an
+    artist without one has no rating, which the engine reads as unknown, never as a value."""
+    rows = (
+        reviews_published()
+        .filter(
+            author_side=Side.BRAND,
+            **{f"contract__artist__{k}": v for k, v in artist_filter.items()},
+        )
+        .order_by()
+        .values("contract__artist_id")
+        .annotate(mean=Avg("rating"))
+        .values_list("contract__artist_id", "mean")
+    )
+    return {aid: float(mean) for aid, mean in rows}
 
 
 def _stream(rows: QuerySet) -> Iterator[tuple]:
@@ -180,6 +202,7 @@ def _columns(lo: int, hi: int) -> ArtistColumns:
         )  # fmt: skip
     ids, names, bios, tags, listeners, verified, followers, engagement = zip(*artists, strict=True)
     del artists
+    ratings = _ratings({"id__gte": lo, "id__lte": hi})
     loads = json.loads
     related_filter = {"artist_id__gte": lo, "artist_id__lte": hi}
 
@@ -201,6 +224,7 @@ def _columns(lo: int, hi: int) -> ArtistColumns:
         engagement_rate=engagement,
         verified=verified,
         texts=[f"{n} {b} {t}" for n, b, t in zip(names, bios, tags, strict=True)],
+        rating=[ratings.get(i, np.nan) for i in ids],
         genres=related(Artist.genres.through.objects, "artist_id", "genre_id"),
         moods=related(Artist.moods.through.objects, "artist_id", "mood_id"),
         refused_categories=related(
@@ -483,6 +507,14 @@ def _count_change() -> None:
         cache.incr(_CHANGES)
     except ValueError:  # evicted between add and incr
         cache.add(_CHANGES, 1, timeout=None)
+
+
+def artist_rating_changed(artist_id: int) -> None:
+    """A review about the artist became public or was hidden: the snapshot's rating follows
+    (the incremental refresh reads the artist's updated_at). A review published by the passing
+    of AUX_REVIEW_BLIND_DAYS alone reaches the snapshot at the nightly rebuild."""
+    Artist.objects.filter(pk=artist_id).update(updated_at=timezone.now())
+    artists_changed()
 
 
 def artists_changed() -> None:

@@ -1,5 +1,6 @@
 """Who may do what with a brief: read from the user's membership of the brief's brand."""
 
+from django.conf import settings
 from django.utils.translation import gettext
 
 from aux.errors import NotFoundError, PermissionDeniedError
@@ -45,3 +46,16 @@ def check_can_edit_brand_briefs(user: User, brand: Brand) -> None:
 
 def can_see_matches(user: User, brief: Brief) -> bool:
     return (user.is_authenticated and user.is_staff) or brand_role(user, brief.brand) is not None
+
+
+def check_brand_verified(brand: Brand) -> None:
+    """With AUX_REQUIRE_BRAND_VERIFICATION, a brand publishes briefs and sends offers only once
+    staff verified it (drafting briefs and browsing artists need no verification)."""
+    if settings.AUX_REQUIRE_BRAND_VERIFICATION and not brand.verified:
+        raise PermissionDeniedError(
+            gettext(
+                "%(brand)s is not verified yet: publishing briefs and sending offers wait for AUX "
+                "staff to verify it. Ask for verification from the brand dashboard."
+            )
+            % {"brand": brand.name}
+        )

@@ -19,7 +19,7 @@ from aux.users.models import User
 from brands.models import Brand
 
 from .models import Brief, BriefDeliverable, MatchCuration, Shortlist
-from .permissions import brand_role, check_can_edit_brand_briefs
+from .permissions import brand_role, check_brand_verified, check_can_edit_brand_briefs
 
 BRIEF_FIELDS = {
     "title", "description", "objective", "visibility", "fairness", "territories", "age_min",
@@ -163,6 +163,7 @@ def brief_publish(*, actor: User, brief: Brief) -> Brief:
     is_staff = actor.is_staff
     if not is_staff:
         check_can_edit_brand_briefs(actor, brief.brand)
+        check_brand_verified(brief.brand)
     brief = _locked(brief)
     now = timezone.now()
     if settings.AUX_BRIEF_REQUIRES_APPROVAL and not is_staff:

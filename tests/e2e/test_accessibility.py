@@ -45,6 +45,8 @@ def _journeys() -> dict[str, list[str]]:
             "/",
             "/artists/",
             f"/artists/{public_artist.slug}/",
+            f"/artists/{artist.slug}/",  # reviews with an answer, the verification badge
+            f"/brands/{brand.slug}/",
             "/accounts/signup/",
             "/accounts/login/",
         ],
@@ -53,6 +55,7 @@ def _journeys() -> dict[str, list[str]]:
             "/briefs/",
             f"/bookings/offers/{offer.pk}/",
             "/payments/earnings/",
+            "/artists/dashboard/verification/",
         ],
         "brand": [
             "/brands/dashboard/",
@@ -62,6 +65,7 @@ def _journeys() -> dict[str, list[str]]:
             f"/bookings/contracts/{contract.pk}/",
             f"/briefs/{published.pk}/report/",
             f"/brands/{brand.slug}/reports/",
+            f"/brands/{brand.slug}/verification/",
         ],
         "staff": ["/admin/"],
     }

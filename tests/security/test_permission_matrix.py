@@ -244,6 +244,84 @@ _case(
     writes=[Write("post", allowed=BRAND_A_EDIT)],
 )
 
+# Verification requests: brand members read the page, owners and managers send the evidence.
+_case(
+    "brands:verification",
+    "L 404 404 200 200 200 404 404",
+    kwargs=_brand,
+    writes=[
+        Write(
+            "post",
+            lambda w: {"website_domain": "example.com", "registration_number": "RCS 123",
+                       "contact_name": "X"},
+            allowed=BRAND_A_EDIT,
+        )
+    ],
+)  # fmt: skip
+_case(
+    "artists:verification",
+    "L 200 200 403 403 403 403 403",
+    writes=[
+        Write("post", lambda w: {"links": "https://open.spotify.com/artist/x"},
+              allowed=("artist_a", "artist_b"))
+    ],
+)  # fmt: skip
+
+# --- Reviews ------------------------------------------------------------------------------------
+SIGNED_IN = ("artist_a", "artist_b", "owner_a", "manager_a", "viewer_a", "member_b", "staff")
+# Only the reviewed side (artist A for brand A's review) answers; anyone signed in reports.
+_case(
+    "reviews:reply",
+    "L 200 403 403 403 403 403 403",
+    kwargs=_pk("review"),
+    writes=[Write("post", lambda w: {"text": "Hijacked"}, allowed=("artist_a",))],
+)
+_case(
+    "reviews:report",
+    "L 200 200 200 200 200 200 200",
+    kwargs=_pk("review"),
+    writes=[Write("post", lambda w: {"reason": "Reported by someone"}, allowed=SIGNED_IN)],
+)
+_case("api-artist-reviews", PUBLIC, api=True, kwargs=lambda w: {"slug": w.artist_a.slug})
+_case("api-brand-reviews", PUBLIC, api=True, kwargs=_brand)
+_case(
+    "api-review-answer",
+    None,
+    api=True,
+    kwargs=_pk("review"),
+    writes=[Write("post", lambda w: {"text": "Hijacked"}, allowed=("artist_a",))],
+)
+_case(
+    "api-review-report",
+    None,
+    api=True,
+    kwargs=_pk("review"),
+    writes=[Write("post", lambda w: {"reason": "Reported by someone"}, allowed=SIGNED_IN)],
+)
+_case(
+    "api-brand-verification",
+    "401 404 404 200 200 200 404 404",
+    api=True,
+    kwargs=_brand,
+    writes=[
+        Write(
+            "post",
+            lambda w: {"website_domain": "example.com", "registration_number": "RCS 123",
+                       "contact_name": "X"},
+            allowed=BRAND_A_EDIT,
+        )
+    ],
+)  # fmt: skip
+_case(
+    "api-artist-verification",
+    "401 200 200 404 404 404 404 404",
+    api=True,
+    writes=[
+        Write("post", lambda w: {"links": ["https://open.spotify.com/artist/x"]},
+              allowed=("artist_a", "artist_b"))
+    ],
+)  # fmt: skip
+
 # --- Briefs and matches -------------------------------------------------------------------------
 _case("campaigns:brief_list", "L 200 200 200 200 200 200 200")
 _case(

@@ -12,7 +12,7 @@ from django.utils.http import int_to_base36
 from artists.models import Artist
 from aux.users.models import User
 from brands.models import Brand, Invitation, Membership
-from campaigns.bookings.models import Contract, Milestone, Offer
+from campaigns.bookings.models import Contract, Milestone, Offer, Review
 from campaigns.briefs.models import Brief
 from tests.brands.factories import BrandFactory, InvitationFactory, MembershipFactory
 from tests.campaigns.factories import (
@@ -50,6 +50,7 @@ class World:
     notification_a: object
     open_call_a: Brief = None
     application: object = None
+    review: object = None  # brand A's published review of artist A (both sides reviewed)
     users: dict = field(default_factory=dict)
 
     def user(self, role: str) -> User | None:
@@ -105,6 +106,9 @@ def build_world() -> World:
         application = Application.objects.create(
             brief=open_call_a, artist=artist_a, pitch="Pick me", proposed_fee=250_000
         )
+    # Both sides reviewed the contract, so both reviews are public (double-blind).
+    review = Review.objects.create(contract=contract, author_side="brand", author=owner_a, rating=4)
+    Review.objects.create(contract=contract, author_side="artist", author=artist_a.user, rating=5)
     notification_a = NotificationFactory(recipient=artist_a.user)
     NotificationFactory(recipient=owner_a)
 
@@ -130,6 +134,7 @@ def build_world() -> World:
         notification_a=notification_a,
         open_call_a=open_call_a,
         application=application,
+        review=review,
     )
     world.users = {
         "anon": None,

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from aux.api.throttles import BookingWriteThrottle
 from aux.errors import NotFoundError
+from campaigns.reviews.selectors import reviews_on_contract
 
 from .. import services
 from ..models import Contract, Milestone, Offer, Settlement
@@ -320,7 +321,9 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                    responses={201: ReviewSerializer, **ERRORS})  # fmt: skip
     @action(detail=True, methods=["get", "post"], pagination_class=None)  # a list, not pages
     def reviews(self, request: Request, pk=None) -> Response:
-        """After completion each side rates the other once (1–5 with text)."""
+        """After completion each side rates the other once (1–5 with text). Double-blind: a
+        side reads its own review, and the other's once both wrote or AUX_REVIEW_BLIND_DAYS
+        passed."""
         contract = self.get_object()
         if request.method == "POST":
             serializer = ReviewSerializer(data=request.data)
@@ -329,7 +332,9 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 actor=request.user, contract=contract, **serializer.validated_data
             )
             return Response(ReviewSerializer(review).data, status=201)
-        return Response(ReviewSerializer(contract.reviews.all(), many=True).data)
+        side = services.party_side(request.user, brand=contract.brand, artist=contract.artist)
+        visible = reviews_on_contract(contract=contract, side=side)  # double-blind
+        return Response(ReviewSerializer(visible, many=True).data)
 
 
 @extend_schema_view(retrieve=extend_schema(responses={200: MilestoneSerializer, 404: ERRORS[404]}))

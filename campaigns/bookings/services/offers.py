@@ -18,7 +18,7 @@ from aux.money import format_money
 from aux.users.models import User
 from brands.models import BrandCategory
 from campaigns.briefs.models import Brief
-from campaigns.briefs.permissions import check_can_edit_brand_briefs
+from campaigns.briefs.permissions import check_brand_verified, check_can_edit_brand_briefs
 from campaigns.briefs.services import _locked
 
 from ..models import Offer, OfferLine, OfferRevision, Side
@@ -345,6 +345,7 @@ def offer_create(
     refused (ConflictError listing each one) unless `confirm_exclusivity_conflict`.
     """
     check_can_edit_brand_briefs(actor, brief.brand)
+    check_brand_verified(brief.brand)
     brief = _locked(brief)
     if brief.status != Brief.Status.PUBLISHED:
         raise ConflictError(
@@ -510,6 +511,7 @@ def offer_renew(
     """
     side = _acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
     _require(side, Side.BRAND, gettext_lazy("renew an offer"))
+    check_brand_verified(offer.brief.brand)
     offer = _lock_offer(offer)
     if offer.status != Offer.Status.EXPIRED:
         raise ConflictError(

@@ -5,11 +5,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from aux.audit.services import audit_record
 from aux.errors import ConflictError, NotFoundError
 from aux.users.models import User
+from campaigns.briefs.matching_service import artist_rating_changed
+from campaigns.reviews.selectors import blind_period
 
 from ..models import Contract, Message, Offer, Review, Side
 from ._common import _acting_side, _notify_on_commit
@@ -66,7 +70,9 @@ def message_post(
 
 @transaction.atomic
 def review_create(*, actor: User, contract: Contract, rating: int, text: str = "") -> Review:
-    """After completion each side rates the other once (1–5 with text)."""
+    """After completion each side rates the other once (1–5 with text), within
+    AUX_REVIEW_BLIND_DAYS of the other side's review; neither reads the other's before both
+    wrote or that time passed (campaigns.reviews.selectors.reviews_published)."""
     side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
     contract = _lock_contract(contract)
     if contract.status != Contract.Status.COMPLETED:
@@ -79,11 +85,21 @@ def review_create(*, actor: User, contract: Contract, rating: int, text: str = "
             gettext("The %(label)s has already reviewed this booking.")
             % {"label": Side(side).label.lower()}
         )
+    # Double-blind: once the other side's review is public (AUX_REVIEW_BLIND_DAYS after it was
+    # written), writing one after reading it is no longer possible.
+    first = Review.objects.filter(contract=contract).exclude(author_side=side).first()
+    if first is not None and first.created_at <= timezone.now() - blind_period():
+        raise ConflictError(
+            gettext("The time to review this booking ended on %(date)s.")
+            % {"date": date_format(first.created_at + blind_period(), "DATE_FORMAT")}
+        )
     review = Review(
         contract=contract, author_side=side, author=actor, rating=rating, text=text.strip()
     )
     review.full_clean()
     review.save()
+    if Review.objects.filter(contract=contract).count() == 2:  # both public now
+        artist_rating_changed(contract.artist_id)
     audit_record(actor=actor, verb="review.create", target=review, rating=rating)
     other = Side.ARTIST if side == Side.BRAND else Side.BRAND
     _notify_on_commit("review.received", target=review, sides=[other], actor=actor)
