@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -6,14 +8,7 @@ class CampaignsConfig(AppConfig):
     verbose_name = "Campaigns"
 
     def ready(self) -> None:
-        # The admin autodiscovers an app's admin module only: the sub-packages register theirs here.
-        from .bookings import (
-            admin,  # noqa: F401
-            checks,  # noqa: F401 - registers the settings checks
-        )
-        from .briefs import (
-            admin as briefs_admin,  # noqa: F401
-        )
-        from .briefs import (
-            signals,  # noqa: F401 - connects the snapshot refresh receivers
-        )
+        # The settings checks, the snapshot refresh receivers and, since the admin autodiscovers
+        # an app's own `admin` module only, the sub-packages' admin registrations.
+        for module in ("bookings.checks", "briefs.signals", "bookings.admin", "briefs.admin"):
+            import_module(f"{self.name}.{module}")

@@ -23,16 +23,20 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import FloatField, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from artists.models import AgeShare, Artist, AudienceShare, Genre, Mood, Rate, Unavailability
 from aux.dispatch import enqueue
+from aux.notifications.models import Notification
+from aux.notifications.services import notify
 from campaigns.matching import (
     ArtistColumns,
     ArtistSnapshot,
@@ -452,7 +456,7 @@ def _jsonable(value: Any) -> Any:
 
 def published_briefs_rerank() -> int:
     """Queue a re-ranking of every published brief (after artist data changed)."""
-    from .tasks import brief_compute_matches
+    from .tasks import brief_compute_matches  # at use: the tasks import this module
 
     ids = list(Brief.objects.filter(status=Brief.Status.PUBLISHED).values_list("pk", flat=True))
     for brief_id in ids:
@@ -497,7 +501,7 @@ def refresh_schedule() -> None:
     the first change of a burst queues one refresh for the end of the debounce window; later
     changes find it queued (cache.add is atomic on Redis) and it reads them, since the task
     clears the flag before it reads anything."""
-    from .tasks import snapshot_refresh as refresh_task
+    from .tasks import snapshot_refresh as refresh_task  # at use: the tasks import this module
 
     delay = settings.AUX_MATCHING_DEBOUNCE_SECONDS
     if delay <= 0 or refresh_task.app.conf.task_always_eager:
@@ -529,7 +533,7 @@ def snapshot_refresh_and_rerank() -> int:
 def snapshot_catch_up() -> bool:
     """Beat: queue a refresh when changes were counted that no refresh covered and none is
     queued (its task lost with the broker, or its flag left behind). True if one was queued."""
-    from .tasks import snapshot_refresh as refresh_task
+    from .tasks import snapshot_refresh as refresh_task  # at use: the tasks import this module
 
     if changes_seen() == changes_covered() or cache.get(_SCHEDULED) is not None:
         return False
@@ -538,12 +542,6 @@ def snapshot_catch_up() -> bool:
 
 def brief_match_notify(*, brief: Brief, top: int = 10) -> int:
     """Tell the artists ranked in a published brief's top `top` (once per brief; opt-in kind)."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.urls import reverse
-
-    from aux.notifications.models import Notification
-    from aux.notifications.services import notify
-
     if brief.status != Brief.Status.PUBLISHED or brief.visibility != Brief.Visibility.PUBLIC:
         return 0
     told = set(

@@ -13,7 +13,7 @@ Rules kept here and nowhere else:
 - Lock order: contract, then its milestones (pk order), then payments rows: as in campaigns.
 """
 
-from ._common import LedgerInvariantError, StripeMismatchError, platform_fee_bps
+from ._common import LedgerInvariantError, StripeMismatchError
 from .funding import (
     TEST_PAYMENT_METHODS,
     check_can_fund,
@@ -70,7 +70,6 @@ __all__ = [
     "payout_retry",
     "payout_schedule",
     "payouts_onboard",
-    "platform_fee_bps",
     "reconcile",
     "refund_issue",
     "refund_record",

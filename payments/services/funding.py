@@ -11,14 +11,13 @@ from django.utils.translation import gettext
 
 from aux.audit.services import audit_record
 from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
-from aux.money import format_money
+from aux.money import MAX_CHARGE_AMOUNT, fee_for, format_money, platform_fee_bps
 from aux.users.models import User
 from brands.models import Membership
 from campaigns.bookings import services as bookings
 from campaigns.bookings.models import Contract
 
 from .. import stripe_gateway as gateway
-from ..ledger import MAX_CHARGE_AMOUNT, fee_for
 from ..models import LedgerTransaction, Payment, PaymentAccount
 from ._common import (
     Account,
@@ -26,7 +25,6 @@ from ._common import (
     StripeMismatchError,
     _now,
     logger,
-    platform_fee_bps,
 )
 from .ledger import ledger_post
 from .splits import contract_payees_freeze

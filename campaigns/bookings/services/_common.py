@@ -16,6 +16,8 @@ from django.utils.translation import gettext, gettext_noop
 from artists.models import Artist, DeliverableType
 from aux.errors import PermissionDeniedError
 from aux.notifications import messages
+from aux.notifications.models import Kind
+from aux.notifications.services import brand_recipients, notify
 from aux.users.models import User
 from brands.models import Brand, Membership
 from campaigns.briefs.permissions import brand_role
@@ -108,9 +110,6 @@ def _notify(
     (a gettext_noop message) and `params` replace the default "kind: subject" line; `subject`
     is always among the params.
     """
-    from aux.notifications.models import Kind
-    from aux.notifications.services import brand_recipients, notify
-
     kind = NOTIFICATION_KINDS[kind]
     offer, _contract, url, subject = _booking_of(target)
     recipients: list[User] = []
