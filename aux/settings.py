@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "brands",
     "campaigns",
     "payments",
+    "aux.project",
 ]
 
 MIDDLEWARE = [
@@ -192,7 +193,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Signed-in users confirm sensitive changes with their password only. allauth 65.22 would also
 # offer a code e-mailed to any verified address; we do not enable login by code, so neither.
 ACCOUNT_REAUTHENTICATION_METHODS = ("password",)
-ACCOUNT_SIGNUP_FORM_CLASS = "aux.users.forms.RoleSignupForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "aux.project.forms.RoleSignupForm"
 # 0: an invite-only deployment (aux/users/adapters.py closes the sign-up form).
 ACCOUNT_ALLOW_REGISTRATION = env.bool("ACCOUNT_ALLOW_REGISTRATION", default=True)
 ACCOUNT_ADAPTER = "aux.users.adapters.AccountAdapter"

@@ -17,9 +17,10 @@ from artists.models import Artist, DeliverableType
 from aux.errors import PermissionDeniedError
 from aux.notifications import messages
 from aux.notifications.models import Kind
-from aux.notifications.services import brand_recipients, notify
+from aux.notifications.services import notify
 from aux.users.models import User
 from brands.models import Brand, Membership
+from brands.recipients import brand_recipients
 from campaigns.briefs.permissions import brand_role
 
 from ..models import Contract, Dispute, Message, Milestone, Offer, Review, Settlement, Side
@@ -106,7 +107,7 @@ def _notify(
     """Tell the given sides of a booking about an event (in-app and e-mail, by preference).
 
     The artist side is the artist's account; the brand side is the members whose role should see
-    this kind (notifications.services.brand_recipients). Runs after commit (see below). `text`
+    this kind (brands.recipients.brand_recipients). Runs after commit (see below). `text`
     (a gettext_noop message) and `params` replace the default "kind: subject" line; `subject`
     is always among the params.
     """

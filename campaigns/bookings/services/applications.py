@@ -17,8 +17,9 @@ from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
 from aux.money import format_money
 from aux.notifications import messages
 from aux.notifications.models import Kind
-from aux.notifications.services import brand_recipients, notify
+from aux.notifications.services import notify
 from aux.users.models import User
+from brands.recipients import brand_recipients
 from campaigns.briefs.models import Brief, MatchCuration
 from campaigns.briefs.permissions import check_can_edit_brand_briefs
 from campaigns.briefs.services import _locked

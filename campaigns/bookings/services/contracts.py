@@ -17,8 +17,9 @@ from aux.audit.services import audit_record
 from aux.dispatch import enqueue
 from aux.errors import ConflictError
 from aux.money import format_money
-from aux.notifications.services import brand_recipients, notify
+from aux.notifications.services import notify
 from aux.users.models import User
+from brands.recipients import brand_recipients
 
 from .. import hooks
 from ..masking import mask_contact_details

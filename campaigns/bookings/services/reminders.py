@@ -11,7 +11,8 @@ from aux.audit.models import AuditEvent
 from aux.audit.services import audit_record
 from aux.notifications import messages
 from aux.notifications.models import Kind
-from aux.notifications.services import brand_recipients, notify
+from aux.notifications.services import notify
+from brands.recipients import brand_recipients
 
 from ..models import Milestone
 from ._common import _now

@@ -1,15 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aux.users.models import User
 from brands.selectors import invitation_by_token, invitation_state
 from brands.validators import validate_brand_name
 
-from .models import User
-from .services import user_complete_signup
+from .services import signup_complete
 
 
 class RoleSignupForm(forms.Form):
-    """Extra signup fields (allauth's ACCOUNT_SIGNUP_FORM_CLASS): who you are on AUX."""
+    """Extra signup fields (allauth's ACCOUNT_SIGNUP_FORM_CLASS): who you are on AUX, and the
+    brand invitation that brought you here, if any."""
 
     role = forms.ChoiceField(
         label=_("I am"),
@@ -62,7 +63,7 @@ class RoleSignupForm(forms.Form):
 
     def signup(self, request, user: User) -> None:
         d = self.cleaned_data
-        user_complete_signup(
+        signup_complete(
             user=user,
             role=d["role"],
             name=d["name"],
