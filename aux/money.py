@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.utils import translation
 
@@ -65,3 +66,36 @@ def format_money(amount_minor: int, currency: str, locale: str | None = None) ->
         return f"{sign}{text}{NBSP}{FR_SYMBOLS.get(currency, currency)}"
     text = f"{major:,}" if minor == 0 else f"{major:,}.{minor:02d}"
     return f"{sign}{SYMBOLS.get(currency, currency + ' ')}{text}"
+
+
+# --- The platform fee: the brand pays the contract total plus the fee in one Stripe payment ----
+# (here, in the kernel, because bookings refuse offers Stripe could not charge and payments
+# charges them: both read one rule)
+
+BPS = 10_000
+# The most Stripe charges in one PaymentIntent, in minor units (999,999.99 in EUR, USD and GBP).
+MAX_CHARGE_AMOUNT = 99_999_999
+
+
+def platform_fee_bps() -> int:
+    """The platform fee rate in basis points (AUX_PLATFORM_FEE_BPS)."""
+    return settings.AUX_PLATFORM_FEE_BPS
+
+
+def fee_for(amount: int, fee_bps: int) -> int:
+    """The platform fee on `amount`, rounded half up to the cent."""
+    if amount < 0 or fee_bps < 0:
+        raise ValueError("amount and fee_bps must be non-negative")
+    return (amount * fee_bps * 2 + BPS) // (2 * BPS)
+
+
+def max_total_for(fee_bps: int) -> int:
+    """The largest contract total whose charge (total + fee) Stripe takes in one payment."""
+    low, high = 0, MAX_CHARGE_AMOUNT
+    while low < high:
+        mid = (low + high + 1) // 2
+        if mid + fee_for(mid, fee_bps) <= MAX_CHARGE_AMOUNT:
+            low = mid
+        else:
+            high = mid - 1
+    return low

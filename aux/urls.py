@@ -4,7 +4,9 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from campaigns.bookings.urls import brief_urlpatterns as booking_brief_urlpatterns
 from campaigns.briefs.how_matching_views import how_matching_works
+from campaigns.briefs.urls import urlpatterns as brief_urlpatterns
 
 from . import health, views
 from .api.docs import ApiDocsView
@@ -20,7 +22,8 @@ urlpatterns = [
     path("dashboard/", include("aux.users.urls")),
     path("artists/", include("artists.urls")),
     path("brands/", include("brands.urls")),
-    path("briefs/", include("campaigns.briefs.urls")),
+    # /briefs/ (namespace "campaigns"): the brief pages, then the booking pages starting from one.
+    path("briefs/", include((brief_urlpatterns + booking_brief_urlpatterns, "campaigns"))),
     path("notifications/", include("aux.notifications.urls")),
     path("bookings/", include("campaigns.bookings.urls")),
     path("reviews/", include("campaigns.reviews.urls")),

@@ -1,5 +1,8 @@
+from datetime import date, datetime
+
 from django.core.exceptions import ValidationError
 from django.db.models import Model
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -30,3 +33,12 @@ def unique_slug(model: type[Model], text: str, *, field: str = "slug", max_lengt
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+def month_key(dt: datetime | date | None) -> str | None:
+    """The month of a date or a datetime (in local time) as "2026-03"; None for None."""
+    if dt is None:
+        return None
+    if isinstance(dt, datetime):
+        dt = timezone.localtime(dt) if timezone.is_aware(dt) else dt
+    return f"{dt.year:04d}-{dt.month:02d}"

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -9,19 +11,21 @@ class CampaignsConfig(AppConfig):
         from artists.hooks import artist_page_section_register
         from brands.hooks import brand_page_section_register
 
-        # The admin autodiscovers an app's admin module only: the sub-packages register theirs here.
-        from .bookings import (
-            admin,  # noqa: F401
-            checks,  # noqa: F401 - registers the settings checks
-        )
-        from .briefs import (
-            admin as briefs_admin,  # noqa: F401
-        )
-        from .briefs import (
-            signals,  # noqa: F401 - connects the snapshot refresh receivers
-        )
-        from .reviews import admin as reviews_admin  # noqa: F401 - the reviews moderation queue
+        # The settings checks, the snapshot refresh receivers and, since the admin autodiscovers
+        # an app's own `admin` module only, the sub-packages' admin registrations (the reviews
+        # moderation queue included).
+        for module in (
+            "bookings.checks",
+            "briefs.signals",
+            "bookings.admin",
+            "briefs.admin",
+            "reviews.admin",
+        ):
+            import_module(f"{self.name}.{module}")
+        from .briefs.matching_service import ratings_reader_register
+        from .reviews.selectors import artist_ratings
         from .reviews.views import artist_reviews_section, brand_reviews_section
 
         artist_page_section_register(artist_reviews_section)
         brand_page_section_register(brand_reviews_section)
+        ratings_reader_register(artist_ratings)

@@ -7,14 +7,20 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: models are loaded only once the app registry is ready.
-        from campaigns.bookings.hooks import contract_money_reader_register
+        from campaigns.bookings.hooks import (
+            contract_money_reader_register,
+            unspent_escrow_reader_register,
+        )
 
         from . import (
             checks,  # noqa: F401 (registers the Stripe settings check)
             receivers,
         )
         from .selectors import contract_money
+        from .services.refunds import contract_unspent_escrow
 
         receivers.connect()
         # The contract page and API show what the escrow paid, refunded and still holds.
         contract_money_reader_register(contract_money)
+        # Settlements may give the artist no more than the escrow still unspent.
+        unspent_escrow_reader_register(contract_unspent_escrow)

@@ -1,4 +1,5 @@
-"""Pure money arithmetic of payments: no Django, no I/O (tested with hypothesis).
+"""Pure money arithmetic of payments: no Django, no I/O (tested with hypothesis). The platform fee
+(fee_for, max_total_for, MAX_CHARGE_AMOUNT) is in aux/money.py: bookings check it too.
 
 All amounts are integer minor units; nothing here ever rounds through a float.
 """
@@ -6,29 +7,6 @@ All amounts are integer minor units; nothing here ever rounds through a float.
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-BPS = 10_000
-# The most Stripe charges in one PaymentIntent, in minor units (999,999.99 in EUR, USD and GBP).
-MAX_CHARGE_AMOUNT = 99_999_999
-
-
-def fee_for(amount: int, fee_bps: int) -> int:
-    """The platform fee on `amount`, rounded half up to the cent."""
-    if amount < 0 or fee_bps < 0:
-        raise ValueError("amount and fee_bps must be non-negative")
-    return (amount * fee_bps * 2 + BPS) // (2 * BPS)
-
-
-def max_total_for(fee_bps: int) -> int:
-    """The largest contract total whose charge (total + fee) Stripe takes in one payment."""
-    low, high = 0, MAX_CHARGE_AMOUNT
-    while low < high:
-        mid = (low + high + 1) // 2
-        if mid + fee_for(mid, fee_bps) <= MAX_CHARGE_AMOUNT:
-            low = mid
-        else:
-            high = mid - 1
-    return low
 
 
 def split_largest_remainder(amount: int, shares: Sequence[int]) -> list[int]:

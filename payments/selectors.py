@@ -1,16 +1,27 @@
 """Reads of payments, with their query optimisation."""
 
+from collections import defaultdict
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 
+from aux.money import BPS
 from aux.users.models import User
+from aux.utils import month_key
 from brands.models import Membership
 from brands.selectors import brand_role
-from campaigns.bookings.models import Contract
+from campaigns.bookings.models import Contract, Milestone
+from campaigns.bookings.selectors import SIGNED_STATUSES
 
-from .ledger import BPS
-from .models import ContractSplit, LedgerEntry, Payment, PaymentAccount, Payout, Refund
+from .models import (
+    ContractPayee,
+    ContractSplit,
+    LedgerEntry,
+    Payment,
+    PaymentAccount,
+    Payout,
+    Refund,
+)
 
 
 def payment_account_for(*, user: User) -> PaymentAccount | None:
@@ -164,3 +175,72 @@ def co_owner_statement(*, user: User) -> list[dict[str, Any]]:
             "paid": sum(p.amount for p in rows if p.status == Payout.Status.SENT),
         })  # fmt: skip
     return out
+
+
+def artist_earnings_report(*, user: User) -> dict:
+    """The payee's money by state, month and brand (4 queries), per currency.
+
+    paid: payouts sent to the user; payout_pending: approved deliverables whose payout to the user
+    is pending or failed; in_escrow: deliverables of funded contracts not approved yet; expected:
+    deliverables of signed contracts not funded yet. Shares follow the contract's frozen payees
+    (the artist's own user alone when there is no split). The platform fee is the brand's: the
+    artist's fees are always 0.
+    """
+    payouts = list(
+        Payout.objects.filter(payee=user).values(
+            "amount", "currency", "status", "sent_at", "contract__brand__name",
+            "contract__brand__slug",
+        )
+    )  # fmt: skip
+    shares = dict(ContractPayee.objects.filter(user=user).values_list("contract_id", "share_bps"))
+    own = Q(contract__artist__user=user) | Q(contract_id__in=list(shares))
+    milestones = list(
+        Milestone.objects.filter(own, contract__status__in=SIGNED_STATUSES)
+        .exclude(status__in=[Milestone.Status.CANCELLED, Milestone.Status.PAID])
+        .values("contract_id", "status", "amount", "approved_amount", "currency",
+                "contract__funded", "contract__brand__name", "contract__brand__slug")
+    )  # fmt: skip
+    totals: dict[str, dict[str, int]] = defaultdict(
+        lambda: {"paid": 0, "payout_pending": 0, "in_escrow": 0, "expected": 0, "fees": 0}
+    )
+    by_month: dict[tuple[str, str], int] = defaultdict(int)
+    by_brand: dict[tuple[str, str], dict] = {}
+
+    def brand_row(name: str, slug: str, cur: str) -> dict:
+        return by_brand.setdefault((slug, cur), {
+            "brand": name, "slug": slug, "currency": cur, "paid": 0, "in_escrow": 0,
+            "expected": 0,
+        })  # fmt: skip
+
+    for p in payouts:
+        cur = p["currency"]
+        if p["status"] == Payout.Status.SENT:
+            totals[cur]["paid"] += p["amount"]
+            by_month[(month_key(p["sent_at"]), cur)] += p["amount"]
+            brand_row(p["contract__brand__name"], p["contract__brand__slug"], cur)["paid"] += p[
+                "amount"
+            ]
+        else:
+            totals[cur]["payout_pending"] += p["amount"]
+    for m in milestones:
+        bps = shares.get(m["contract_id"], 10_000)
+        amount = m["approved_amount"] if m["approved_amount"] is not None else m["amount"]
+        mine = amount * bps // 10_000
+        cur = m["currency"]
+        row = brand_row(m["contract__brand__name"], m["contract__brand__slug"], cur)
+        if m["status"] == Milestone.Status.APPROVED:
+            continue  # counted through its Payout row (pending until sent)
+        if m["contract__funded"]:
+            totals[cur]["in_escrow"] += mine
+            row["in_escrow"] += mine
+        else:
+            totals[cur]["expected"] += mine
+            row["expected"] += mine
+    return {
+        "totals": [{"currency": cur, **vals} for cur, vals in sorted(totals.items())],
+        "by_month": [
+            {"month": m, "currency": cur, "paid": v} for (m, cur), v in sorted(by_month.items())
+        ],
+        "by_brand": sorted(by_brand.values(), key=lambda r: (r["brand"], r["currency"])),
+        "platform_fee_paid_by": "brand",
+    }

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from aux.errors import ApplicationError
 from brands.selectors import brand_role
 from campaigns.bookings.models import Contract
-from campaigns.reporting.selectors import artist_earnings_report
 
 from . import selectors, services, statements
 from . import stripe_gateway as gateway
@@ -128,7 +127,7 @@ def onboard_return(request):
 @login_required
 def earnings(request):
     """The payee's payout status, payouts and ledger lines, line by line."""
-    report = artist_earnings_report(user=request.user)
+    report = selectors.artist_earnings_report(user=request.user)
     return render(request, "payments/earnings.html", {
         "account": selectors.payment_account_for(user=request.user),
         "payouts": selectors.payouts_visible_to(user=request.user).filter(payee=request.user)[:200],

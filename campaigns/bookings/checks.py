@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.checks import Error, register
 
+from .services import OFFER_EXPIRY_DAYS_MAX, OFFER_EXPIRY_DAYS_MIN
+
 
 @register()
 def check_offer_ttl(app_configs, **kwargs) -> list[Error]:
     """The default expiry of an offer must be one the brand could pick (1 to 30 days)."""
-    from .services import OFFER_EXPIRY_DAYS_MAX, OFFER_EXPIRY_DAYS_MIN
-
     days = settings.AUX_OFFER_TTL_DAYS
     if OFFER_EXPIRY_DAYS_MIN <= days <= OFFER_EXPIRY_DAYS_MAX:
         return []

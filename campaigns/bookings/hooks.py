@@ -8,7 +8,8 @@ change. A receiver that raises fails the request as the direct call did before t
 
 Reads go the same way: the money a contract moved (funded, paid out, refunded, still held) is
 known to payments; payments registers its reader here and campaigns.bookings.selectors.
-contract_money_summary calls it for the contract page and the API.
+contract_money_summary calls it for the contract page and the API. So does the escrow a
+settlement may still give the artist (settlement_limit in campaigns.bookings.services).
 """
 
 from collections.abc import Callable
@@ -55,3 +56,22 @@ def contract_money_read(contract: Any) -> dict[str, int] | None:
         if found is not None:
             return found
     return None
+
+
+# contract -> the escrow a settlement may still give the artist (minor units): held, not paid out
+# nor owed to an approved deliverable. Payments' ledger knows it; 0 without a reader. Called as
+# reader(contract=contract).
+UnspentEscrowReader = Callable[..., int]
+
+_escrow_readers: list[UnspentEscrowReader] = []
+
+
+def unspent_escrow_reader_register(reader: UnspentEscrowReader) -> None:
+    """Payments calls this once in its ready() (a second registration is ignored)."""
+    if reader not in _escrow_readers:
+        _escrow_readers.append(reader)
+
+
+def unspent_escrow_read(contract: Any) -> int:
+    """What the registered reader says about `contract`; 0 without a reader (nothing to settle)."""
+    return _escrow_readers[0](contract=contract) if _escrow_readers else 0

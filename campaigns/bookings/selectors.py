@@ -7,9 +7,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
+from aux.money import format_money
 from aux.users.models import User
 from campaigns.briefs.models import Brief, Match
 
+from .hooks import contract_money_read
 from .models import (
     Application,
     Attachment,
@@ -44,6 +46,10 @@ def contacts_visible(obj: Offer | Application | Contract) -> bool:
     if obj.status != Offer.Status.ACCEPTED:
         return False
     return Contract.objects.filter(offer=obj, signed_at__isnull=False).exists()
+
+
+# Contracts both sides signed (a cancelled one excluded): what reports and earnings count.
+SIGNED_STATUSES = (Contract.Status.ACTIVE, Contract.Status.COMPLETED, Contract.Status.DISPUTED)
 
 
 def with_contacts_visible(qs: QuerySet, *, offer_path: str = "pk") -> QuerySet:
@@ -138,8 +144,6 @@ def contract_money_summary(*, contract: Contract, milestones: list[Milestone]) -
     (and the platform fee returned with it), still in escrow (read from payments through
     campaigns.bookings.hooks), and what staff awarded and refunded by dispute decisions (from the
     deliverables' prefetched `disputes`). None before a payment funded the contract."""
-    from .hooks import contract_money_read
-
     money = contract_money_read(contract)
     if money is None:
         return None
@@ -185,8 +189,6 @@ def diff_revisions(previous: OfferRevision | None, current: OfferRevision) -> li
 
     Lines are compared by deliverable type; terms field by field. Uses prefetched lines.
     """
-    from aux.money import format_money
-
     if previous is None:
         return []
     changes: list[dict] = []

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import application_views, views
 
 app_name = "bookings"
 urlpatterns = [
@@ -15,4 +15,17 @@ urlpatterns = [
     path("contracts/<int:pk>/<slug:action>/", views.contract_action, name="contract_action"),
     path("milestones/<int:pk>/<slug:action>/", views.milestone_action, name="milestone_action"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+]
+
+# Under /briefs/<id>/ (namespace "campaigns", put together in aux/urls.py): the offer form and the
+# open call's applications start from a brief.
+brief_urlpatterns = [
+    path("<int:pk>/offers/new/", views.offer_new, name="offer_new"),
+    path("<int:pk>/apply/", application_views.application_new, name="application_new"),
+    path("<int:pk>/open-call/", application_views.brief_open_call, name="brief_open_call"),
+    path(
+        "<int:pk>/applications/<int:app_id>/<slug:action>/",
+        application_views.application_action,
+        name="application_action",
+    ),
 ]

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 from artists.models import Artist
 from aux.errors import ApplicationError
 from aux.ratelimit import over_limit
+from brands.models import Membership
+from campaigns.briefs.permissions import brand_role, check_can_edit_brand_briefs
 from campaigns.briefs.selectors import briefs_visible_to
 
 from ..reviews.selectors import reviews_on_contract
@@ -76,7 +78,6 @@ def offer_new(request: HttpRequest, pk: int) -> HttpResponse:
     if brief is None:
         raise Http404(_("No such brief."))
     # Only the brand's owners and managers may open the form (the service checks again on POST).
-    from campaigns.briefs.permissions import check_can_edit_brand_briefs
 
     try:
         check_can_edit_brand_briefs(request.user, brief.brand)
@@ -164,9 +165,6 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _can_edit(request: HttpRequest, offer: Offer) -> bool:
-    from brands.models import Membership
-    from campaigns.briefs.permissions import brand_role
-
     role = brand_role(request.user, offer.brief.brand)
     return role in (Membership.Role.OWNER, Membership.Role.MANAGER)
 

@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from aux.dispatch import enqueue
 from aux.errors import ApplicationError
 
 from . import services
 from .models import Brief, BriefDeliverable, Match, MatchCuration
+from .tasks import brief_compute_matches
 
 
 class BriefDeliverableInline(admin.TabularInline):
@@ -112,10 +114,6 @@ class BriefAdmin(admin.ModelAdmin):
 
     @admin.action(description="Recompute matches now")
     def recompute(self, request, queryset) -> None:
-        from aux.dispatch import enqueue
-
-        from .tasks import brief_compute_matches
-
         queued = sum(enqueue(brief_compute_matches, brief.pk) for brief in queryset)
         if queued < len(queryset):
             self.message_user(

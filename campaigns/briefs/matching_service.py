@@ -16,23 +16,27 @@ PostgreSQL stays the source of truth: the snapshot can always be rebuilt from it
 import contextlib
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Avg, FloatField, QuerySet, TextField
+from django.db.models import FloatField, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from artists.models import AgeShare, Artist, AudienceShare, Genre, Mood, Rate, Unavailability
 from aux.dispatch import enqueue
+from aux.notifications.models import Notification
+from aux.notifications.services import notify
 from campaigns.matching import (
     ArtistColumns,
     ArtistSnapshot,
@@ -44,8 +48,6 @@ from campaigns.matching import (
 )
 from campaigns.matching.snapshot import EPOCH
 
-from ..bookings.models import Side
-from ..reviews.selectors import reviews_published
 from .models import Brief, Match, MatchCuration
 from .relaxation import FEW_CANDIDATES, relaxation_hints
 
@@ -136,22 +138,24 @@ def _records(artist_filter: dict[str, Any], related_filter: dict[str, Any] | Non
     return list(records.values())
 
 
+# The artists' ratings come from reviews of bookings, a layer above: the reviews register their
+# reader in CampaignsConfig.ready() (a registered callable, like the bookings hooks' readers).
+RatingsReader = Callable[[dict[str, Any]], dict[int, float]]
+_ratings_readers: list[RatingsReader] = []
+
+
+def ratings_reader_register(reader: RatingsReader) -> None:
+    """`reader(artist_filter)` answers {artist id: mean rating} for the artists matching the
+    Artist lookups of `artist_filter`; an artist it leaves out has no rating (unknown)."""
+    if reader not in _ratings_readers:
+        _ratings_readers.append(reader)
+
+
 def _ratings(artist_filter: dict[str, Any]) -> dict[int, float]:
-    """{artist id: mean rating} of the published reviews brands wrote about the artists matching
-    `artist_filter` (double-blind and hidden reviews are left out, as on the public page); an
-    artist without one has no rating, which the engine reads as unknown, never as a value."""
-    rows = (
-        reviews_published()
-        .filter(
-            author_side=Side.BRAND,
-            **{f"contract__artist__{k}": v for k, v in artist_filter.items()},
-        )
-        .order_by()
-        .values("contract__artist_id")
-        .annotate(mean=Avg("rating"))
-        .values_list("contract__artist_id", "mean")
-    )
-    return {aid: float(mean) for aid, mean in rows}
+    ratings: dict[int, float] = {}
+    for reader in _ratings_readers:
+        ratings.update(reader(artist_filter))
+    return ratings
 
 
 def _stream(rows: QuerySet) -> Iterator[tuple]:
@@ -482,7 +486,7 @@ def _jsonable(value: Any) -> Any:
 
 def published_briefs_rerank() -> int:
     """Queue a re-ranking of every published brief (after artist data changed)."""
-    from .tasks import brief_compute_matches
+    from .tasks import brief_compute_matches  # at use: the tasks import this module
 
     ids = list(Brief.objects.filter(status=Brief.Status.PUBLISHED).values_list("pk", flat=True))
     for brief_id in ids:
@@ -535,7 +539,7 @@ def refresh_schedule() -> None:
     the first change of a burst queues one refresh for the end of the debounce window; later
     changes find it queued (cache.add is atomic on Redis) and it reads them, since the task
     clears the flag before it reads anything."""
-    from .tasks import snapshot_refresh as refresh_task
+    from .tasks import snapshot_refresh as refresh_task  # at use: the tasks import this module
 
     delay = settings.AUX_MATCHING_DEBOUNCE_SECONDS
     if delay <= 0 or refresh_task.app.conf.task_always_eager:
@@ -567,7 +571,7 @@ def snapshot_refresh_and_rerank() -> int:
 def snapshot_catch_up() -> bool:
     """Beat: queue a refresh when changes were counted that no refresh covered and none is
     queued (its task lost with the broker, or its flag left behind). True if one was queued."""
-    from .tasks import snapshot_refresh as refresh_task
+    from .tasks import snapshot_refresh as refresh_task  # at use: the tasks import this module
 
     if changes_seen() == changes_covered() or cache.get(_SCHEDULED) is not None:
         return False
@@ -576,12 +580,6 @@ def snapshot_catch_up() -> bool:
 
 def brief_match_notify(*, brief: Brief, top: int = 10) -> int:
     """Tell the artists ranked in a published brief's top `top` (once per brief; opt-in kind)."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.urls import reverse
-
-    from aux.notifications.models import Notification
-    from aux.notifications.services import notify
-
     if brief.status != Brief.Status.PUBLISHED or brief.visibility != Brief.Visibility.PUBLIC:
         return 0
     told = set(

@@ -20,6 +20,7 @@ from brands.models import Brand
 
 from .models import Brief, BriefDeliverable, MatchCuration, Shortlist
 from .permissions import brand_role, check_brand_verified, check_can_edit_brand_briefs
+from .tasks import brief_compute_matches
 
 BRIEF_FIELDS = {
     "title", "description", "objective", "visibility", "fairness", "territories", "age_min",
@@ -148,8 +149,6 @@ def _check_ready(brief: Brief) -> None:
 
 
 def _schedule_matching(brief: Brief) -> None:
-    from .tasks import brief_compute_matches
-
     brief_id = brief.pk
     enqueue_on_commit(brief_compute_matches, brief_id)
 

@@ -2,7 +2,8 @@ from django.urls import path
 
 from . import match_views, views
 
-app_name = "campaigns"
+# Included by aux/urls.py under /briefs/ (namespace "campaigns") with the booking pages that start
+# from a brief (campaigns.bookings.urls.brief_urlpatterns): bookings sit above briefs.
 urlpatterns = [
     path("", views.brief_list, name="brief_list"),
     path("new/", views.brief_create, name="brief_create"),
@@ -18,23 +19,5 @@ urlpatterns = [
         "<int:pk>/shortlist/<int:artist_id>/",
         match_views.shortlist_toggle,
         name="shortlist_toggle",
-    ),
-]
-
-# Bookings: the offer form starts from a brief (the rest of the booking pages: booking_urls.py).
-from campaigns.bookings.views import offer_new  # noqa: E402
-
-urlpatterns += [path("<int:pk>/offers/new/", offer_new, name="offer_new")]
-
-# Open calls: applications to a brief (application_views.py).
-from campaigns.bookings import application_views  # noqa: E402
-
-urlpatterns += [
-    path("<int:pk>/apply/", application_views.application_new, name="application_new"),
-    path("<int:pk>/open-call/", application_views.brief_open_call, name="brief_open_call"),
-    path(
-        "<int:pk>/applications/<int:app_id>/<slug:action>/",
-        application_views.application_action,
-        name="application_action",
     ),
 ]

@@ -15,21 +15,24 @@ Definitions (the page, the CSV and the API all read them from here, so they cann
 """
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from statistics import median
 
 from django.conf import settings
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
+from aux.charts import horizontal_bar_chart, line_chart
 from aux.users.models import User
+from aux.utils import month_key as _month
 from brands.models import Brand
 from campaigns.bookings.models import Contract, Milestone, Offer
+from campaigns.bookings.selectors import SIGNED_STATUSES
 from campaigns.briefs.models import Brief
+from payments.models import Payment, Payout
 
 from .models import MilestoneResult
 
-SIGNED_STATUSES = (Contract.Status.ACTIVE, Contract.Status.COMPLETED, Contract.Status.DISPUTED)
 DONE_STATUSES = (Milestone.Status.APPROVED, Milestone.Status.PAID)
 KIND_ORDER = list(MilestoneResult.Kind.values)
 KIND_LABELS = dict(MilestoneResult.Kind.choices)
@@ -44,14 +47,6 @@ def _div_round(numerator: int, denominator: int) -> int | None:
 
 def _share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
-
-
-def _month(dt: datetime | date | None) -> str | None:
-    if dt is None:
-        return None
-    if isinstance(dt, datetime):
-        dt = timezone.localtime(dt) if timezone.is_aware(dt) else dt
-    return f"{dt.year:04d}-{dt.month:02d}"
 
 
 def _months_between(first: str, last: str) -> list[str]:
@@ -257,8 +252,6 @@ def brief_report_rows(report: dict) -> list[list]:
 
 def brief_report_charts(report: dict) -> dict:
     """Server-side SVG charts for the page (no query)."""
-    from aux.charts import horizontal_bar_chart
-
     spend = report["spend"]
     total = report["contracts_total"]
     results_total = report["results_total"]
@@ -355,8 +348,6 @@ def brand_report(*, brand: Brand) -> dict:
 
 
 def brand_report_charts(report: dict) -> dict:
-    from aux.charts import line_chart
-
     if not report["months"]:
         return {"spend": None, "results": None}
     labels = [m["month"] for m in report["months"]]
@@ -386,8 +377,6 @@ def marketplace_overview() -> dict:
     Fees come from payments (succeeded Payment.fee, by the month it succeeded) when any payment
     exists; otherwise they are computed from GMV × AUX_PLATFORM_FEE_BPS (`fees_source` says which).
     """
-    from payments.models import Payment, Payout
-
     briefs_published = Brief.objects.filter(published_at__isnull=False).count()
     offer_counts = {
         row["status"]: row["n"] for row in Offer.objects.values("status").annotate(n=Count("id"))
@@ -456,74 +445,3 @@ def marketplace_overview() -> dict:
 
 
 # --- artist earnings -----------------------------------------------------------------------------
-
-
-def artist_earnings_report(*, user: User) -> dict:
-    """The payee's money by state, month and brand (4 queries), per currency.
-
-    paid: payouts sent to the user; payout_pending: approved deliverables whose payout to the user
-    is pending or failed; in_escrow: deliverables of funded contracts not approved yet; expected:
-    deliverables of signed contracts not funded yet. Shares follow the contract's frozen payees
-    (the artist's own user alone when there is no split). The platform fee is the brand's: the
-    artist's fees are always 0.
-    """
-    from payments.models import ContractPayee, Payout
-
-    payouts = list(
-        Payout.objects.filter(payee=user).values(
-            "amount", "currency", "status", "sent_at", "contract__brand__name",
-            "contract__brand__slug",
-        )
-    )  # fmt: skip
-    shares = dict(ContractPayee.objects.filter(user=user).values_list("contract_id", "share_bps"))
-    own = Q(contract__artist__user=user) | Q(contract_id__in=list(shares))
-    milestones = list(
-        Milestone.objects.filter(own, contract__status__in=SIGNED_STATUSES)
-        .exclude(status__in=[Milestone.Status.CANCELLED, Milestone.Status.PAID])
-        .values("contract_id", "status", "amount", "approved_amount", "currency",
-                "contract__funded", "contract__brand__name", "contract__brand__slug")
-    )  # fmt: skip
-    totals: dict[str, dict[str, int]] = defaultdict(
-        lambda: {"paid": 0, "payout_pending": 0, "in_escrow": 0, "expected": 0, "fees": 0}
-    )
-    by_month: dict[tuple[str, str], int] = defaultdict(int)
-    by_brand: dict[tuple[str, str], dict] = {}
-
-    def brand_row(name: str, slug: str, cur: str) -> dict:
-        return by_brand.setdefault((slug, cur), {
-            "brand": name, "slug": slug, "currency": cur, "paid": 0, "in_escrow": 0,
-            "expected": 0,
-        })  # fmt: skip
-
-    for p in payouts:
-        cur = p["currency"]
-        if p["status"] == Payout.Status.SENT:
-            totals[cur]["paid"] += p["amount"]
-            by_month[(_month(p["sent_at"]), cur)] += p["amount"]
-            brand_row(p["contract__brand__name"], p["contract__brand__slug"], cur)["paid"] += p[
-                "amount"
-            ]
-        else:
-            totals[cur]["payout_pending"] += p["amount"]
-    for m in milestones:
-        bps = shares.get(m["contract_id"], 10_000)
-        amount = m["approved_amount"] if m["approved_amount"] is not None else m["amount"]
-        mine = amount * bps // 10_000
-        cur = m["currency"]
-        row = brand_row(m["contract__brand__name"], m["contract__brand__slug"], cur)
-        if m["status"] == Milestone.Status.APPROVED:
-            continue  # counted through its Payout row (pending until sent)
-        if m["contract__funded"]:
-            totals[cur]["in_escrow"] += mine
-            row["in_escrow"] += mine
-        else:
-            totals[cur]["expected"] += mine
-            row["expected"] += mine
-    return {
-        "totals": [{"currency": cur, **vals} for cur, vals in sorted(totals.items())],
-        "by_month": [
-            {"month": m, "currency": cur, "paid": v} for (m, cur), v in sorted(by_month.items())
-        ],
-        "by_brand": sorted(by_brand.values(), key=lambda r: (r["brand"], r["currency"])),
-        "platform_fee_paid_by": "brand",
-    }

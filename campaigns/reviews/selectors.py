@@ -1,6 +1,7 @@
 """Which reviews the public reads: double-blind, never hidden ones."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
@@ -76,3 +77,22 @@ def review_subject(review: Review) -> tuple[str, str]:
     if review.author_side == Side.BRAND:
         return "artist", contract.artist.slug
     return "brand", contract.brand.slug
+
+
+def artist_ratings(artist_filter: dict[str, Any]) -> dict[int, float]:
+    """{artist id: mean rating} of the published reviews brands wrote about the artists matching
+    `artist_filter` (double-blind and hidden reviews are left out, as on the public page); an
+    artist without one has no rating, which the engine reads as unknown, never as a value.
+    The matching snapshot reads it (registered in CampaignsConfig.ready())."""
+    rows = (
+        reviews_published()
+        .filter(
+            author_side=Side.BRAND,
+            **{f"contract__artist__{k}": v for k, v in artist_filter.items()},
+        )
+        .order_by()
+        .values("contract__artist_id")
+        .annotate(mean=Avg("rating"))
+        .values_list("contract__artist_id", "mean")
+    )
+    return {aid: float(mean) for aid, mean in rows}

@@ -13,7 +13,7 @@ Rules kept here and nowhere else:
 - Lock order: contract, then its milestones (pk order), then payments rows: as in campaigns.
 """
 
-from ._common import LedgerInvariantError, StripeMismatchError, platform_fee_bps
+from ._common import LedgerInvariantError, StripeMismatchError
 from .contract_splits import (
     contract_split_accept,
     contract_splits_editable,
@@ -79,7 +79,6 @@ __all__ = [
     "payout_retry",
     "payout_schedule",
     "payouts_onboard",
-    "platform_fee_bps",
     "reconcile",
     "refund_issue",
     "refund_record",

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -23,10 +22,6 @@ class LedgerInvariantError(ApplicationError):
     """A movement would break the ledger's rules: it is refused and rolled back."""
 
     status = 409
-
-
-def platform_fee_bps() -> int:
-    return settings.AUX_PLATFORM_FEE_BPS
 
 
 def _now():

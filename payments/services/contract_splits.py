@@ -35,11 +35,11 @@ from django.utils.translation import gettext
 
 from aux.audit.services import audit_record
 from aux.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from aux.money import BPS
 from aux.users.models import User
 from aux.users.selectors import email_is_verified
 from campaigns.bookings.models import Contract
 
-from ..ledger import BPS
 from ..models import ContractSplit, PaymentAccount
 from ._common import _now
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from aux.audit.services import audit_record
 from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
-from aux.money import format_money
+from aux.money import MAX_CHARGE_AMOUNT, fee_for, format_money, platform_fee_bps
 from aux.users.models import User
 from brands.models import Membership
 from brands.selectors import brand_role
@@ -19,7 +19,6 @@ from campaigns.bookings import services as bookings
 from campaigns.bookings.models import Contract
 
 from .. import stripe_gateway as gateway
-from ..ledger import MAX_CHARGE_AMOUNT, fee_for
 from ..models import LedgerTransaction, Payment, PaymentAccount
 from ._common import (
     Account,
@@ -27,7 +26,6 @@ from ._common import (
     StripeMismatchError,
     _now,
     logger,
-    platform_fee_bps,
 )
 from .ledger import ledger_post
 from .splits import contract_payees_freeze

@@ -36,7 +36,8 @@ def _unspent(contract: Contract) -> int:
 
 def contract_unspent_escrow(*, contract: Contract) -> int:
     """What a settlement may still give the artist: escrow not paid out nor owed to an approved
-    deliverable (the rest of it is refunded when the contract ends)."""
+    deliverable (the rest of it is refunded when the contract ends). Registered with
+    campaigns.bookings.hooks in PaymentsConfig.ready() for settlement_limit."""
     return _unspent(contract)
 
 

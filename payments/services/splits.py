@@ -11,10 +11,10 @@ from django.utils.translation import gettext
 from artists.models import Artist
 from aux.audit.services import audit_record
 from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
+from aux.money import BPS
 from aux.users.models import User
 from campaigns.bookings.models import Contract
 
-from ..ledger import BPS
 from ..models import ContractPayee, ContractSplit, PayoutSplit, SplitPayee
 from ._common import _now
 

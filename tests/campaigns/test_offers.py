@@ -523,7 +523,7 @@ def _one_line(offer, fee):
 
 
 def test_the_largest_total_is_the_one_whose_charge_stripe_takes(settings):
-    from payments.ledger import MAX_CHARGE_AMOUNT, fee_for, max_total_for
+    from aux.money import MAX_CHARGE_AMOUNT, fee_for, max_total_for
 
     for bps in (0, 1, 1000, 2500):
         top = max_total_for(bps)

@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from payments.ledger import fee_for, fee_refund_part, split_largest_remainder
+from aux.money import fee_for
+from payments.ledger import fee_refund_part, split_largest_remainder
 
 amounts = st.integers(min_value=0, max_value=10**12)
 shares = st.lists(st.integers(min_value=1, max_value=10_000), min_size=1, max_size=12)

@@ -16,8 +16,11 @@ from django.utils.translation import gettext, gettext_noop
 from artists.models import Artist, DeliverableType
 from aux.errors import PermissionDeniedError
 from aux.notifications import messages
+from aux.notifications.models import Kind
+from aux.notifications.services import notify
 from aux.users.models import User
 from brands.models import Brand, Membership
+from brands.recipients import brand_recipients
 from campaigns.briefs.permissions import brand_role
 
 from ..models import Contract, Dispute, Message, Milestone, Offer, Review, Settlement, Side
@@ -108,10 +111,6 @@ def _notify(
     (a gettext_noop message) and `params` replace the default "kind: subject" line; `subject`
     is always among the params.
     """
-    from aux.notifications.models import Kind
-    from aux.notifications.services import notify
-    from brands.recipients import brand_recipients
-
     kind = NOTIFICATION_KINDS[kind]
     offer, _contract, url, subject = _booking_of(target)
     recipients: list[User] = []

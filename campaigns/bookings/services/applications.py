@@ -16,7 +16,10 @@ from aux.audit.services import audit_record
 from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
 from aux.money import format_money
 from aux.notifications import messages
+from aux.notifications.models import Kind
+from aux.notifications.services import notify
 from aux.users.models import User
+from brands.recipients import brand_recipients
 from campaigns.briefs.models import Brief, MatchCuration
 from campaigns.briefs.permissions import check_can_edit_brand_briefs
 from campaigns.briefs.services import _locked
@@ -100,10 +103,6 @@ def brief_open_call_set(*, actor: User, brief: Brief, open_call: bool) -> Brief:
 
 def _application_notify(kind: str, *, application: Application, actor: User) -> None:
     """After commit: the brand's deciders hear of a new application, the artist of a decline."""
-    from aux.notifications.models import Kind
-    from aux.notifications.services import notify
-    from brands.recipients import brand_recipients
-
     brief = application.brief
     if kind == Kind.APPLICATION_RECEIVED:
         recipients = brand_recipients(brief.brand, kind=kind)

@@ -184,7 +184,7 @@ def contract_sign(
         contract_id = contract.pk
 
         def render_pdf() -> None:
-            from ..tasks import contract_render_pdf
+            from ..tasks import contract_render_pdf  # at use: the tasks import the services
 
             enqueue(contract_render_pdf, contract_id)
 

@@ -18,8 +18,10 @@ from aux.errors import ConflictError, PermissionDeniedError
 from aux.notifications import messages as notification_messages
 from aux.users.models import User
 from campaigns.briefs.models import Brief
+from campaigns.briefs.tasks import brief_compute_matches
 
 from .. import hooks
+from ..attachments import attachments_validate
 from ..models import Attachment, Contract, Dispute, Message, Milestone, Side
 from ._common import (
     BOTH_SIDES,
@@ -110,8 +112,6 @@ def milestone_submit(
     Proof is a note, links and/or up to five files (images or PDFs, checked by content in
     campaigns.bookings.attachments); the files are kept with the milestone across resubmissions.
     """
-    from ..attachments import attachments_validate
-
     contract = milestone.contract
     side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
     _require(side, Side.ARTIST, gettext_lazy("submit a deliverable"))
@@ -295,9 +295,7 @@ def background_sweep(*, older_than_minutes: int = 5) -> int:
     sent, see aux.dispatch): the PDF of contracts signed without one, and the ranking of briefs
     published but never ranked since. Both tasks are idempotent. Returns how many were queued.
     """
-    from campaigns.briefs.tasks import brief_compute_matches
-
-    from ..tasks import contract_render_pdf
+    from ..tasks import contract_render_pdf  # at use: the tasks import the services
 
     cutoff = _now() - timedelta(minutes=older_than_minutes)
     since = (cutoff - SWEEP_WINDOW, cutoff)

@@ -14,7 +14,7 @@ from django_countries import countries
 from artists.models import Artist, DeliverableType, Rate
 from aux.audit.services import audit_record
 from aux.errors import ConflictError
-from aux.money import format_money
+from aux.money import MAX_CHARGE_AMOUNT, fee_for, format_money, max_total_for, platform_fee_bps
 from aux.users.models import User
 from brands.models import BrandCategory
 from campaigns.briefs.models import Brief
@@ -245,9 +245,6 @@ def _clean_offer(terms: dict, lines: Iterable[dict], *, artist: Artist, currency
 def _check_chargeable(lines: list[dict[str, Any]], *, currency: str) -> dict[str, list[str]]:
     """The brand pays the total plus the platform fee in one Stripe payment, which takes at most
     999,999.99: a larger offer could never be funded, so it is refused now."""
-    from payments.ledger import MAX_CHARGE_AMOUNT, fee_for, max_total_for
-    from payments.services import platform_fee_bps
-
     bps = platform_fee_bps()
     total = sum(line["fee"] for line in lines)
     gross = total + fee_for(total, bps)

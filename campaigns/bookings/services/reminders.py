@@ -7,8 +7,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
+from aux.audit.models import AuditEvent
 from aux.audit.services import audit_record
 from aux.notifications import messages
+from aux.notifications.models import Kind
+from aux.notifications.services import notify
+from brands.recipients import brand_recipients
 
 from ..models import Milestone
 from ._common import _now
@@ -25,11 +29,6 @@ def milestone_review_remind(*, milestone: Milestone, now: datetime | None = None
     Once per submission: the audit event carries the review deadline it reminded of, so a
     resubmission (a new window) is reminded again and a second run of the task is a no-op.
     """
-    from aux.audit.models import AuditEvent
-    from aux.notifications.models import Kind
-    from aux.notifications.services import notify
-    from brands.recipients import brand_recipients
-
     now = now or _now()
     milestone = (
         Milestone.objects.select_for_update(of=("self",))

@@ -83,13 +83,11 @@ def _check_settleable(contract: Contract, milestones: list[Milestone]) -> list[M
 def settlement_limit(*, contract: Contract, milestones: list[Milestone] | None = None) -> int:
     """The most a settlement can pay the artist: the unspent escrow, and no more than the fees
     of the deliverables it decides."""
-    # An upward read (bookings sit below payments): the escrow is payments' ledger. Imported
-    # here, at use, and listed in .importlinter's ignore_imports until the read moves down.
-    from payments.services.refunds import contract_unspent_escrow
-
+    # The escrow is payments' ledger (above bookings): payments answers through the reader it
+    # registers in campaigns.bookings.hooks.
     milestones = milestones if milestones is not None else list(contract.milestones.all())
     open_fees = sum(m.amount for m in _open_work(milestones))
-    return min(contract_unspent_escrow(contract=contract), open_fees)
+    return min(hooks.unspent_escrow_read(contract), open_fees)
 
 
 def _other(side: str) -> str:

@@ -15,7 +15,9 @@ from aux.users.models import User
 from campaigns.briefs.matching_service import artist_rating_changed
 from campaigns.reviews.selectors import blind_period
 
+from ..attachments import attachments_validate
 from ..models import Contract, Message, Offer, Review, Side
+from ..selectors import contacts_visible, offers_visible_to
 from ._common import _acting_side, _notify_on_commit
 from .contracts import _lock_contract
 from .milestones import _attachments_save
@@ -32,8 +34,6 @@ def thread_is_open(offer: Offer) -> bool:
 def contact_details_visible(offer: Offer) -> bool:
     """Contact details are shown once both sides have signed (campaigns.bookings.selectors
     decides)."""
-    from ..selectors import contacts_visible
-
     return contacts_visible(offer)
 
 
@@ -47,8 +47,6 @@ def message_post(
     with the message; a message with files may have no text. Masking of contact details applies
     to the text only (see campaigns.bookings.attachments).
     """
-    from ..attachments import attachments_validate
-
     side = _acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
     body = (body or "").strip()
     files = attachments_validate(attachments)
@@ -108,8 +106,6 @@ def review_create(*, actor: User, contract: Contract, rating: int, text: str = "
 
 def offer_get_for(*, user: User, pk: int) -> Offer:
     """An offer the user may see (party or staff), else NotFoundError (no id probing)."""
-    from ..selectors import offers_visible_to
-
     offer = offers_visible_to(user=user).filter(pk=pk).first()
     if offer is None:
         raise NotFoundError(gettext("No such offer."))

@@ -15,6 +15,7 @@ from aux.api.parsers import MultiPartParser
 from aux.errors import NotFoundError
 from campaigns.bookings.models import Milestone
 from campaigns.bookings.selectors import milestones_visible_to
+from payments.selectors import artist_earnings_report
 
 from .. import selectors as reporting
 from .. import services as reporting_services
@@ -137,4 +138,4 @@ class ArtistEarningsView(APIView):
 
     @extend_schema(responses={200: EarningsSerializer})
     def get(self, request: Request) -> Response:
-        return Response(reporting.artist_earnings_report(user=request.user))
+        return Response(artist_earnings_report(user=request.user))
