@@ -21,7 +21,10 @@ urlpatterns = [
     path("notifications/", include("aux.notifications.urls")),
     path("bookings/", include("campaigns.booking_urls")),
     path("payments/", include("payments.urls")),
-    path("", include("campaigns.report_urls")),  # reports: /briefs/<id>/report/, ...
+    path("", include("campaigns.report_urls")),
+    path(
+        "", include("aux.privacy.urls")
+    ),  # /privacy/, /terms/, /account/data/, /account/close/  # reports: /briefs/<id>/report/, ...
     path("api/v1/", include("aux.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),

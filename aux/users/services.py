@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from artists.services import artist_create
 from aux.errors import ApplicationError
@@ -17,19 +18,23 @@ def user_complete_signup(
     stage_name: str = "",
     brand_name: str = "",
     invitation_token: str = "",
+    terms_version: str = "",
 ) -> User:
     """Give a new account its role and what the role needs to start.
 
     An artist gets their artist profile; a brand user gets their brand, as its owner, or, when
     they signed up through an invitation link, no brand of their own: they join the inviting
     brand once their address is confirmed (`user_join_invitation`), which allauth records only
-    after this runs.
+    after this runs. `terms_version` is the version of the terms and privacy notice the sign-up
+    page showed (settings.AUX_TERMS_VERSION), recorded with the time.
     """
     if role not in (User.Role.ARTIST, User.Role.BRAND):
         raise ValueError(f"Cannot sign up with role {role!r}.")
     user.role = role
     user.name = name.strip()
-    user.save(update_fields=["role", "name"])
+    user.terms_version = terms_version
+    user.terms_accepted_at = timezone.now() if terms_version else None
+    user.save(update_fields=["role", "name", "terms_version", "terms_accepted_at"])
     if role == User.Role.ARTIST:
         artist_create(user=user, stage_name=stage_name or name or user.email.split("@")[0])
     elif invitation_token:
