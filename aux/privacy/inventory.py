@@ -8,7 +8,7 @@ exported model whose foreign key to the user is not one of its `paths`. Closing 
 where the person's name may still appear afterwards, each for the reason `on_close` gives.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 
@@ -21,7 +21,8 @@ class Entry:
 
     `paths`: lookups from the model to the user; the rows matching any of them are the
     person's rows (exported). Empty with `excluded`: the model is not exported, for that reason.
-    `secret_fields`: left out of the export (credentials). `on_close`: what account closure does
+    `secret_fields`: left out of the export (credentials). `not_followed`: foreign keys to the
+    user whose rows are someone else's data, each with why. `on_close`: what account closure does
     with the person's rows, and why anything is kept. `kept`: fields that may keep the person's
     name after closure (reason in `on_close`).
     """
@@ -31,11 +32,12 @@ class Entry:
     excluded: str = ""
     secret_fields: tuple[str, ...] = ()
     kept: tuple[str, ...] = ()
+    not_followed: dict[str, str] = field(default_factory=dict)
 
     def rows_q(self, user: User) -> Q:
         q = Q(pk__in=[])
         for path in self.paths:
-            q |= Q(**{path: user})
+            q |= Q(**{path: user.pk})
         return q
 
 
@@ -83,9 +85,15 @@ INVENTORY: dict[str, Entry] = {
         "and holds no address or browser",
     ),
     "privacy.ExportArchive": Entry(
-        paths=("user",), on_close="deleted with their files (even a staff member's runs)"
+        paths=("user",),
+        not_followed={"requested_by": "a staff member's run of someone else's export"},
+        on_close="deleted with their files",
     ),
-    "notifications.Notification": Entry(paths=("recipient",), on_close=ERASED),
+    "notifications.Notification": Entry(
+        paths=("recipient",),
+        not_followed={"actor": "a notice to someone else about what the person did is theirs"},
+        on_close="the person's notifications deleted; in other people's, their name is replaced",
+    ),
     "notifications.NotificationPreference": Entry(paths=("user",), on_close=ERASED),
     # --- brands -----------------------------------------------------------------------------------
     "brands.Brand": Entry(
