@@ -103,6 +103,10 @@ def test_closing_erases_the_person_everywhere_and_keeps_the_books(
         if entry.on_close == "deleted" and entry.paths and model is not User:
             rows = model._default_manager.filter(entry.rows_q(user))
             assert not rows.exists(), model._meta.label
+    # The anonymised profile stays for the contracts but is no longer listed or shown.
+    assert client.get(reverse("artists:detail", kwargs={"slug": artist.slug})).status_code == 404
+    listed = APIClient().get(reverse("api-artist-list")).json()["results"]
+    assert artist.slug not in [a["slug"] for a in listed]
     # Signed out everywhere: the old session no longer works.
     assert client.get(reverse("privacy:account")).status_code == 302
 
