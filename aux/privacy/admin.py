@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
 from aux.users.admin import UserAdmin
@@ -22,7 +22,7 @@ class ExportArchiveAdmin(admin.ModelAdmin):
     search_fields = ["user__email"]
     readonly_fields = [*(f.name for f in ExportArchive._meta.fields), "download"]
 
-    @admin.display(description=_lazy("Download"))
+    @admin.display(description=gettext_lazy("Download"))
     def download(self, obj: ExportArchive) -> str:
         if obj.status != ExportArchive.Status.READY:
             return "—"
@@ -49,7 +49,7 @@ class RetentionRunAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.action(description=_lazy("Export their data (a request received by e-mail)"))
+@admin.action(description=gettext_lazy("Export their data (a request received by e-mail)"))
 def export_for_users(modeladmin, request, queryset) -> None:
     for user in queryset:
         services.export_request(user=user, requested_by=request.user)
