@@ -492,7 +492,7 @@ AUX_PLATFORM_FEE_BPS = env.int("AUX_PLATFORM_FEE_BPS", default=1000)
 # Change it whenever the operator changes either text.
 AUX_TERMS_VERSION = env("AUX_TERMS_VERSION", default="2026-12")
 # Who runs this deployment, as the privacy notice and terms name them (the data controller).
-AUX_OPERATOR_NAME = env("AUX_OPERATOR_NAME", default="The operator of this AUX site")
+AUX_OPERATOR_NAME = env("AUX_OPERATOR_NAME", default="")  # empty: "the operator of this site"
 AUX_OPERATOR_CONTACT = env("AUX_OPERATOR_CONTACT", default="privacy@aux.localhost")
 # A data export archive can be downloaded for this many hours (signed link), then it is deleted.
 AUX_EXPORT_TTL_HOURS = env.int("AUX_EXPORT_TTL_HOURS", default=72)
