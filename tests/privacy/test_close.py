@@ -169,3 +169,19 @@ def test_a_wrong_password_closes_nothing():
     assert response.status_code == 200 and b"not your current password" in response.content
     user.refresh_from_db()
     assert user.is_active and user.closed_at is None
+
+
+@pytest.mark.django_db
+def test_a_closed_artist_is_no_longer_ranked_for_briefs():
+    from aux.privacy.services import account_close
+    from campaigns import matching_service
+    from campaigns.models import Match
+    from tests.campaigns.factories import booking_artist, booking_brief
+
+    brief = booking_brief(MembershipFactory(role="manager").brand)
+    artist = booking_artist()
+    matching_service.matches_recompute(brief=brief)
+    assert Match.objects.filter(brief=brief, artist=artist).exists()
+    account_close(user=artist.user)
+    matching_service.matches_recompute(brief=brief)
+    assert not Match.objects.filter(brief=brief, artist=artist).exists()
