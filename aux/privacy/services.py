@@ -204,9 +204,13 @@ def pseudonym(user: User) -> str:
 
 
 def _scrub(value: Any, needles: list[str], replacement: str) -> Any:
-    """`value` (JSON) with every string containing one of `needles` replaced."""
+    """`value` (JSON) with every string that is one of `needles` (audit details and notification
+    parameters hold names and addresses as whole values) or contains the e-mail address (the
+    first needle) replaced. Whole values only: a short name must not clobber other text."""
     if isinstance(value, str):
-        return replacement if any(n.lower() in value.lower() for n in needles) else value
+        folded = value.strip().lower()
+        hit = folded in {n.lower() for n in needles} or needles[0].lower() in folded
+        return replacement if hit else value
     if isinstance(value, list):
         return [_scrub(v, needles, replacement) for v in value]
     if isinstance(value, dict):
@@ -250,7 +254,8 @@ def account_close(*, user: User) -> User:
         )
     name = pseudonym(user)
     artist = Artist.objects.filter(user=user).first()
-    needles = [n for n in {user.email, user.name, artist.stage_name if artist else ""} if n]
+    # The e-mail address first (_scrub matches it inside longer strings too).
+    needles = [user.email, *(n for n in (user.name, artist.stage_name if artist else "") if n)]
 
     # Open offers to the artist are declined (the brand is told) before the profile goes.
     for offer in Offer.objects.filter(artist__user=user, status__in=Offer.OPEN_STATUSES):
@@ -338,9 +343,14 @@ def _rule_messages_after_end(cutoff) -> int:
 def _rule_unverified_signups(cutoff) -> int:
     """Accounts whose address was never confirmed (they never could sign in), with the profile
     or brand sign-up created for them when nothing else points at it yet."""
-    users = User.objects.filter(
-        date_joined__lt=cutoff, last_login__isnull=True, is_staff=False, closed_at__isnull=True
-    ).exclude(emailaddress__verified=True)
+    users = (
+        User.objects.filter(
+            date_joined__lt=cutoff, last_login__isnull=True, is_staff=False,
+            closed_at__isnull=True, emailaddress__verified=False,
+        )
+        .exclude(emailaddress__verified=True)
+        .distinct()
+    )  # fmt: skip
     count = 0
     for user in users:
         artist = Artist.objects.filter(user=user).first()

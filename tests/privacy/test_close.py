@@ -185,3 +185,22 @@ def test_a_closed_artist_is_no_longer_ranked_for_briefs():
     account_close(user=artist.user)
     matching_service.matches_recompute(brief=brief)
     assert not Match.objects.filter(brief=brief, artist=artist).exists()
+
+
+@pytest.mark.django_db
+def test_audit_details_lose_the_persons_address_but_keep_look_alike_text():
+    from aux.audit.models import AuditEvent
+    from aux.audit.services import audit_record
+    from aux.privacy.services import account_close
+    from brands.services import membership_remove
+
+    owner = MembershipFactory(role="owner").user
+    brand = owner.memberships.get().brand
+    member = MembershipFactory(brand=brand, role="viewer", user__name="Tom").user
+    email = member.email
+    membership_remove(actor=owner, membership=member.memberships.get())  # audit: user=<email>
+    audit_record(actor=owner, verb="brand.note", target=brand, note="Tomorrow", who="tom")
+    account_close(user=member)
+    assert not AuditEvent.objects.filter(data__icontains=email).exists()
+    note = AuditEvent.objects.get(verb="brand.note").data
+    assert note == {"note": "Tomorrow", "who": f"Former brand user #{member.pk}"}
