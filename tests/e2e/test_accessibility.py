@@ -46,12 +46,16 @@ def _journeys() -> dict[str, list[str]]:
             f"/artists/{public_artist.slug}/",
             "/accounts/signup/",
             "/accounts/login/",
+            "/privacy/",
+            "/terms/",
         ],
         "artist": [
             "/artists/dashboard/",
             "/briefs/",
             f"/bookings/offers/{offer.pk}/",
             "/payments/earnings/",
+            "/account/data/",
+            "/account/close/",
         ],
         "brand": [
             "/brands/dashboard/",
