@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from aux.money import Currency
+from aux.utils import validate_slug_not_reserved
 
 
 class Genre(models.Model):
@@ -87,7 +88,7 @@ class Artist(models.Model):
         related_name="artist",
     )
     stage_name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True, validators=[validate_slug_not_reserved])
     bio = models.TextField(blank=True, help_text="Markdown; rendered through a sanitiser.")
     city = models.CharField(max_length=80, blank=True)
     country = CountryField(blank=True)

@@ -699,7 +699,7 @@ def artist_set_verified(*, actor: User, artist: Artist, verified: bool) -> Artis
 
     Setting the state the artist already has changes nothing and records nothing.
     """
-    if not (actor.is_staff or actor.role == User.Role.STAFF):
+    if not actor.is_staff:
         raise PermissionDeniedError(gettext("Only staff can verify artists."))
     artist = Artist.objects.select_for_update().get(pk=artist.pk)
     if artist.verified == verified:

@@ -9,6 +9,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aux.settings")
 app = Celery("aux")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["campaigns.briefs", "campaigns.bookings"])  # sub-packages of one app
 
 
 @app.task(name="aux.ping")

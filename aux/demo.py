@@ -26,7 +26,7 @@ from artists.taxonomy import taxonomy_seed
 from aux.users.models import User
 from brands.models import Brand, BrandCategory, Membership
 from brands.taxonomy import brand_categories_seed
-from campaigns.models import Brief, BriefDeliverable
+from campaigns.briefs.models import Brief, BriefDeliverable
 
 # Demo credentials only: printed by the command and the README, never used outside the demo.
 DEMO_PASSWORD = "aux-demo-2026"  # noqa: S105
@@ -393,7 +393,7 @@ def _briefs(tax: dict, brands: list[Brand]) -> int:
 
 def _rank_published_briefs() -> int:
     """Build the matching snapshot and rank every published brief, so match pages are filled."""
-    from campaigns.matching_service import matches_recompute, snapshot_build
+    from campaigns.briefs.matching_service import matches_recompute, snapshot_build
 
     snapshot_build()
     published = Brief.objects.filter(status=Brief.Status.PUBLISHED)
@@ -440,7 +440,7 @@ DEMO_BAND_LOGINS = ["band1@aux.test", "band2@aux.test", "band3@aux.test"]
 
 
 def _demo_lines(brief, artist) -> list[dict]:
-    from campaigns.services import offer_prefill_lines
+    from campaigns.bookings.services import offer_prefill_lines
 
     lines = offer_prefill_lines(brief=brief, artist=artist)
     for line in lines:
@@ -467,7 +467,7 @@ def _claim_bands(password_hash: str) -> list[Artist]:
 
 
 def _offer(brand_user, brief, artist, *, message: str = "", **terms):
-    from campaigns.services import offer_create
+    from campaigns.bookings.services import offer_create
 
     return offer_create(actor=brand_user, brief=brief, artist=artist,
                         lines=_demo_lines(brief, artist), message=message, **terms)  # fmt: skip
@@ -475,7 +475,7 @@ def _offer(brand_user, brief, artist, *, message: str = "", **terms):
 
 def _signed(brand_user, brief, artist, *, funded: bool = True, **terms):
     """Offer → accepted by the artist → signed by both (→ funded): an active contract."""
-    from campaigns.services import contract_sign, offer_accept
+    from campaigns.bookings.services import contract_sign, offer_accept
 
     offer = offer_accept(actor=artist.user, offer=_offer(brand_user, brief, artist, **terms))
     contract = offer.contract
@@ -488,7 +488,7 @@ def _signed(brand_user, brief, artist, *, funded: bool = True, **terms):
 
 
 def _submit(artist, milestone, note: str) -> None:
-    from campaigns.services import milestone_submit
+    from campaigns.bookings.services import milestone_submit
 
     milestone_submit(actor=artist.user, milestone=milestone, note=note,
                      links=[f"https://media.example/{milestone.pk}"],
@@ -496,7 +496,7 @@ def _submit(artist, milestone, note: str) -> None:
 
 
 def _complete(brand_user, artist, contract, reviews: tuple[tuple[int, str], ...] = ()) -> None:
-    from campaigns.services import milestone_approve, review_create
+    from campaigns.bookings.services import milestone_approve, review_create
 
     for m in contract.milestones.order_by("pk"):
         _submit(artist, m, "Delivered as agreed.")
@@ -509,8 +509,8 @@ def _complete(brand_user, artist, contract, reviews: tuple[tuple[int, str], ...]
 def _applications(briefs: dict[str, Brief], demo_artist: Artist) -> int:
     """Two open calls: applicants on Fizzwave's festival brief (pending and declined) and the
     demo artist's own application to Trailhead's playlist brief."""
-    from campaigns.models import Application
-    from campaigns.services import application_eligibility
+    from campaigns.bookings.models import Application
+    from campaigns.bookings.services import application_eligibility
 
     made = 0
     fizz = briefs["Summer of Fizz: festival stages"]
@@ -553,8 +553,8 @@ def _bookings(password_hash: str) -> int:
     """Offers in every state, contracts (awaiting signature, active, disputed, completed,
     cancelled), milestones (pending, submitted, approved, changes requested, disputed), a message
     thread, reviews, and open-call applications; the demo artist and Fizzwave in most of them."""
-    from campaigns.models import Offer
-    from campaigns.services import (
+    from campaigns.bookings.models import Offer
+    from campaigns.bookings.services import (
         contract_cancel,
         contract_sign,
         dispute_open,
@@ -670,7 +670,7 @@ def _bookings(password_hash: str) -> int:
 def _exclusive_rooftop_summer(demo: Artist) -> None:
     """The demo artist's completed Maison Verre booking, with exclusivity in Beverages for 12
     months from its start (120 days ago): the warnings on Fizzwave's offers come from it."""
-    from campaigns.services import brief_close
+    from campaigns.briefs.services import brief_close
 
     rooftop = Brief.objects.get(title="Maison Verre rooftop summer")
     owner = rooftop.brand.memberships.get(role=Membership.Role.OWNER).user
@@ -739,7 +739,7 @@ def _demo_fund(brand_user: User, contract) -> bool:
     Without the fake Stripe (or if it refuses), the escrow is only marked funded so that the
     demo's deliverables can still move; _payments() reports such contracts.
     """
-    from campaigns.models import Contract
+    from campaigns.bookings.models import Contract
     from payments.services import payment_pay_test, payment_start
     from payments.stripe_gateway import PaymentError
 
@@ -768,7 +768,7 @@ def _payments() -> str:
     """
     from django.conf import settings
 
-    from campaigns.models import Contract, Milestone
+    from campaigns.bookings.models import Contract, Milestone
     from payments.models import Payment, PaymentAccount, Payout
     from payments.services import payout_schedule
     from payments.stripe_gateway import PaymentError, account_retrieve
@@ -823,7 +823,7 @@ def _payments() -> str:
     return note
 
 
-# --- Result reporting: figures on the handed-in deliverables (campaigns.reporting_services) ------
+# --- Result reporting: figures on the handed-in deliverables (campaigns.reporting.services) ------
 # So the campaign reports show real numbers. Deterministic (values from the deliverable's title)
 # and idempotent (a deliverable that already has figures is left alone).
 
@@ -832,8 +832,9 @@ def _results() -> int:
     """Each submitted, approved, paid or disputed demo deliverable gets two or three figures."""
     import zlib
 
-    from campaigns.models import Milestone, MilestoneResult
-    from campaigns.reporting_services import REPORTABLE_STATUSES, result_report
+    from campaigns.bookings.models import Milestone
+    from campaigns.reporting.models import MilestoneResult
+    from campaigns.reporting.services import REPORTABLE_STATUSES, result_report
 
     kinds_by_type = {
         "live": [("attendance", 2_000), ("tickets", 1_500)],

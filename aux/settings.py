@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "brands",
     "campaigns",
     "payments",
+    "aux.project",
     # The project's top layer: export, erasure and retention need every app's models.
     "aux.privacy",
 ]
@@ -194,7 +195,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Signed-in users confirm sensitive changes with their password only. allauth 65.22 would also
 # offer a code e-mailed to any verified address; we do not enable login by code, so neither.
 ACCOUNT_REAUTHENTICATION_METHODS = ("password",)
-ACCOUNT_SIGNUP_FORM_CLASS = "aux.users.forms.RoleSignupForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "aux.project.forms.RoleSignupForm"
 # 0: an invite-only deployment (aux/users/adapters.py closes the sign-up form).
 ACCOUNT_ALLOW_REGISTRATION = env.bool("ACCOUNT_ALLOW_REGISTRATION", default=True)
 ACCOUNT_ADAPTER = "aux.users.adapters.AccountAdapter"
@@ -333,18 +334,18 @@ SPECTACULAR_SETTINGS = {
     # One name per choice set that several models share (or several models name alike).
     "ENUM_NAME_OVERRIDES": {
         "CountryEnum": "django_countries.countries",
-        "BriefStatusEnum": "campaigns.models.Brief.Status",
-        "OfferStatusEnum": "campaigns.models.Offer.Status",
-        "ContractStatusEnum": "campaigns.models.Contract.Status",
-        "MilestoneStatusEnum": "campaigns.models.Milestone.Status",
-        "DisputeStatusEnum": "campaigns.models.Dispute.Status",
-        "SideEnum": "campaigns.models.Side",
+        "BriefStatusEnum": "campaigns.briefs.models.Brief.Status",
+        "OfferStatusEnum": "campaigns.bookings.models.Offer.Status",
+        "ContractStatusEnum": "campaigns.bookings.models.Contract.Status",
+        "MilestoneStatusEnum": "campaigns.bookings.models.Milestone.Status",
+        "DisputeStatusEnum": "campaigns.bookings.models.Dispute.Status",
+        "SideEnum": "campaigns.bookings.models.Side",
         "CurrencyEnum": "aux.money.Currency",
         "MembershipRoleEnum": "brands.models.Membership.Role",
         "UserRoleEnum": "aux.users.models.User.Role",
         "MediaLinkKindEnum": "artists.models.MediaLink.Kind",
-        "MilestoneResultKindEnum": "campaigns.models.MilestoneResult.Kind",
-        "MilestoneResultStatusEnum": "campaigns.models.MilestoneResult.Status",
+        "MilestoneResultKindEnum": "campaigns.reporting.models.MilestoneResult.Kind",
+        "MilestoneResultStatusEnum": "campaigns.reporting.models.MilestoneResult.Status",
         "NotificationKindEnum": "aux.notifications.models.Kind",
         "NotificationChannelEnum": "aux.notifications.models.Channel",
     },
@@ -463,7 +464,7 @@ AUX_ARTIST_TOP_RANK = env.int("AUX_ARTIST_TOP_RANK", default=50)  # "briefs you 
 
 # --- Bookings -------------------------------------------------------------------------------------
 # An offer (and each counter-offer) stays open this many days unless the brand picks its expiry
-# (1 to 30 days: campaigns.services.OFFER_EXPIRY_DAYS).
+# (1 to 30 days: campaigns.bookings.services.OFFER_EXPIRY_DAYS).
 AUX_OFFER_TTL_DAYS = env.int("AUX_OFFER_TTL_DAYS", default=7)
 # A submitted deliverable the brand neither approves nor questions is approved after this.
 AUX_REVIEW_WINDOW_DAYS = env.int("AUX_REVIEW_WINDOW_DAYS", default=7)

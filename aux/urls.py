@@ -17,14 +17,12 @@ urlpatterns = [
     path("dashboard/", include("aux.users.urls")),
     path("artists/", include("artists.urls")),
     path("brands/", include("brands.urls")),
-    path("briefs/", include("campaigns.urls")),
+    path("briefs/", include("campaigns.briefs.urls")),
     path("notifications/", include("aux.notifications.urls")),
-    path("bookings/", include("campaigns.booking_urls")),
+    path("bookings/", include("campaigns.bookings.urls")),
     path("payments/", include("payments.urls")),
-    path("", include("campaigns.report_urls")),
-    path(
-        "", include("aux.privacy.urls")
-    ),  # /privacy/, /terms/, /account/data/, /account/close/  # reports: /briefs/<id>/report/, ...
+    path("", include("campaigns.reporting.urls")),  # reports: /briefs/<id>/report/, ...
+    path("", include("aux.privacy.urls")),  # /privacy/, /terms/, /account/data/, /account/close/
     path("api/v1/", include("aux.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),

@@ -160,8 +160,8 @@ def prepare(args: argparse.Namespace) -> None:
     from aux.demo import ADJECTIVES, NOUNS, seed_demo
     from aux.users.models import User
     from brands.models import Membership
-    from campaigns import matching_service
-    from campaigns.models import Brief, Match
+    from campaigns.briefs import matching_service
+    from campaigns.briefs.models import Brief, Match
 
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)

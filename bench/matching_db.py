@@ -138,7 +138,7 @@ def _snapshot_step(args: argparse.Namespace) -> None:
     from django.utils import timezone
 
     from artists.models import Artist
-    from campaigns import matching_service
+    from campaigns.briefs import matching_service
 
     if args.step != "refresh":
         call_command("migrate", verbosity=0)  # the models may have moved on since `load`
@@ -201,7 +201,7 @@ def _bench_brief() -> int:
     from artists.models import DeliverableType, Genre, Mood
     from aux.users.models import User
     from brands.models import Brand, BrandCategory, Membership
-    from campaigns.models import Brief, BriefDeliverable
+    from campaigns.briefs.models import Brief, BriefDeliverable
 
     user = User.objects.filter(email=EMAIL).first()
     if user is None:
@@ -281,8 +281,8 @@ def api(args: argparse.Namespace) -> None:
 
     from artists.models import Artist
     from aux.users.models import User
-    from campaigns import matching_service
-    from campaigns.models import Brief
+    from campaigns.briefs import matching_service
+    from campaigns.briefs.models import Brief
 
     call_command("migrate", verbosity=0)  # the models may have moved on since `load`
     n = Artist.objects.count()

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from aux.audit.admin_tools import audit_trail_html, set_verified
+from aux.audit.services import audit_record
 
 from .models import Brand, BrandCategory, Invitation, Membership
 from .services import brand_set_verified
@@ -69,6 +70,17 @@ class BrandAdmin(admin.ModelAdmin):
             {"fields": ["verified", "verified_at", "verified_by", "audit_trail"]},
         ),
     ]
+
+    def save_model(self, request: HttpRequest, obj: Brand, form, change: bool) -> None:
+        """Staff edits of the brand's own fields are recorded in its audit trail too."""
+        super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            audit_record(
+                actor=request.user,
+                verb="brand.admin_updated",
+                target=obj,
+                fields=sorted(form.changed_data),
+            )
 
     @admin.display(description=_("audit trail"))
     def audit_trail(self, obj: Brand) -> str:

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aux.utils import validate_slug_not_reserved
+
 from .validators import validate_brand_name
 
 
@@ -23,7 +25,7 @@ class Brand(models.Model):
     """An organisation that books artists. Its members act for it with a role each."""
 
     name = models.CharField(max_length=120, validators=[validate_brand_name])
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True, validators=[validate_slug_not_reserved])
     category = models.ForeignKey(
         BrandCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="brands"
     )

@@ -27,10 +27,18 @@ def brand_by_slug(*, slug: str) -> Brand | None:
 
 
 def brand_role(*, user: User, brand: Brand) -> str | None:
-    """The user's role in the brand, or None for a non-member (or an anonymous visitor)."""
+    """The user's role in the brand, or None for a non-member (or an anonymous visitor).
+
+    The one lookup of a brand role: brands, campaigns (campaigns.briefs.permissions) and
+    payments ask here."""
     if not user or not user.is_authenticated:
         return None
     return Membership.objects.filter(user=user, brand=brand).values_list("role", flat=True).first()
+
+
+def brand_roles(*, user: User) -> dict[int, str]:
+    """The user's role in each of their brands, by brand id (one query for a list of brands)."""
+    return dict(Membership.objects.filter(user=user).values_list("brand_id", "role"))
 
 
 def brand_team(*, brand: Brand) -> QuerySet[Membership]:

@@ -28,20 +28,13 @@ from aux.users.selectors import email_is_verified
 from aux.utils import unique_slug
 
 from .models import Brand, BrandCategory, Invitation, Membership
+from .selectors import brand_role
 
-# Slugs the /brands/ URL space already uses for its own pages.
-RESERVED_SLUGS = {"dashboard", "invitations", "new"}
 EDITABLE_FIELDS = ("name", "category", "website", "description", "logo")
 
 
-def _role(*, user: User, brand: Brand) -> str | None:
-    if not user or not user.is_authenticated:
-        return None
-    return Membership.objects.filter(user=user, brand=brand).values_list("role", flat=True).first()
-
-
 def _require_role(*, user: User, brand: Brand, roles: tuple[str, ...], action: str) -> str:
-    role = _role(user=user, brand=brand)
+    role = brand_role(user=user, brand=brand)
     if role not in roles:
         raise PermissionDeniedError(
             gettext("Only a brand %(items)s can %(action)s.")
@@ -73,12 +66,9 @@ def brand_create(
     """
     if owner.role != User.Role.BRAND:
         raise PermissionDeniedError(gettext("Only a brand account can create a brand."))
-    slug = unique_slug(Brand, name)
-    if slug in RESERVED_SLUGS:
-        slug = unique_slug(Brand, f"{name} brand")
     brand = Brand(
         name=name.strip(),
-        slug=slug,
+        slug=unique_slug(Brand, name),
         category=category,
         website=website.strip(),
         description=description.strip(),
@@ -147,7 +137,7 @@ def brand_set_verified(*, actor: User, brand: Brand, verified: bool) -> Brand:
 
     Setting the state the brand already has changes nothing and records nothing.
     """
-    if not (actor.is_staff or actor.role == User.Role.STAFF):
+    if not actor.is_staff:
         raise PermissionDeniedError(gettext("Only staff can verify brands."))
     brand = _lock_brand(brand)
     if brand.verified == verified:

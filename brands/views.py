@@ -22,10 +22,6 @@ from aux.users.decorators import role_required
 from aux.users.models import User
 from aux.users.selectors import email_is_verified
 
-# The e-mailed link leaves its token in the session, never in a URL (access logs, Referer,
-# browser history), the way allauth keeps password-reset keys.
-from aux.users.signals import INVITATION_SESSION_KEY
-
 from . import services
 from .forms import BrandForm, RoleForm
 from .models import Brand, Invitation, Membership
@@ -38,6 +34,10 @@ from .selectors import (
     invitation_state,
     memberships_for_user,
 )
+
+# The e-mailed link leaves its token in the session, never in a URL (access logs, Referer,
+# browser history), the way allauth keeps password-reset keys.
+from .signals import INVITATION_SESSION_KEY
 
 
 def _team_context(request: HttpRequest, brand: Brand, role: str | None, **extra) -> dict:

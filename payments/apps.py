@@ -7,7 +7,7 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: models are loaded only once the app registry is ready.
-        from campaigns.hooks import contract_money_reader_register
+        from campaigns.bookings.hooks import contract_money_reader_register
 
         from . import (
             checks,  # noqa: F401 (registers the Stripe settings check)

@@ -1,4 +1,4 @@
-"""payments reacts to what bookings announce (campaigns.hooks), after their commit.
+"""payments reacts to what bookings announce (campaigns.bookings.hooks), after their commit.
 
 Connected in PaymentsConfig.ready(). Each receiver takes the ids the hook carries, reads the
 committed rows and calls a payments service; none changes a booking itself (bookings' services
@@ -7,8 +7,8 @@ do, when payments calls them).
 
 from typing import Any
 
-from campaigns import hooks
-from campaigns.models import Contract, Dispute
+from campaigns.bookings import hooks
+from campaigns.bookings.models import Contract, Dispute
 
 from .services.payouts import payout_schedule
 from .services.refunds import on_contract_cancelled, on_dispute_resolved

@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet, Sum
 
 from aux.users.models import User
 from brands.models import Membership
-from campaigns.models import Contract
+from campaigns.bookings.models import Contract
 
 from .models import LedgerEntry, Payment, PaymentAccount, Payout, Refund
 
@@ -71,7 +71,7 @@ def contract_money(contract: Contract) -> dict[str, int] | None:
     the brand's payment put in escrow, what was paid to the artist, what went back to the brand
     (escrow, and separately the platform fee returned with it) and what escrow still holds, so
     that funded = paid + refunded + in escrow. None when no payment funded the contract.
-    Registered with campaigns.hooks in PaymentsConfig.ready()."""
+    Registered with campaigns.bookings.hooks in PaymentsConfig.ready()."""
     payment = contract.payments.filter(status=Payment.Status.SUCCEEDED).first()
     if payment is None:
         return None

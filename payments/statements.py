@@ -227,7 +227,7 @@ def _months(first: str, last: str) -> list[str]:
 
 def earnings_charts(report: dict) -> list[dict]:
     """One SVG line chart per currency of what was paid per month (months without a payout
-    show 0), from campaigns.reporting.artist_earnings_report's `by_month`. No query."""
+    show 0), from campaigns.reporting.selectors.artist_earnings_report's `by_month`. No query."""
     from aux.charts import line_chart
 
     by_currency: dict[str, dict[str, int]] = {}

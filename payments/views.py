@@ -14,8 +14,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from aux.errors import ApplicationError
-from campaigns.models import Contract
-from campaigns.reporting import artist_earnings_report
+from brands.selectors import brand_role
+from campaigns.bookings.models import Contract
+from campaigns.reporting.selectors import artist_earnings_report
 
 from . import selectors, services, statements
 from . import stripe_gateway as gateway
@@ -89,7 +90,7 @@ def fund(request, pk: int):
 def receipt(request, pk: int):
     """The brand's receipt for one contract (printable / downloadable as a text file)."""
     contract = get_object_or_404(Contract.objects.select_related("brand", "artist"), pk=pk)
-    if not (request.user.is_staff or contract.brand.memberships.filter(user=request.user).exists()):
+    if not (request.user.is_staff or brand_role(user=request.user, brand=contract.brand)):
         raise Http404
     data = selectors.contract_receipt(contract=contract)
     if data["payment"] is None:

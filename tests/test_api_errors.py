@@ -90,7 +90,7 @@ def test_numbers_out_of_range_are_a_4xx_not_a_500(url):
 def test_an_unknown_field_on_offer_create_is_a_400_naming_it_and_creates_nothing(brand):
     # The attack: `amount` is no field of an offer; it was ignored and the offer created at the
     # artist's minimum fee, 201.
-    from campaigns.models import Offer
+    from campaigns.bookings.models import Offer
     from tests.brands.factories import MembershipFactory
     from tests.campaigns.factories import booking_artist, booking_brief
 

@@ -310,7 +310,7 @@ def test_dates_are_written_in_the_conventions_of_the_locale():
 
 @pytest.mark.django_db
 def test_the_contract_text_stays_in_english_whoever_renders_it(brand, brand_owner):
-    from campaigns.services import contract_terms_render
+    from campaigns.bookings.services import contract_terms_render
 
     offer = make_offer(actor=brand_owner, brief=booking_brief(brand), artist=booking_artist())
     revision = offer.revisions.order_by("-number").first()

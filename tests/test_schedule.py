@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from aux.schedule import Scheduler
-from campaigns import services as bookings
-from campaigns.models import Milestone
+from campaigns.bookings import services as bookings
+from campaigns.bookings.models import Milestone
 from payments.models import Payout
 from tests.payments.factories import fund, signed_contract
 from tests.payments.stripe_server import stripe_api_fixture  # noqa: F401 (the fake Stripe)

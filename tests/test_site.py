@@ -12,7 +12,7 @@ from artists.models import Artist
 from aux.demo import DEMO_LOGINS, DEMO_PASSWORD
 from aux.users.models import User
 from brands.models import Brand
-from campaigns.models import Brief
+from campaigns.briefs.models import Brief
 from tests.artists.factories import ArtistFactory
 
 ROOT = Path(__file__).resolve().parents[1]

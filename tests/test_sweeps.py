@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from aux.notifications import services as notifications
 from aux.notifications.models import Channel
-from campaigns import services as bookings
-from campaigns.models import Brief, Contract
+from campaigns.bookings import services as bookings
+from campaigns.bookings.models import Contract
+from campaigns.briefs.models import Brief
 from payments import services as payments
 from payments.models import Refund
 from tests.campaigns.factories import (

@@ -167,7 +167,7 @@ def _body_variant(body: dict, schemas: dict) -> None:
 
 # Rules across fields, by request component (before "Request"): at least one of these fields,
 # with what makes it count. A message needs text or a file, a submitted deliverable a note, a
-# link or a file (campaigns.services).
+# link or a file (campaigns.bookings.services).
 AT_LEAST_ONE = {
     "MessageInput": {
         "body": {"minLength": 1, "pattern": NOT_BLANK_PATTERN},

@@ -12,9 +12,10 @@ urlpatterns = [
     # The own-profile endpoint comes before the artists router so "me" is never read as a slug.
     path("artists/me/", ArtistMeView.as_view(), name="api-artist-me"),
     path("", include("payments.api.urls")),  # before artists: artists/me/payouts/onboard/
-    path("", include("campaigns.api.report_urls")),  # before artists: artists/me/earnings/
+    path("", include("campaigns.reporting.api.urls")),  # before artists: artists/me/earnings/
     path("", include("artists.api.urls")),
-    path("", include("campaigns.api.urls")),
+    path("", include("campaigns.briefs.api.urls")),
+    path("", include("campaigns.bookings.api.urls")),
     path("", include("brands.api.urls")),
     path("", include("aux.notifications.api.urls")),
 ]

@@ -1,48 +1,10 @@
-"""What each kind means for delivery: its default channel, whether it can be turned off, its
-e-mail subject, and which brand roles should see it. One table, read by services, forms and API."""
+"""What each kind means for delivery: its default channel, whether it can be turned off and its
+e-mail subject. One table, read by services, forms and API. (Which brand members are told of a
+kind depends on their brand role: brands.recipients, above this kernel.)"""
 
 from django.utils.translation import gettext_lazy as _
 
-from brands.models import Membership
-
 from .models import Channel, Kind
-
-# Brand roles: decisions (offers, contracts, deliverables) go to those who can act on them;
-# money and disputes concern every member.
-DECIDERS = (Membership.Role.OWNER, Membership.Role.MANAGER)
-ALL_MEMBERS = (Membership.Role.OWNER, Membership.Role.MANAGER, Membership.Role.VIEWER)
-
-BRAND_ROLES: dict[str, tuple[str, ...]] = {
-    Kind.OFFER_RECEIVED: DECIDERS,
-    Kind.OFFER_COUNTERED: DECIDERS,
-    Kind.OFFER_ACCEPTED: DECIDERS,
-    Kind.OFFER_DECLINED: DECIDERS,
-    Kind.OFFER_WITHDRAWN: DECIDERS,
-    Kind.OFFER_EXPIRED: DECIDERS,
-    Kind.CONTRACT_READY: DECIDERS,
-    Kind.CONTRACT_SIGNED_BY_OTHER: DECIDERS,
-    Kind.CONTRACT_ACTIVE: ALL_MEMBERS,
-    Kind.CONTRACT_FUNDED: ALL_MEMBERS,
-    Kind.CONTRACT_CANCEL_REQUESTED: DECIDERS,
-    Kind.CONTRACT_CANCELLED: ALL_MEMBERS,
-    Kind.CONTRACT_SETTLEMENT_PROPOSED: DECIDERS,
-    Kind.CONTRACT_SETTLEMENT_DECLINED: DECIDERS,
-    Kind.CONTRACT_SETTLED: ALL_MEMBERS,
-    Kind.CONTRACT_COMPLETED: ALL_MEMBERS,
-    Kind.DELIVERABLE_SUBMITTED: DECIDERS,
-    Kind.DELIVERABLE_APPROVED: DECIDERS,
-    Kind.DELIVERABLE_CHANGES_REQUESTED: DECIDERS,
-    Kind.DELIVERABLE_OVERDUE: DECIDERS,
-    Kind.PAYOUT_SENT: ALL_MEMBERS,
-    Kind.PAYOUT_FAILED: ALL_MEMBERS,
-    Kind.DISPUTE_OPENED: ALL_MEMBERS,
-    Kind.DISPUTE_RESPONDED: ALL_MEMBERS,
-    Kind.DISPUTE_RESOLVED: ALL_MEMBERS,
-    Kind.MESSAGE_NEW: DECIDERS,
-    Kind.REVIEW_RECEIVED: ALL_MEMBERS,
-    Kind.APPLICATION_RECEIVED: DECIDERS,
-    Kind.DELIVERABLE_REVIEW_REMINDER: DECIDERS,
-}
 
 # Kinds a user can never turn off (they may still choose in-app only or a digest): a contract
 # waiting for your signature and money moving are things you must know about.

@@ -20,13 +20,12 @@ from aux.dispatch import enqueue, enqueue_on_commit
 from aux.errors import ApplicationError, NotFoundError
 
 from . import emails, messages
-from .kinds import ALL_MEMBERS, BRAND_ROLES, LOCKED, allowed_channels
+from .kinds import LOCKED, allowed_channels
 from .models import Channel, Kind, Notification, NotificationPreference
 from .selectors import channels_for
 
 if TYPE_CHECKING:
     from aux.users.models import User
-    from brands.models import Brand
 
 logger = logging.getLogger(__name__)
 
@@ -121,22 +120,6 @@ def _deliver(
             if n.channel == Channel.EMAIL_IMMEDIATE:
                 enqueue_on_commit(send_email, n.pk)
     return created
-
-
-def brand_recipients(brand: Brand, *, roles: Iterable[str] | None = None, kind: str | None = None):
-    """The active members of `brand` whose role should see a notification.
-
-    Give `roles` explicitly, or `kind` to use the kind's table (owners and managers for
-    decisions such as offers, every member for money and disputes).
-    """
-    if roles is None:
-        roles = BRAND_ROLES.get(kind, ALL_MEMBERS) if kind else ALL_MEMBERS
-    return list(
-        get_user_model()
-        .objects.filter(memberships__brand=brand, memberships__role__in=list(roles), is_active=True)
-        .distinct()
-        .order_by("pk")
-    )
 
 
 # --- Reading ------------------------------------------------------------------------------------

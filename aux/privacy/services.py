@@ -34,6 +34,7 @@ from aux.errors import ConflictError
 from aux.notifications.models import Notification, NotificationPreference
 from aux.users.models import User
 from brands.models import Invitation, Membership
+from campaigns.bookings.services import offer_decline
 from campaigns.models import (
     Application,
     Attachment,
@@ -47,7 +48,6 @@ from campaigns.models import (
     Review,
     Signature,
 )  # fmt: skip
-from campaigns.services import offer_decline
 from payments.models import LedgerEntry, WebhookEvent
 from payments.statements import statement_pdf_bytes, yearly_statement
 

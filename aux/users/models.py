@@ -32,7 +32,11 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractUser):
-    """An account. E-mail is the login; `role` decides which dashboard the user lands on."""
+    """An account. E-mail is the login; `role` decides which dashboard the user lands on.
+
+    Staff means `is_staff` (Django's flag, read by the admin and every staff-only rule); the
+    staff role is only held with it (a constraint), so nothing needs to check the role too.
+    """
 
     class Role(models.TextChoices):
         ARTIST = "artist", _("Artist")
@@ -65,6 +69,14 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["email"]
+        constraints = [
+            # Staff is `is_staff`, one definition: the staff role never comes without it.
+            models.CheckConstraint(
+                condition=~models.Q(role="staff") | models.Q(is_staff=True),
+                name="user_staff_role_has_staff_status",
+                violation_error_message=_("A staff account needs staff status."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name or self.email

@@ -1,14 +1,14 @@
-"""Remember the language a user signed in with, once, so e-mails reach them in it too; join the
-brand whose invitation link brought a new account here."""
+"""Remember the language a user signed in with, once, so e-mails reach them in it too; end a
+sign-in delay when the password is reset."""
 
-from allauth.account.signals import password_reset, user_signed_up
+from allauth.account.signals import password_reset
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.utils.translation import get_language_from_request
 
 from .login_limits import login_failures_clear
-from .services import user_join_invitation, user_set_language
+from .services import user_set_language
 
 
 @receiver(user_logged_in, dispatch_uid="aux.users.remember_language")
@@ -23,20 +23,6 @@ def remember_language(sender, request, user, **kwargs) -> None:
     )
     if asked:
         user_set_language(user=user, language=get_language_from_request(request))
-
-
-# The session key brands.views.invitation_link stores the e-mailed token under.
-INVITATION_SESSION_KEY = "brands_invitation_token"
-
-
-@receiver(user_signed_up, dispatch_uid="aux.users.join_invitation")
-def join_invitation(sender, request, user, **kwargs) -> None:
-    """allauth sends this after the account and its EmailAddress exist: an address confirmed by
-    opening the invitation link (stashed as verified) lets the new account join at once."""
-    if request is None or not hasattr(request, "session"):
-        return
-    if user_join_invitation(user=user, token=request.session.get(INVITATION_SESSION_KEY, "")):
-        request.session.pop(INVITATION_SESSION_KEY, None)
 
 
 @receiver(password_reset, dispatch_uid="aux.users.clear_login_failures")

@@ -14,7 +14,7 @@ from .services import user_set_language
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Where login lands: each role has its own dashboard; staff go to the admin."""
     user: User = request.user
-    if user.is_staff or user.role == User.Role.STAFF:
+    if user.is_staff:
         return redirect("admin:index")
     if user.role == User.Role.BRAND:
         return redirect("brands:dashboard")

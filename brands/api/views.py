@@ -17,6 +17,7 @@ from brands.models import Brand, Invitation, Membership
 from brands.selectors import (
     brand_pending_invitations,
     brand_role,
+    brand_roles,
     brand_team,
     brands_for_user,
 )
@@ -60,15 +61,10 @@ class BrandListView(GenericAPIView):
             return Brand.objects.none()
         return brands_for_user(user=self.request.user)
 
-    def _roles(self) -> dict[int, str]:
-        return dict(
-            Membership.objects.filter(user=self.request.user).values_list("brand_id", "role")
-        )
-
     @extend_schema(responses={200: BrandMemberSerializer(many=True), **_errors(401, 403)})
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        context = {**self.get_serializer_context(), "roles": self._roles()}
+        context = {**self.get_serializer_context(), "roles": brand_roles(user=self.request.user)}
         data = BrandMemberSerializer(page, many=True, context=context).data
         return self.get_paginated_response(data)
 

@@ -2,8 +2,8 @@
 
 from django import template
 
-from ..masking import mask_unless
-from ..selectors import (
+from campaigns.bookings.masking import mask_unless
+from campaigns.bookings.selectors import (
     bookings_for_artist,
     bookings_for_brand,
     contacts_visible,
@@ -22,7 +22,7 @@ def contact_mask(text: str, visible: bool = False) -> str:
 @register.filter
 def contact_mask_for(text: str, booking) -> str:
     """`{{ a.pitch|contact_mask_for:a }}`: masked unless `booking` (an offer, application or
-    contract) has a contract both sides signed (campaigns.selectors.contacts_visible)."""
+    contract) has a contract both sides signed (campaigns.bookings.selectors.contacts_visible)."""
     return mask_unless(text, visible=contacts_visible(booking))
 
 

@@ -3,9 +3,8 @@
 from django import template
 
 from brands.models import Membership
-
-from ..permissions import brand_role
-from ..selectors import application_of, applications_for_brief
+from campaigns.bookings.selectors import application_of, applications_for_brief
+from campaigns.briefs.permissions import brand_role
 
 register = template.Library()
 

@@ -2,10 +2,10 @@
 
 from django import template
 
-from campaigns import reporting
-from campaigns.models import MilestoneResult
-from campaigns.report_forms import AnswerForm, QuestionForm, ResultForm
-from campaigns.reporting_services import REPORTABLE_STATUSES
+from campaigns.reporting import selectors as reporting
+from campaigns.reporting.forms import AnswerForm, QuestionForm, ResultForm
+from campaigns.reporting.models import MilestoneResult
+from campaigns.reporting.services import REPORTABLE_STATUSES
 
 register = template.Library()
 

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aux.errors import NotFoundError
-from campaigns.models import Contract
+from campaigns.bookings.models import Contract
 
 from .. import selectors, services
 from ..models import LedgerEntry, PaymentAccount, Payout

@@ -52,7 +52,8 @@ def _tell(
     *, kind: str, target, users=(), brand=None, text: str, params: dict[str, Any], url: str
 ) -> None:
     """Notify the given users (and the brand's members who should see `kind`) after commit."""
-    from aux.notifications.services import brand_recipients, notify
+    from aux.notifications.services import notify
+    from brands.recipients import brand_recipients
 
     recipients = [u for u in users if u is not None]
     if brand is not None:

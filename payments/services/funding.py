@@ -14,8 +14,9 @@ from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
 from aux.money import format_money
 from aux.users.models import User
 from brands.models import Membership
-from campaigns import services as bookings
-from campaigns.models import Contract
+from brands.selectors import brand_role
+from campaigns.bookings import services as bookings
+from campaigns.bookings.models import Contract
 
 from .. import stripe_gateway as gateway
 from ..ledger import MAX_CHARGE_AMOUNT, fee_for
@@ -59,11 +60,7 @@ def payees_missing_payouts(*, contract: Contract) -> list[User]:
 
 
 def check_can_fund(*, actor: User, contract: Contract) -> None:
-    role = (
-        Membership.objects.filter(user=actor, brand_id=contract.brand_id)
-        .values_list("role", flat=True)
-        .first()
-    )
+    role = brand_role(user=actor, brand=contract.brand)
     if role is None and not actor.is_staff:
         raise NotFoundError(gettext("No such contract."))
     if role not in (Membership.Role.OWNER, Membership.Role.MANAGER):

@@ -9,7 +9,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext
 
 from aux.users.models import User
-from campaigns.models import Contract
+from campaigns.bookings.models import Contract
 
 from ..models import LedgerEntry, LedgerTransaction, Payment, Payout, Refund
 from ._common import Account, LedgerInvariantError

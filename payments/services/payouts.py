@@ -13,8 +13,8 @@ from aux.dispatch import enqueue
 from aux.errors import PermissionDeniedError
 from aux.notifications import messages
 from aux.users.models import User
-from campaigns import services as bookings
-from campaigns.models import Contract, Milestone
+from campaigns.bookings import services as bookings
+from campaigns.bookings.models import Contract, Milestone
 
 from .. import stripe_gateway as gateway
 from ..ledger import split_largest_remainder

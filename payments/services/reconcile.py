@@ -8,7 +8,7 @@ from django.db.models import Q, Sum
 
 from aux.dispatch import enqueue
 from aux.errors import ApplicationError
-from campaigns.models import Contract, Dispute, Milestone
+from campaigns.bookings.models import Contract, Dispute, Milestone
 
 from .. import stripe_gateway as gateway
 from ..models import LedgerEntry, Payment, Payout, Refund, WebhookEvent

@@ -13,7 +13,7 @@ from aux.audit.services import audit_record
 from aux.dispatch import enqueue, enqueue_on_commit
 from aux.errors import PermissionDeniedError
 from aux.users.models import User
-from campaigns.models import Contract, Dispute, Milestone
+from campaigns.bookings.models import Contract, Dispute, Milestone
 
 from .. import stripe_gateway as gateway
 from ..ledger import fee_refund_part

@@ -12,7 +12,7 @@ from artists.models import Artist
 from aux.audit.services import audit_record
 from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
 from aux.users.models import User
-from campaigns.models import Contract
+from campaigns.bookings.models import Contract
 
 from ..ledger import BPS
 from ..models import ContractPayee, PayoutSplit, SplitPayee

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from artists.models import Unavailability
-from campaigns import matching_service
-from campaigns.models import Brief
+from campaigns.briefs import matching_service
+from campaigns.briefs.models import Brief
 from tests.artists.factories import ArtistFactory, DeliverableTypeFactory, GenreFactory, RateFactory
 from tests.campaigns.factories import BriefDeliverableFactory, BriefFactory
 

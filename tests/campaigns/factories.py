@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 import factory
 
-from campaigns.models import Brief, BriefDeliverable
+from campaigns.briefs.models import Brief, BriefDeliverable
 from tests.artists.factories import DeliverableTypeFactory
 from tests.brands.factories import BrandFactory
 
@@ -61,14 +61,14 @@ def booking_artist(**kwargs):
 
 
 def make_offer(*, actor, brief, artist, **kwargs):
-    from campaigns.services import offer_create
+    from campaigns.bookings.services import offer_create
 
     return offer_create(actor=actor, brief=brief, artist=artist, **kwargs)
 
 
 def make_active_contract(*, brand_user, brief, artist):
     """Offer → accepted → signed by both: an active contract with one milestone per line."""
-    from campaigns.services import contract_sign, offer_accept
+    from campaigns.bookings.services import contract_sign, offer_accept
 
     offer = make_offer(actor=brand_user, brief=brief, artist=artist)
     offer = offer_accept(actor=artist.user, offer=offer)
@@ -86,7 +86,7 @@ def make_exclusive_contract(*, artist, start, months: int = 6, category=None, st
     default) holding their exclusivity in that category for `months` from `start`."""
     from datetime import timedelta
 
-    from campaigns.services import contract_sign, offer_accept
+    from campaigns.bookings.services import contract_sign, offer_accept
     from tests.brands.factories import BrandCategoryFactory, MembershipFactory
 
     category = category or BrandCategoryFactory()

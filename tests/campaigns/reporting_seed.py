@@ -12,9 +12,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from campaigns.models import Contract, Milestone
-from campaigns.reporting_services import result_report
-from campaigns.services import milestone_submit, offer_accept
+from campaigns.bookings.models import Contract, Milestone
+from campaigns.bookings.services import milestone_submit, offer_accept
+from campaigns.reporting.services import result_report
 from tests.campaigns.factories import (
     booking_artist,
     booking_brief,

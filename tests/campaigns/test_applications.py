@@ -12,9 +12,10 @@ from artists.models import Unavailability
 from aux.audit.models import AuditEvent
 from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
 from aux.notifications.models import Notification
-from campaigns import services
-from campaigns.matching_service import matches_recompute
-from campaigns.models import Application, Brief, MatchCuration, Offer
+from campaigns.bookings import services
+from campaigns.bookings.models import Application, Offer
+from campaigns.briefs.matching_service import matches_recompute
+from campaigns.briefs.models import Brief, MatchCuration
 from tests.brands.factories import BrandFactory, MembershipFactory
 from tests.campaigns.factories import booking_artist, booking_brief, make_offer
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 from PIL import Image
 from rest_framework.test import APIClient
 
-from campaigns import services
-from campaigns.attachments import attachment_validate, clean_name
-from campaigns.models import Attachment, Milestone
+from campaigns.bookings import services
+from campaigns.bookings.attachments import attachment_validate, clean_name
+from campaigns.bookings.models import Attachment, Milestone
 from tests.campaigns.factories import (
     booking_artist,
     booking_brief,

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from campaigns.models import Brief, MatchCuration
+from campaigns.briefs.models import Brief, MatchCuration
 from tests.artists.factories import ArtistFactory
 from tests.campaigns.factories import BriefDeliverableFactory, BriefFactory
 

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from campaigns.models import Brief
+from campaigns.briefs.models import Brief
 from tests.artists.factories import DeliverableTypeFactory, GenreFactory
 from tests.brands.factories import BrandFactory, MembershipFactory
 from tests.campaigns.factories import BriefDeliverableFactory, BriefFactory

@@ -8,8 +8,8 @@ from django.test import override_settings
 
 from aux.audit.models import AuditEvent
 from aux.errors import ConflictError, PermissionDeniedError
-from campaigns import services
-from campaigns.models import Brief
+from campaigns.bookings import services
+from campaigns.briefs.models import Brief
 from tests.artists.factories import DeliverableTypeFactory
 from tests.campaigns.factories import BriefDeliverableFactory, BriefFactory
 

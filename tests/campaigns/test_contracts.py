@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from aux.errors import ConflictError, PermissionDeniedError
-from campaigns import services
-from campaigns.models import Contract, Milestone, Offer, Review
+from campaigns.bookings import services
+from campaigns.bookings.models import Contract, Milestone, Offer, Review
 from tests.brands.factories import MembershipFactory
 from tests.campaigns.factories import (
     booking_artist,

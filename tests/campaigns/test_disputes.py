@@ -14,8 +14,8 @@ from rest_framework.test import APIClient
 from aux.audit.models import AuditEvent
 from aux.errors import ConflictError, PermissionDeniedError
 from aux.notifications.models import Notification
-from campaigns import services
-from campaigns.models import Dispute, Milestone
+from campaigns.bookings import services
+from campaigns.bookings.models import Dispute, Milestone
 from tests.campaigns.factories import booking_artist, booking_brief, make_active_contract
 from tests.campaigns.test_attachments import PDF, upload
 

@@ -9,8 +9,8 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from aux.charts import line_chart
-from campaigns import fairness_audit
-from campaigns.models import Brief, Match
+from campaigns.briefs import fairness_audit
+from campaigns.briefs.models import Brief, Match
 from tests.artists.factories import ArtistFactory
 from tests.campaigns.factories import BriefFactory
 from tests.users.factories import UserFactory

@@ -12,7 +12,7 @@ import pytest
 from django.utils import translation
 from django.utils.functional import Promise
 
-from campaigns.masking import HIDDEN, contact_spans, mask_contact_details
+from campaigns.bookings.masking import HIDDEN, contact_spans, mask_contact_details
 
 DISGUISES = [
     # --- issue 13's own examples

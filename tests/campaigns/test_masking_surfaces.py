@@ -14,10 +14,10 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from aux.notifications.models import Notification
-from campaigns import services
-from campaigns.masking import HIDDEN
-from campaigns.models import Application, Contract
-from campaigns.selectors import contacts_visible
+from campaigns.bookings import services
+from campaigns.bookings.masking import HIDDEN
+from campaigns.bookings.models import Application, Contract
+from campaigns.bookings.selectors import contacts_visible
 from tests.campaigns.factories import booking_artist, booking_brief, make_offer
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +72,7 @@ def page_text(client, user, url: str) -> str:
 
 
 def new_offer(brand_manager, brief, artist):
-    from campaigns.services import offer_current_lines
+    from campaigns.bookings.services import offer_current_lines
 
     offer = make_offer(actor=brand_manager, brief=brief, artist=artist, message=typed("offer"))
     lines = [{**line, "notes": typed("notes")} for line in offer_current_lines(offer)]

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from campaigns import matching_service
-from campaigns.models import Shortlist
+from campaigns.briefs import matching_service
+from campaigns.briefs.models import Shortlist
 from tests.brands.factories import BrandFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from artists.models import Artist, Unavailability
-from campaigns import matching_service
-from campaigns.models import Match
-from campaigns.services import brief_publish
+from campaigns.briefs import matching_service
+from campaigns.briefs.models import Match
+from campaigns.briefs.services import brief_publish
 from tests.artists.factories import (
     ArtistFactory,
     DeliverableTypeFactory,
@@ -138,7 +138,7 @@ def test_a_change_whose_refresh_task_was_lost_is_applied_by_the_catch_up(
     world, settings, django_capture_on_commit_callbacks
 ):
     from aux.celery import app
-    from campaigns.tasks import snapshot_catch_up
+    from campaigns.briefs.tasks import snapshot_catch_up
 
     settings.AUX_MATCHING_DEBOUNCE_SECONDS = 30
     _brief, artists, live = world

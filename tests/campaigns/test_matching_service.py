@@ -6,8 +6,8 @@ import pytest
 from django.core.cache import cache
 
 from artists.models import Rate, Unavailability
-from campaigns import matching_service
-from campaigns.models import Match, MatchCuration
+from campaigns.briefs import matching_service
+from campaigns.briefs.models import Match, MatchCuration
 from tests.artists.factories import ArtistFactory, GenreFactory, MoodFactory, RateFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +91,7 @@ def test_artists_who_opted_in_hear_once_that_a_published_brief_ranks_them(
     world, django_capture_on_commit_callbacks
 ):
     from aux.notifications.models import Notification, NotificationPreference
-    from campaigns.tasks import brief_compute_matches
+    from campaigns.briefs.tasks import brief_compute_matches
 
     brief, artists, _ = world
     fresh = artists["fresh"].user

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from aux.errors import ConflictError, PermissionDeniedError
-from campaigns import services
-from campaigns.models import Contract, Dispute, Milestone
-from campaigns.tasks import milestones_auto_approve, milestones_flag_overdue
+from campaigns.bookings import services
+from campaigns.bookings.models import Contract, Dispute, Milestone
+from campaigns.bookings.tasks import milestones_auto_approve, milestones_flag_overdue
 from tests.brands.factories import MembershipFactory
 from tests.campaigns.factories import booking_artist, booking_brief, make_active_contract
 

@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from aux.audit.models import AuditEvent
 from aux.errors import ConflictError, PermissionDeniedError
-from campaigns import services
-from campaigns.models import Brief, Contract, Milestone, Offer
-from campaigns.selectors import diff_revisions, offer_with_history, offers_visible_to
-from campaigns.tasks import offers_expire
+from campaigns.bookings import services
+from campaigns.bookings.models import Contract, Milestone, Offer
+from campaigns.bookings.selectors import diff_revisions, offer_with_history, offers_visible_to
+from campaigns.bookings.tasks import offers_expire
+from campaigns.briefs.models import Brief
 from tests.brands.factories import MembershipFactory
 from tests.campaigns.factories import (
     BriefFactory,
@@ -315,7 +316,7 @@ def test_an_expiry_outside_one_to_thirty_days_is_a_field_error(
 
 @pytest.mark.parametrize("days,errors", [(0, 1), (1, 0), (7, 0), (30, 0), (31, 1)])
 def test_the_default_expiry_setting_must_be_one_the_brand_could_pick(days, errors, settings):
-    from campaigns.checks import check_offer_ttl
+    from campaigns.bookings.checks import check_offer_ttl
 
     settings.AUX_OFFER_TTL_DAYS = days
     assert len(check_offer_ttl(None)) == errors
@@ -400,7 +401,7 @@ MARCH_15 = date(2027, 3, 15)
 
 
 def test_exclusivity_conflicts_are_signed_contracts_covering_the_category_and_the_dates(artist):
-    from campaigns.selectors import exclusivity_conflicts
+    from campaigns.bookings.selectors import exclusivity_conflicts
     from tests.brands.factories import BrandCategoryFactory
 
     beverages = BrandCategoryFactory()
@@ -433,7 +434,7 @@ def test_exclusivity_conflicts_are_signed_contracts_covering_the_category_and_th
     ("cancelled", False),
 ])  # fmt: skip
 def test_only_contracts_signed_by_both_and_not_cancelled_bind_the_artist(status, binds, artist):
-    from campaigns.selectors import exclusivity_conflicts
+    from campaigns.bookings.selectors import exclusivity_conflicts
 
     held = make_exclusive_contract(artist=artist, start=MARCH_15, status=status)
     found = exclusivity_conflicts(artist=artist, brand_category=held.offer.exclusivity_category,
@@ -503,7 +504,7 @@ def test_a_renewal_that_would_break_an_exclusivity_signed_meanwhile_needs_confir
     (-timedelta(days=2), "expired"),
 ])  # fmt: skip
 def test_time_left_is_said_in_words(delta, words):
-    from campaigns.selectors import time_left_text
+    from campaigns.bookings.selectors import time_left_text
 
     now = timezone.now()
     assert time_left_text(now + delta, now=now) == words

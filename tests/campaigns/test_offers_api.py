@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from rest_framework.test import APIClient
 
-from campaigns import services
-from campaigns.models import Offer
-from campaigns.selectors import add_months
+from campaigns.bookings import services
+from campaigns.bookings.models import Offer
+from campaigns.bookings.selectors import add_months
 from tests.brands.factories import MembershipFactory
 from tests.campaigns.factories import (
     booking_artist,
@@ -196,7 +196,7 @@ def test_messages_hide_contact_details_until_the_contract_is_signed(
     assert posted.status_code == 201
     thread = as_user(api, brand_manager).get(url).json()["results"]
     assert "me@artist.example" not in thread[0]["body"] and "hidden" in thread[0]["body"]
-    from campaigns import services
+    from campaigns.bookings import services
 
     contract = services.offer_accept(actor=artist.user, offer=offer).contract
     for user in (brand_manager, artist.user):

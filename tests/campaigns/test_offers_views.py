@@ -7,9 +7,9 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from campaigns import services
-from campaigns.models import Offer
-from campaigns.selectors import add_months
+from campaigns.bookings import services
+from campaigns.bookings.models import Offer
+from campaigns.bookings.selectors import add_months
 from tests.campaigns.factories import (
     booking_artist,
     booking_brief,

@@ -6,8 +6,8 @@ import pytest
 from aux.audit.models import AuditEvent
 from aux.errors import ConflictError
 from aux.notifications.models import Notification
-from campaigns import hooks, services
-from campaigns.models import Contract, Milestone
+from campaigns.bookings import hooks, services
+from campaigns.bookings.models import Contract, Milestone
 from tests.campaigns.factories import booking_artist, booking_brief, make_active_contract
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 
 from aux.audit.models import AuditEvent
 from aux.errors import ConflictError, PermissionDeniedError
-from campaigns.models import MilestoneResult
-from campaigns.reporting_services import result_answer, result_question, result_report
+from campaigns.reporting.models import MilestoneResult
+from campaigns.reporting.services import result_answer, result_question, result_report
 from tests.brands.factories import MembershipFactory
 from tests.campaigns.factories import booking_artist, booking_brief, make_active_contract
 from tests.campaigns.reporting_seed import seed_campaign

@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from aux.notifications.models import Notification
-from campaigns import services
-from campaigns.models import Milestone
-from campaigns.tasks import milestones_review_remind
+from campaigns.bookings import services
+from campaigns.bookings.models import Milestone
+from campaigns.bookings.tasks import milestones_review_remind
 from tests.campaigns.factories import booking_artist, booking_brief, make_active_contract
 
 pytestmark = pytest.mark.django_db

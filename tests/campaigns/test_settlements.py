@@ -12,8 +12,8 @@ from rest_framework.test import APIClient
 
 from aux.errors import ConflictError, PermissionDeniedError
 from aux.notifications.models import Notification
-from campaigns import services
-from campaigns.models import Contract, Milestone, Settlement
+from campaigns.bookings import services
+from campaigns.bookings.models import Contract, Milestone, Settlement
 from payments import services as payments
 from payments.models import Payout, Refund
 from payments.services import contract_balances, ledger_totals

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from artists.models import AgeShare, AudienceShare, Unavailability
-from campaigns import matching_service
+from campaigns.briefs import matching_service
 from campaigns.matching.snapshot import ArtistColumns, ArtistSnapshot
 from tests.artists.factories import (
     ArtistFactory,

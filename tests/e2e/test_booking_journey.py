@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
-from campaigns.models import Contract, Milestone, Offer
+from campaigns.bookings.models import Contract, Milestone, Offer
 from tests.brands.factories import MembershipFactory
 from tests.campaigns.factories import booking_artist, booking_brief
 from tests.e2e.pages import signed_in

@@ -5,8 +5,8 @@ admin, and both sides then read the decision and what each gets on the contract 
 import pytest
 from playwright.sync_api import Browser, expect
 
-from campaigns import services
-from campaigns.models import Dispute, Milestone
+from campaigns.bookings import services
+from campaigns.bookings.models import Dispute, Milestone
 from tests.brands.factories import MembershipFactory
 from tests.campaigns.factories import booking_artist, booking_brief, make_active_contract
 from tests.e2e.test_booking_journey import signed_in

@@ -19,7 +19,8 @@ from django.test import Client
 from playwright.sync_api import Browser, Page
 
 from aux.demo import DEMO_LOGINS, DEMO_PASSWORD
-from campaigns.models import Brief, Contract, Offer
+from campaigns.bookings.models import Contract, Offer
+from campaigns.briefs.models import Brief
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

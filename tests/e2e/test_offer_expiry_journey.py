@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from playwright.sync_api import Browser, expect
 
-from campaigns.models import Offer
-from campaigns.selectors import add_months
-from campaigns.services import offers_expire_due
+from campaigns.bookings.models import Offer
+from campaigns.bookings.selectors import add_months
+from campaigns.bookings.services import offers_expire_due
 from tests.brands.factories import MembershipFactory
 from tests.campaigns.factories import booking_artist, booking_brief, make_exclusive_contract
 from tests.e2e.pages import signed_in

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from aux.money import format_money
-from campaigns import services as bookings
+from campaigns.bookings import services as bookings
 from payments.models import Payout
 from payments.services import contract_funding_quote
 from tests.payments.factories import signed_contract

@@ -7,7 +7,7 @@ import pytest
 from django.db import close_old_connections
 from django.test import Client
 
-from campaigns.models import Offer
+from campaigns.bookings.models import Offer
 from payments.models import LedgerTransaction, Payment
 from tests.campaigns.factories import booking_artist, booking_brief
 from tests.payments.factories import signed_contract

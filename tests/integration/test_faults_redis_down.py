@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
-from campaigns import services as bookings
+from campaigns.bookings import services as bookings
 from payments import services
 from payments.models import LedgerEntry, Payout
 from tests.campaigns.factories import booking_brief

@@ -6,7 +6,7 @@ import pytest
 import stripe  # only to list what the fake Stripe holds, as Stripe's dashboard would
 from django.test import Client, override_settings
 
-from campaigns import services as bookings
+from campaigns.bookings import services as bookings
 from payments import services
 from payments import stripe_gateway as gateway
 from payments.models import (

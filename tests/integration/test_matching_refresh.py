@@ -5,9 +5,9 @@ import time
 import pytest
 from django.core.management import call_command
 
-from campaigns import matching_service
-from campaigns.models import Match
-from campaigns.services import brief_publish
+from campaigns.briefs import matching_service
+from campaigns.briefs.models import Match
+from campaigns.briefs.services import brief_publish
 from tests.artists.factories import ArtistFactory
 from tests.campaigns.test_matching_freshness import CSV, _brief
 

@@ -11,7 +11,7 @@ import time
 import pytest
 from django.db import close_old_connections
 
-from campaigns import services as bookings
+from campaigns.bookings import services as bookings
 from payments import services
 from payments import stripe_gateway as gateway
 from payments.models import LedgerEntry, Payout, Refund

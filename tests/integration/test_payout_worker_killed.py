@@ -21,7 +21,7 @@ import pytest
 import stripe
 from django.conf import settings
 
-from campaigns import services as bookings
+from campaigns.bookings import services as bookings
 from payments.models import LedgerEntry, Payout
 from payments.services import contract_balances, ledger_totals
 from tests.payments.factories import fund, signed_contract

@@ -3,7 +3,7 @@
 import pytest
 
 from aux.notifications.models import Notification
-from campaigns import services
+from campaigns.bookings import services
 from tests.brands.factories import BrandFactory, MembershipFactory
 from tests.campaigns.factories import booking_artist, booking_brief, make_offer
 

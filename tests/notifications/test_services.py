@@ -1,4 +1,4 @@
-"""notify(): after commit only, preferences respected, the right brand members, no actor."""
+"""notify(): after commit only, preferences respected, no actor."""
 
 import pytest
 from django.db import transaction
@@ -7,7 +7,7 @@ from aux.errors import ApplicationError
 from aux.notifications import services
 from aux.notifications.models import Channel, Kind, Notification, NotificationPreference
 from aux.notifications.selectors import preferences_for
-from tests.brands.factories import BrandFactory, MembershipFactory
+from tests.brands.factories import MembershipFactory
 from tests.users.factories import UserFactory
 
 from .factories import NotificationPreferenceFactory
@@ -126,21 +126,6 @@ def test_a_stale_off_row_for_a_locked_kind_still_delivers(django_capture_on_comm
     assert Notification.objects.filter(recipient=user, kind=Kind.CONTRACT_READY).exists()
     row = next(r for r in preferences_for(user=user) if r["kind"] == Kind.CONTRACT_READY)
     assert row["locked"] and row["channel"] != Channel.OFF
-
-
-def test_brand_recipients_picks_roles_of_that_brand_only():
-    brand, other = BrandFactory(), BrandFactory()
-    owner = MembershipFactory(brand=brand, role="owner").user
-    manager = MembershipFactory(brand=brand, role="manager").user
-    viewer = MembershipFactory(brand=brand, role="viewer").user
-    MembershipFactory(brand=other, role="owner")
-    gone = MembershipFactory(brand=brand, role="owner").user
-    gone.is_active = False
-    gone.save()
-
-    assert services.brand_recipients(brand, kind=Kind.OFFER_RECEIVED) == [owner, manager]
-    assert services.brand_recipients(brand, kind=Kind.PAYOUT_SENT) == [owner, manager, viewer]
-    assert services.brand_recipients(brand, roles=["viewer"]) == [viewer]
 
 
 def test_mark_read_only_touches_the_users_own_notifications(django_capture_on_commit_callbacks):

@@ -1,6 +1,6 @@
 """Helpers for payments tests: a signed contract whose artist has onboarded on the fake Stripe."""
 
-from campaigns.models import Contract
+from campaigns.bookings.models import Contract
 from payments import services
 from tests.brands.factories import MembershipFactory
 from tests.campaigns.factories import booking_artist, booking_brief, make_offer
@@ -19,7 +19,7 @@ def onboard(user) -> None:
 
 def signed_contract(*, onboarded: bool = True, social: bool = True):
     """Brand manager, artist, and an active (signed, unfunded) contract with two milestones."""
-    from campaigns.services import contract_sign, offer_accept
+    from campaigns.bookings.services import contract_sign, offer_accept
 
     manager = MembershipFactory(role="manager").user
     brief = booking_brief(manager.memberships.get().brand, social=social)

@@ -48,7 +48,7 @@ def test_onboard_api_is_not_read_as_an_artist_slug(stripe_api):
 def test_payouts_and_ledger_show_only_the_callers_own_lines(
     stripe_api, django_capture_on_commit_callbacks
 ):
-    from campaigns import services as bookings
+    from campaigns.bookings import services as bookings
 
     manager, artist, contract = signed_contract()
     fund(manager, contract)

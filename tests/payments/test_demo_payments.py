@@ -11,7 +11,7 @@ import pytest
 import stripe
 from django.core.management import call_command
 
-from campaigns.models import Contract, Milestone
+from campaigns.bookings.models import Contract, Milestone
 from payments.models import Payment, Payout
 from payments.selectors import artist_earnings
 from payments.services import ledger_totals, reconcile

@@ -1,12 +1,12 @@
 """The contract's money summary (issue 16): what the escrow was funded with, paid to the
 artist, refunded to the brand, awarded by dispute and still holds, read from the ledger through
-the hook payments registers (campaigns.hooks), on the contract page and in the API."""
+the hook payments registers (campaigns.bookings.hooks), on the contract page and in the API."""
 
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from campaigns import services as bookings
+from campaigns.bookings import services as bookings
 from payments.models import Refund
 
 from .factories import fund, signed_contract

@@ -25,8 +25,8 @@ from hypothesis.stateful import (
 )
 
 from aux.errors import ApplicationError
-from campaigns import services as bookings
-from campaigns.models import Contract, Milestone
+from campaigns.bookings import services as bookings
+from campaigns.bookings.models import Contract, Milestone
 from payments import services
 from payments.models import Payment, Payout, Refund
 from payments.services import contract_balances, ledger_totals

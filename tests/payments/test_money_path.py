@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 
 from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
 from aux.notifications.models import Notification
-from campaigns import services as bookings
-from campaigns.models import Milestone
+from campaigns.bookings import services as bookings
+from campaigns.bookings.models import Milestone
 from payments import services, stripe_gateway
 from payments.models import LedgerEntry, Payment, Payout, Refund
 from payments.services import contract_balances, ledger_totals
@@ -110,7 +110,7 @@ def test_a_split_pays_each_payee_their_share_to_the_cent(
     stripe_api,
     django_capture_on_commit_callbacks,
 ):
-    from campaigns.services import contract_sign, offer_accept
+    from campaigns.bookings.services import contract_sign, offer_accept
     from tests.brands.factories import MembershipFactory
     from tests.campaigns.factories import booking_artist, booking_brief, make_offer
 
@@ -217,7 +217,7 @@ def test_a_payout_the_escrow_no_longer_covers_fails_before_any_money_moves(
 
 def test_funding_refuses_a_charge_above_what_stripe_accepts_in_one_payment(stripe_api):
     """Offers refuse such totals; a contract that has one anyway is never sent to Stripe."""
-    from campaigns.models import Contract
+    from campaigns.bookings.models import Contract
 
     manager, _artist, contract = signed_contract()
     Contract.objects.filter(pk=contract.pk).update(total=99_999_999)

@@ -3,7 +3,7 @@ died between Stripe's answer and our write) is found from our open rows and reco
 
 import pytest
 
-from campaigns import services as bookings
+from campaigns.bookings import services as bookings
 from payments import services, stripe_gateway
 from payments.models import LedgerEntry, Payment, Payout
 from payments.services import contract_balances, ledger_totals, reconcile

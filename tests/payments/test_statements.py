@@ -12,7 +12,7 @@ from unittest.mock import patch
 import pytest
 from django.utils import timezone
 
-from campaigns.models import Contract, Milestone
+from campaigns.bookings.models import Contract, Milestone
 from payments.models import LedgerTransaction, Payout
 from payments.services import ledger_post
 from payments.statements import yearly_statement

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from campaigns import services as bookings
+from campaigns.bookings import services as bookings
 from payments import services, stripe_gateway
 from payments.models import LedgerEntry, Payment, PaymentAccount, Payout, WebhookEvent
 from payments.services.payouts import _payouts_prepare

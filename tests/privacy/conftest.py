@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from campaigns import services as bookings
+from campaigns.bookings import services as bookings
 from campaigns.models import Contract
 from tests.payments.factories import fund, signed_contract
 from tests.payments.stripe_server import stripe_api_fixture  # noqa: F401 (registers `stripe_api`)

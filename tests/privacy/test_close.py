@@ -13,9 +13,9 @@ from aux.privacy.graph import models_reaching_user
 from aux.privacy.inventory import INVENTORY
 from aux.users.models import User
 from brands.models import Membership
-from campaigns import services as bookings
+from campaigns.bookings import services as bookings
 from campaigns.models import Contract, Message, Milestone, Signature
-from campaigns.reporting import artist_earnings_report, brand_report
+from campaigns.reporting.selectors import artist_earnings_report, brand_report
 from payments.models import LedgerEntry, Payout
 from payments.services import ledger_totals
 from tests.brands.factories import MembershipFactory
@@ -174,7 +174,7 @@ def test_a_wrong_password_closes_nothing():
 @pytest.mark.django_db
 def test_a_closed_artist_is_no_longer_ranked_for_briefs():
     from aux.privacy.services import account_close
-    from campaigns import matching_service
+    from campaigns.briefs import matching_service
     from campaigns.models import Match
     from tests.campaigns.factories import booking_artist, booking_brief
 

@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from aux.privacy import services
 from aux.privacy.inventory import INVENTORY
 from aux.privacy.models import ExportArchive
-from campaigns.contract_pdf import contract_pdf_store
+from campaigns.bookings.contract_pdf import contract_pdf_store
 from tests.users.factories import UserFactory
 
 from .conftest import PHONE

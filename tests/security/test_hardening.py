@@ -81,7 +81,7 @@ def test_messages_over_the_api_are_rate_limited_per_user(client, monkeypatch):
 def test_the_offer_and_message_pages_share_the_apis_rate_limit(client, monkeypatch):
     from rest_framework.throttling import ScopedRateThrottle
 
-    from campaigns.models import Message, Offer
+    from campaigns.bookings.models import Message, Offer
 
     # The base class: the pages and the API (BookingWriteThrottle) read the same rates.
     monkeypatch.setattr(

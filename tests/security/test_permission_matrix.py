@@ -424,7 +424,7 @@ def _attachment(w: World) -> dict:
     if getattr(w, "attachment", None) is None:
         from django.core.files.base import ContentFile
 
-        from campaigns.models import Attachment, Message
+        from campaigns.bookings.models import Attachment, Message
 
         message = Message.objects.create(offer=w.offer, author=w.owner_a, side="brand", body="f")
         w.attachment = Attachment(

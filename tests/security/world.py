@@ -12,7 +12,8 @@ from django.utils.http import int_to_base36
 from artists.models import Artist
 from aux.users.models import User
 from brands.models import Brand, Invitation, Membership
-from campaigns.models import Brief, Contract, Milestone, Offer
+from campaigns.bookings.models import Contract, Milestone, Offer
+from campaigns.briefs.models import Brief
 from tests.brands.factories import BrandFactory, InvitationFactory, MembershipFactory
 from tests.campaigns.factories import (
     booking_artist,
@@ -98,7 +99,7 @@ def build_world() -> World:
     open_call_a = booking_brief(brand_a, title="A open call")
     application = None
     if hasattr(Brief, "open_call"):  # open calls (campaigns.Application)
-        from campaigns.models import Application
+        from campaigns.bookings.models import Application
 
         Brief.objects.filter(pk=open_call_a.pk).update(open_call=True)
         application = Application.objects.create(
