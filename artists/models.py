@@ -63,6 +63,11 @@ class DeliverableType(models.Model):
 
 
 class ArtistQuerySet(models.QuerySet["Artist"]):
+    def listed(self) -> "ArtistQuerySet":
+        """Profiles shown in discovery: not those of a closed account (kept, anonymised, only
+        while contracts point at them)."""
+        return self.filter(user__closed_at__isnull=True)
+
     def emerging(self) -> "ArtistQuerySet":
         return self.filter(monthly_listeners__lt=settings.AUX_EMERGING_MAX_LISTENERS)
 

@@ -11,7 +11,11 @@ def artists_featured(*, limit: int = 8) -> list[Artist]:
 
     Half the slots always go to emerging artists, the platform's promise to them.
     """
-    base = Artist.objects.prefetch_related("genres").order_by("-verified", "-monthly_listeners")
+    base = (
+        Artist.objects.listed()
+        .prefetch_related("genres")
+        .order_by("-verified", "-monthly_listeners")
+    )
     emerging = list(base.emerging()[: limit // 2])
     established = list(base.established()[: limit - len(emerging)])
     return established + emerging
@@ -25,7 +29,7 @@ def artists_with_profile(*, queryset: QuerySet[Artist] | None = None) -> QuerySe
 def artists_for_discovery() -> QuerySet[Artist]:
     """The base of `/artists/` and `GET /api/v1/artists/`: everything a result card shows,
     prefetched, so a page costs the same few queries whatever its size."""
-    return Artist.objects.prefetch_related(
+    return Artist.objects.listed().prefetch_related(
         Prefetch("genres", queryset=Genre.objects.only("pk", "name", "slug")),
         Prefetch("moods", queryset=Mood.objects.only("pk", "name", "slug")),
         Prefetch(

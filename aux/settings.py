@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "campaigns",
     "payments",
     "aux.project",
+    # The project's top layer: export, erasure and retention need every app's models.
+    "aux.privacy",
 ]
 
 MIDDLEWARE = [
@@ -99,7 +101,7 @@ TEMPLATES = [
     },
 ]
 
-# --- Data stores -----------------------------------------------------------------------------
+# --- Data stores ----------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
@@ -134,7 +136,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# --- Celery: real broker with REDIS_URL, eager in-process execution without it ---------------
+# --- Celery: real broker with REDIS_URL, eager in-process execution without it --------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -162,7 +164,7 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
 CELERY_TIMEZONE = "UTC"
 HEALTHZ_WORKER_TIMEOUT = env.float("HEALTHZ_WORKER_TIMEOUT", default=1.0)  # /healthz's worker ping
 
-# --- Accounts (django-allauth, e-mail is the login) ------------------------------------------
+# --- Accounts (django-allauth, e-mail is the login) -----------------------------------------------
 AUTH_USER_MODEL = "users.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -217,7 +219,7 @@ AUX_LOGIN_FAILURE_WINDOW_SECONDS = env.int("AUX_LOGIN_FAILURE_WINDOW_SECONDS", d
 AUX_LOGIN_DELAY_SECONDS = env.int("AUX_LOGIN_DELAY_SECONDS", default=60)
 AUX_LOGIN_DELAY_MAX_SECONDS = env.int("AUX_LOGIN_DELAY_MAX_SECONDS", default=900)
 
-# --- Proxies -------------------------------------------------------------------------------------
+# --- Proxies --------------------------------------------------------------------------------------
 # How many reverse proxies in front of the site append to X-Forwarded-For. 0 (the default):
 # the header is ignored and the client is REMOTE_ADDR, so nobody picks their own rate-limit
 # identity by sending the header. Behind one proxy (nginx, a load balancer) set 1. Read by DRF's
@@ -225,7 +227,7 @@ AUX_LOGIN_DELAY_MAX_SECONDS = env.int("AUX_LOGIN_DELAY_MAX_SECONDS", default=900
 NUM_PROXIES = env.int("AUX_NUM_PROXIES", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
 
-# --- E-mail ------------------------------------------------------------------------------------
+# --- E-mail ---------------------------------------------------------------------------------------
 # EMAIL_URL: consolemail:// (default, printed), smtp://user:pass@host:25, smtp+tls://...:587.
 # Django 6.1 configures e-mail through MAILERS (the EMAIL_* settings are deprecated).
 _email = env.email_url("EMAIL_URL", default="consolemail://")
@@ -247,7 +249,7 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="AUX <no-reply@aux.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Stripe (payments issue): a local fake Stripe by default -----------------------------------
+# --- Stripe (payments issue): a local fake Stripe by default --------------------------------------
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="sk_test_local")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="pk_test_local")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="whsec_local")
@@ -261,7 +263,7 @@ STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=20.0)
 # own default tolerance). Production refuses to start on the demo's keys (payments/checks.py).
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
 
-# --- Marketplace rules -----------------------------------------------------------------------
+# --- Marketplace rules ----------------------------------------------------------------------------
 # An artist below this many monthly listeners is "emerging" (derived, never stored by hand).
 AUX_EMERGING_MAX_LISTENERS = env.int("AUX_EMERGING_MAX_LISTENERS", default=50_000)
 # A brand invitation link works for this many days.
@@ -271,7 +273,7 @@ AUX_MAX_IMAGE_BYTES = env.int("AUX_MAX_IMAGE_BYTES", default=5 * 1024 * 1024)
 # Booking attachments (messages, deliverable proof): images or PDFs up to this size each.
 AUX_MAX_ATTACHMENT_BYTES = env.int("AUX_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
 
-# --- Internationalisation --------------------------------------------------------------------
+# --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -279,7 +281,7 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-# --- Static and media files ------------------------------------------------------------------
+# --- Static and media files -----------------------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
@@ -296,7 +298,7 @@ STORAGES = {
     },
 }
 
-# --- REST API ------------------------------------------------------------------------------------
+# --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: DRF takes the WWW-Authenticate challenge from the first class, so a missing or
     # bad token is a 401 with `WWW-Authenticate: Token` (session first would make it a 403).
@@ -362,7 +364,7 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# --- Security ------------------------------------------------------------------------------------
+# --- Security -------------------------------------------------------------------------------------
 # The CSP forbids inline script and any third-party origin: pages work offline by construction.
 # One exception: "Set up payouts" posts to our view, which redirects to Stripe's onboarding page,
 # and browsers apply form-action to that redirect; Stripe's page (or the local fake Stripe's)
@@ -394,6 +396,10 @@ ADMIN_URL = env("ADMIN_URL", default="admin/")
 if not ADMIN_URL.endswith("/"):
     ADMIN_URL += "/"
 SESSION_COOKIE_HTTPONLY = True
+# Flash messages live in the session, not in a cookie of their own: the only cookies are the
+# session, the CSRF token and the chosen language, all strictly necessary, so no consent banner
+# (tests/privacy/test_pages.py keeps it so).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -408,7 +414,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-# --- Logging -------------------------------------------------------------------------------------
+# --- Logging --------------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -444,7 +450,7 @@ LOGGING = {
     },
 }
 
-# --- Briefs and matching -------------------------------------------------------------------------
+# --- Briefs and matching --------------------------------------------------------------------------
 # Staff approve submitted briefs before they are published (0: brands publish directly).
 AUX_BRIEF_REQUIRES_APPROVAL = env.bool("AUX_BRIEF_REQUIRES_APPROVAL", default=False)
 AUX_DEFAULT_EMERGING_SHARE = env.float("AUX_DEFAULT_EMERGING_SHARE", default=0.3)
@@ -466,7 +472,7 @@ AUX_FX_RATES = env.dict(
 AUX_MATCHING_DEBOUNCE_SECONDS = env.int("AUX_MATCHING_DEBOUNCE_SECONDS", default=30)
 AUX_ARTIST_TOP_RANK = env.int("AUX_ARTIST_TOP_RANK", default=50)  # "briefs you rank well for"
 
-# --- Bookings ------------------------------------------------------------------------------------
+# --- Bookings -------------------------------------------------------------------------------------
 # An offer (and each counter-offer) stays open this many days unless the brand picks its expiry
 # (1 to 30 days: campaigns.bookings.services.OFFER_EXPIRY_DAYS).
 AUX_OFFER_TTL_DAYS = env.int("AUX_OFFER_TTL_DAYS", default=7)
@@ -488,15 +494,43 @@ AUX_REVIEW_BLIND_DAYS = env.int("AUX_REVIEW_BLIND_DAYS", default=14)
 # before). On in production (DEBUG off), off in the local demo and the tests unless set.
 AUX_REQUIRE_BRAND_VERIFICATION = env.bool("AUX_REQUIRE_BRAND_VERIFICATION", default=not DEBUG)
 
-# --- Notifications -------------------------------------------------------------------------------
+# --- Notifications --------------------------------------------------------------------------------
 # The bell re-asks the unread count this often (and at once on a `notifications-changed` event).
 AUX_NOTIFICATIONS_POLL_SECONDS = env.int("AUX_NOTIFICATIONS_POLL_SECONDS", default=30)
 # The daily digest e-mail: sent at this UTC hour to everyone with digest items waiting.
 AUX_NOTIFICATIONS_DIGEST_HOUR = env.int("AUX_NOTIFICATIONS_DIGEST_HOUR", default=7)
 
-# --- Payments ------------------------------------------------------------------------------------
+# --- Payments -------------------------------------------------------------------------------------
 # The platform fee, charged to the brand on top of the contract total (basis points: 1000 = 10%).
 AUX_PLATFORM_FEE_BPS = env.int("AUX_PLATFORM_FEE_BPS", default=1000)
+
+# --- Personal data (aux/privacy) ------------------------------------------------------------------
+# The version of the terms and privacy notice (templates/privacy/); sign-up records the one shown.
+# Change it whenever the operator changes either text.
+AUX_TERMS_VERSION = env("AUX_TERMS_VERSION", default="2026-12")
+# Who runs this deployment, as the privacy notice and terms name them (the data controller).
+AUX_OPERATOR_NAME = env("AUX_OPERATOR_NAME", default="")  # empty: "the operator of this site"
+AUX_OPERATOR_CONTACT = env("AUX_OPERATOR_CONTACT", default="privacy@aux.localhost")
+# A data export archive can be downloaded for this many hours (signed link), then it is deleted.
+AUX_EXPORT_TTL_HOURS = env.int("AUX_EXPORT_TTL_HOURS", default=72)
+# The retention schedule applied daily by privacy.retention_apply (days; 0 switches a rule off).
+# Ledger entries, payments, payouts, refunds and the contracts behind them are never removed by
+# it: accounting law keeps them (10 years in France).
+AUX_RETENTION_DAYS = env.dict(
+    "AUX_RETENTION_DAYS",
+    cast={"value": int},
+    default={
+        # Messages (and their files) of bookings that ended (contract completed or cancelled,
+        # or offer closed without one) this long ago.
+        "messages_after_end": 3 * 365,
+        # Sign-ups whose e-mail address was never confirmed (they never could sign in).
+        "unverified_signups": 30,
+        # Notifications already read.
+        "read_notifications": 365,
+        # Stripe webhook payloads (they carry names and addresses) once processed.
+        "webhook_events": 90,
+    },
+)
 
 # --- Periodic tasks (celery beat) -----------------------------------------------------------------
 CELERY_BEAT_SCHEDULE = {
@@ -519,4 +553,9 @@ CELERY_BEAT_SCHEDULE = {
     "payments-sweep": {"task": "payments.sweep", "schedule": 600.0},
     "campaigns-sweep": {"task": "campaigns.sweep", "schedule": 600.0},
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 600.0},
+    # The retention schedule (AUX_RETENTION_DAYS) and expired export archives; idempotent.
+    "privacy-retention": {
+        "task": "privacy.retention_apply",
+        "schedule": crontab(minute=15, hour=4),
+    },
 }

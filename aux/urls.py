@@ -29,6 +29,7 @@ urlpatterns = [
     path("reviews/", include("campaigns.reviews.urls")),
     path("payments/", include("payments.urls")),
     path("", include("campaigns.reporting.urls")),  # reports: /briefs/<id>/report/, ...
+    path("", include("aux.privacy.urls")),  # /privacy/, /terms/, /account/data/, /account/close/
     path("api/v1/", include("aux.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),

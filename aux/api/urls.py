@@ -8,6 +8,7 @@ from .auth import ObtainTokenView
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("", include("aux.privacy.api.urls")),  # me/export/, me/close/
     # The own-profile endpoint comes before the artists router so "me" is never read as a slug.
     path("artists/me/", ArtistMeView.as_view(), name="api-artist-me"),
     path("", include("payments.api.urls")),  # before artists: artists/me/payouts/onboard/

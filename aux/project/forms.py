@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from aux.users.models import User
@@ -70,4 +71,6 @@ class RoleSignupForm(forms.Form):
             stage_name=d.get("stage_name", ""),
             brand_name=d.get("brand_name", ""),
             invitation_token=d.get("invitation", "").strip(),
+            # The page says that creating the account accepts this version (account/signup.html).
+            terms_version=settings.AUX_TERMS_VERSION,
         )

@@ -54,6 +54,13 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
     )
+    # Which version of the terms and privacy notice (settings.AUX_TERMS_VERSION) the user accepted
+    # when signing up, and when: an operator who changes the texts can tell who saw which.
+    terms_version = models.CharField(max_length=20, blank=True, default="")
+    terms_accepted_at = models.DateTimeField(null=True, blank=True)
+    # Set when the user closed their account: the row stays (the books point at it) with its
+    # personal data erased (aux.privacy.services.account_close).
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

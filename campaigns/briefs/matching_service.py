@@ -435,7 +435,9 @@ def matches_recompute(*, brief: Brief) -> int:
         brief.matches_computed_at = now
         brief.save(update_fields=["match_stats", "matches_computed_at"])
         return 0
-    existing = set(Artist.objects.filter(pk__in=[m.artist_id for m in ranking.matches])
+    # Only artists still listed: a profile deleted, or kept anonymised after its account closed
+    # (aux.privacy), may linger in the snapshot until the next rebuild.
+    existing = set(Artist.objects.listed().filter(pk__in=[m.artist_id for m in ranking.matches])
                    .values_list("pk", flat=True))  # fmt: skip
     Match.objects.bulk_create(
         Match(

@@ -49,6 +49,8 @@ def _journeys() -> dict[str, list[str]]:
             f"/brands/{brand.slug}/",
             "/accounts/signup/",
             "/accounts/login/",
+            "/privacy/",
+            "/terms/",
         ],
         "artist": [
             "/artists/dashboard/",
@@ -56,6 +58,8 @@ def _journeys() -> dict[str, list[str]]:
             f"/bookings/offers/{offer.pk}/",
             "/payments/earnings/",
             "/artists/dashboard/verification/",
+            "/account/data/",
+            "/account/close/",
         ],
         "brand": [
             "/brands/dashboard/",

@@ -76,6 +76,9 @@ KNOWN_FAILING: dict[str, str] = {
     "platform staff can check (a list of hosts, a rule rather than the input's shape)",
     "POST /api/v1/brands/{slug}/verification/": "ST202: the website domain must be the caller's "
     "e-mail domain (a rule on the caller's data, not on the input's shape)",
+    "POST /api/v1/me/close/": "ST202: the password must be the caller's current one, and a "
+    "brand's last owner (or anyone with money in flight) is refused with a 409 (rules on stored "
+    "data, not on the input's shape)",
 }
 
 

@@ -178,6 +178,34 @@ _case("account_reset_password_done", "200 200 200 200 200 200 200 200")
 _case("set_language", "405 405 405 405 405 405 405 405")  # POST only
 _case("users:dashboard", "L 302 302 302 302 302 302 302")
 
+# --- Personal data (aux.privacy): the legal pages are public; the rest is the user's own ----------
+_case("privacy:notice", "200 200 200 200 200 200 200 200")
+_case("privacy:terms", "200 200 200 200 200 200 200 200")
+_case("privacy:account", "L 200 200 200 200 200 200 200")
+_case("privacy:export_request", None)  # POST only: each user exports only themselves
+# owner_a is brand A's last owner: the page lists what is left instead of a form (still 200).
+_case("privacy:close", "L 200 200 200 200 200 200 200")
+
+
+def _export_token(w: World) -> dict:
+    """A ready archive of artist A: the signed link works for them and staff, 404 for others."""
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from aux.privacy.models import ExportArchive
+    from aux.privacy.services import export_link
+
+    archive = ExportArchive(
+        user=w.artist_a.user, status="ready", expires_at=timezone.now() + timedelta(days=1)
+    )
+    archive.file.save("a.zip", ContentFile(b"PK"), save=True)
+    return {"token": export_link(archive).rstrip("/").rsplit("/", 1)[1]}
+
+
+_case("privacy:export_download", "L 200 404 404 404 404 404 200", kwargs=_export_token)
+
 # --- Artists ------------------------------------------------------------------------------------
 _case("artists:list", "200 200 200 200 200 200 200 200")
 _case("artists:dashboard", "L 200 200 403 403 403 403 403")
@@ -513,6 +541,9 @@ _case(
     api=True,
     writes=[Write("patch", lambda w: {"bio": "hijacked"}, allowed=("artist_a", "artist_b"))],
 )
+# POST only, each user acting on themselves (tests/privacy).
+_case("api-me-export", None, api=True)
+_case("api-me-close", None, api=True)
 _case("api-taxonomy", "200 200 200 200 200 200 200 200", api=True)
 _case("api-artist-list", "200 200 200 200 200 200 200 200", api=True)
 _case(
