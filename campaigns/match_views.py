@@ -75,6 +75,7 @@ def brief_matches_page(request: HttpRequest, pk: int) -> HttpResponse:
                 bar_height=14,
                 gap=4,
                 label_width=170,
+                table=False,  # the "Why this score" table below has the figures
             ),
             "starred": m.artist_id in starred,
         }
