@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: the site's 404 page when DEBUG is on too (the demo), not Django's technical one.
+    "aux.friendly_404.FriendlyNotFoundMiddleware",
 ]
 # A lost database/Redis connection, in a view or in a middleware, is a 503: handler500 in
 # aux/urls.py (aux.outages.server_error).
