@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import health, views
+from . import health, outbox_views, views
 from .api.docs import ApiDocsView
 from .users import views as user_views
 
@@ -22,6 +22,9 @@ urlpatterns = [
     path("bookings/", include("campaigns.booking_urls")),
     path("payments/", include("payments.urls")),
     path("", include("campaigns.report_urls")),  # reports: /briefs/<id>/report/, ...
+    # The demo's e-mails (AUX_MAIL_OUTBOX), for staff.
+    path("staff/outbox/", outbox_views.outbox, name="outbox"),
+    path("staff/outbox/<str:name>/html/", outbox_views.outbox_html, name="outbox_html"),
     path("api/v1/", include("aux.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
