@@ -85,7 +85,7 @@ def brief_matches_page(request: HttpRequest, pk: int) -> HttpResponse:
             "chart": horizontal_bar_chart(
                 [(r["label"], r["value"]) for r in why(m) if r["known"]],
                 title=_("Why %(name)s matches") % {"name": m.artist.stage_name},
-                width=420,
+                width=480,
                 bar_height=14,
                 gap=4,
                 label_width=170,
