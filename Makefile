@@ -44,6 +44,8 @@ run: venv
 	done; \
 	export STRIPE_API_BASE=$${STRIPE_API_BASE:-http://127.0.0.1:$(STRIPE_PORT)}; \
 	export DEBUG=$${DEBUG:-1}; \
+	export AUX_MAIL_OUTBOX=$${AUX_MAIL_OUTBOX-var/mail}; \
+	export SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}; \
 	$(BIN)/python manage.py migrate --noinput && \
 	$(BIN)/python manage.py seed_demo && \
 	{ $(BIN)/python manage.py run_schedule >var/schedule.log 2>&1 & echo $$! >var/schedule.pid; } && \

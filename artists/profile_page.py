@@ -19,6 +19,7 @@ def profile_page_context(artist: Artist) -> dict:
         horizontal_bar_chart(
             [(r.country.name or r.country.code, r.share) for r in top],
             title=_("Top countries of %(name)s's audience") % {"name": artist.stage_name},
+            category=_("Country"),
         )
         if top
         else None
@@ -28,6 +29,7 @@ def profile_page_context(artist: Artist) -> dict:
         column_chart(
             [(label, ages.get(code, 0)) for code, label in AgeShare.Bucket.choices],
             title=_("Age of %(name)s's audience") % {"name": artist.stage_name},
+            category=_("Age"),
         )
         if ages
         else None

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: the site's 404 page when DEBUG is on too (the demo), not Django's technical one.
+    "aux.friendly_404.FriendlyNotFoundMiddleware",
 ]
 # A lost database/Redis connection, in a view or in a middleware, is a 503: handler500 in
 # aux/urls.py (aux.outages.server_error).
@@ -246,6 +248,15 @@ MAILERS = {
         "OPTIONS": _smtp_options if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend") else {},
     }
 }
+# AUX_MAIL_OUTBOX: a folder (relative to the checkout) where e-mails are written as .eml files
+# instead of being sent or printed; staff read them at /staff/outbox/. `make run` sets var/mail.
+AUX_MAIL_OUTBOX = env("AUX_MAIL_OUTBOX", default="")
+if AUX_MAIL_OUTBOX:
+    AUX_MAIL_OUTBOX = str(BASE_DIR / AUX_MAIL_OUTBOX)
+    MAILERS["default"] = {
+        "BACKEND": "aux.outbox.OutboxBackend",
+        "OPTIONS": {"directory": AUX_MAIL_OUTBOX},
+    }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="AUX <no-reply@aux.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -447,8 +458,14 @@ LOGGING = {
             "level": "INFO",
             "propagate": False,
         },
+        # Libraries' chatter: one line per Stripe request and response, per subset font table.
+        "stripe": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # Tasks run inside the web process (the demo): no "Task ... succeeded" line for each e-mail.
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
 
 # --- Briefs and matching --------------------------------------------------------------------------
 # Staff approve submitted briefs before they are published (0: brands publish directly).

@@ -8,7 +8,7 @@ from campaigns.bookings.urls import brief_urlpatterns as booking_brief_urlpatter
 from campaigns.briefs.how_matching_views import how_matching_works
 from campaigns.briefs.urls import urlpatterns as brief_urlpatterns
 
-from . import health, views
+from . import health, outbox_views, views
 from .api.docs import ApiDocsView
 from .users import views as user_views
 
@@ -30,6 +30,9 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("", include("campaigns.reporting.urls")),  # reports: /briefs/<id>/report/, ...
     path("", include("aux.privacy.urls")),  # /privacy/, /terms/, /account/data/, /account/close/
+    # The demo's e-mails (AUX_MAIL_OUTBOX), for staff.
+    path("staff/outbox/", outbox_views.outbox, name="outbox"),
+    path("staff/outbox/<str:name>/html/", outbox_views.outbox_html, name="outbox_html"),
     path("api/v1/", include("aux.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),

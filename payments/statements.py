@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from artists.models import Artist
@@ -226,9 +227,9 @@ def _months(first: str, last: str) -> list[str]:
 
 
 def earnings_charts(report: dict) -> list[dict]:
-    """One SVG line chart per currency of what was paid per month (months without a payout
+    """One SVG chart per currency of what was paid per month (months without a payout
     show 0), from payments.selectors.artist_earnings_report's `by_month`. No query."""
-    from aux.charts import line_chart
+    from aux.charts import line_chart, month_label
 
     by_currency: dict[str, dict[str, int]] = {}
     for row in report["by_month"]:
@@ -241,9 +242,12 @@ def earnings_charts(report: dict) -> list[dict]:
         charts.append({
             "currency": currency,
             "svg": line_chart(
-                labels, [(f"Paid ({currency})", "chart-series-a",
-                          [paid.get(m, 0) / 100 for m in labels])],
-                title=f"Paid per month, {currency} (major units)",
+                [month_label(m) for m in labels],
+                [(_("Paid (%(currency)s)") % {"currency": currency}, "chart-series-a",
+                  [paid.get(m, 0) for m in labels])],
+                title=_("Paid per month, %(currency)s") % {"currency": currency},
+                value_format=lambda v, c=currency: format_money(round(v), c),
+                category=_("Month"),
             ),
         })  # fmt: skip
     return charts

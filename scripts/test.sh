@@ -17,6 +17,8 @@ command -v redis-server >/dev/null || need_apt+=(redis-server)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 # GNU gettext: makemessages/msgfmt for the translation checks (tests/test_i18n.py).
 command -v msgfmt >/dev/null && command -v xgettext >/dev/null || need_apt+=(gettext)
+# poppler: the contract PDF's words and their boxes (pdftotext -bbox), its pages as PNG (pdftoppm).
+command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || need_apt+=(poppler-utils)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "error: missing ${need_apt[*]}; install them (apt-get install ${need_apt[*]}) or run as root" >&2

@@ -101,3 +101,17 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     )  # fmt: skip
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_local_mode_shows_the_sites_404_page_not_djangos_technical_one(client, settings):
+    settings.DEBUG = True  # the demo's mode; the middleware chain loads at the first request
+    for path in ("/no-such-page/", "/artists/no-such-artist/"):
+        response = client.get(path)
+        html = response.content.decode()
+        assert response.status_code == 404, path
+        assert "Page not found" in html and "Back to the home page" in html, path
+        assert "URLconf" not in html and "DEBUG = True" not in html, path
+    api = client.get("/api/v1/no-such-thing/")
+    assert api.status_code == 404 and api.json() == {"detail": "Not found.", "errors": {}}
+    assert client.get("/artists").status_code == 301  # APPEND_SLASH still finds /artists/

@@ -6,13 +6,22 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.db import transaction
 from fpdf import FPDF
+from fpdf.enums import XPos, YPos
 
 from .models import Contract
+from .signature_block import draw_signature_block
 
 logger = logging.getLogger(__name__)
 
 # A Unicode font when the system has one (names like "Sigur Rós" or "€"); else the core font.
-_UNICODE_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+# Regular, bold and oblique (the signature block's headings and typed names; the oblique is in
+# fonts-dejavu-extra, which a slim image may lack).
+_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+_UNICODE_FONTS = {
+    "": _DEJAVU / "DejaVuSans.ttf",
+    "B": _DEJAVU / "DejaVuSans-Bold.ttf",
+    "I": _DEJAVU / "DejaVuSans-Oblique.ttf",
+}
 
 
 def contract_pdf_bytes(contract: Contract) -> bytes:
@@ -21,8 +30,11 @@ def contract_pdf_bytes(contract: Contract) -> bytes:
     pdf.set_title(f"AUX contract #{contract.pk}")
     pdf.set_author("AUX")
     pdf.add_page()
-    if _UNICODE_FONT.exists():
-        pdf.add_font("body", fname=str(_UNICODE_FONT))
+    if _UNICODE_FONTS[""].exists():
+        for style, font in _UNICODE_FONTS.items():  # a missing style is drawn in the regular one
+            pdf.add_font(
+                "body", style=style, fname=str(font if font.exists() else _UNICODE_FONTS[""])
+            )
         family = "body"
 
         def fit(text: str) -> str:
@@ -35,21 +47,14 @@ def contract_pdf_bytes(contract: Contract) -> bytes:
 
     pdf.set_font(family, size=9)
     width = pdf.epw
-    pdf.multi_cell(width, 4.5, fit(contract.terms_text))
+    pdf.multi_cell(width, 4.5, fit(contract.terms_text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
-    pdf.multi_cell(width, 4.5, fit(f"SHA-256 of the terms above: {contract.terms_sha256}"))
-    pdf.ln(2)
-    pdf.multi_cell(width, 4.5, "SIGNATURES")
-    for sig in contract.signatures.order_by("signed_at"):
-        pdf.multi_cell(
-            width,
-            4.5,
-            fit(
-                f"For the {sig.get_party_display().lower()}: {sig.full_name}, signed "
-                f"{sig.signed_at:%Y-%m-%d %H:%M:%S} UTC from {sig.ip or 'unknown address'}; "
-                f"hash signed {sig.terms_sha256}"
-            ),
-        )
+    pdf.multi_cell(
+        width, 4.5, fit(f"SHA-256 of the terms above: {contract.terms_sha256}"),
+        new_x=XPos.LMARGIN, new_y=YPos.NEXT,
+    )  # fmt: skip
+    pdf.ln(4)
+    draw_signature_block(pdf, contract, fit)
     return bytes(pdf.output())
 
 

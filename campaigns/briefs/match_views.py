@@ -22,6 +22,16 @@ from .permissions import brand_role, can_see_matches
 from .relaxation import hint_sentences
 from .selectors import brief_matches, briefs_visible_to, top_briefs_for_artist
 
+# The engine's hard filters (campaigns.matching.engine.FILTERS), in words for the brand.
+FILTER_LABELS = {
+    "deliverables": gettext_lazy("Does not offer the deliverables asked for"),
+    "availability": gettext_lazy("Not available on the brief's dates"),
+    "category": gettext_lazy("Refuses brands of this category"),
+    "budget": gettext_lazy("Rates above the budget"),
+    "hidden": gettext_lazy("Hidden by AUX staff"),
+}
+COMPARE_MAX = 3  # artists side by side: a fourth column no longer fits a phone
+
 PART_LABELS = {
     "genre": gettext_lazy("Genre & mood"), "territory": gettext_lazy("Audience in territories"),
     "age": gettext_lazy("Age fit"), "budget": gettext_lazy("Budget fit"),
@@ -63,8 +73,12 @@ def _visible_brief(request: HttpRequest, pk: int) -> Brief:
 @login_required
 def brief_matches_page(request: HttpRequest, pk: int) -> HttpResponse:
     brief = _visible_brief(request, pk)
-    page = Paginator(brief_matches(brief=brief), 25).get_page(request.GET.get("page"))
     starred = set(brief.shortlist.values_list("artist_id", flat=True))
+    matches = brief_matches(brief=brief)
+    shortlisted = bool(request.GET.get("shortlisted"))  # the shortlist as a list
+    if shortlisted:
+        matches = matches.filter(artist_id__in=starred)
+    page = Paginator(matches, 25).get_page(request.GET.get("page"))
     rows = [
         {
             "match": m,
@@ -72,10 +86,11 @@ def brief_matches_page(request: HttpRequest, pk: int) -> HttpResponse:
             "chart": horizontal_bar_chart(
                 [(r["label"], r["value"]) for r in why(m) if r["known"]],
                 title=_("Why %(name)s matches") % {"name": m.artist.stage_name},
-                width=420,
+                width=480,
                 bar_height=14,
                 gap=4,
                 label_width=170,
+                table=False,  # the "Why this score" table below has the figures
             ),
             "starred": m.artist_id in starred,
         }
@@ -89,8 +104,13 @@ def brief_matches_page(request: HttpRequest, pk: int) -> HttpResponse:
             "brief": brief,
             "page": page,
             "rows": rows,
-            "removed": (stats.get("removed") or {}).items(),
+            "removed": [
+                (FILTER_LABELS.get(name, name), n)
+                for name, n in (stats.get("removed") or {}).items()
+            ],
             "stats": stats,
+            "shortlisted": shortlisted,
+            "shortlist_count": len(starred),
             "fairness": stats.get("fairness") or {},
             "hints": hint_sentences(brief=brief, hints=stats.get("relax") or []),
             "asked_percent": round(float(brief.emerging_share) * 100),
@@ -117,24 +137,22 @@ def shortlist_toggle(request: HttpRequest, pk: int, artist_id: int) -> HttpRespo
 
 @login_required
 def compare(request: HttpRequest, pk: int) -> HttpResponse:
-    """Two matched artists side by side, part by part (`?a=<slug>&b=<slug>`)."""
+    """Two or three matched artists side by side, part by part (`?artist=<slug>&artist=...`)."""
     brief = _visible_brief(request, pk)
-    slugs = [s for s in request.GET.getlist("artist") if s][:2]
+    slugs = list(dict.fromkeys(s for s in request.GET.getlist("artist") if s))
     matches = {m.artist.slug: m for m in brief_matches(brief=brief).filter(artist__slug__in=slugs)}
     error = None
-    if len(slugs) != 2 or len(matches) != 2:
-        error = _("Pick two artists from the ranked list to compare them.")
-    pair = [matches[s] for s in slugs if s in matches]
+    if not 2 <= len(slugs) <= COMPARE_MAX or len(matches) != len(slugs):
+        error = _("Pick two or three artists from the ranked list to compare them.")
+    picked = [matches[s] for s in slugs if s in matches]
     table = []
     if not error:
-        parts_a, parts_b = ({r["name"]: r for r in why(m)} for m in pair)
-        for name in PARTS:
-            if name in parts_a:
-                table.append((PART_LABELS[name], parts_a[name], parts_b.get(name)))
+        parts = [{r["name"]: r for r in why(m)} for m in picked]
+        table = [(PART_LABELS[name], [p.get(name) for p in parts]) for name in PARTS]
     return render(
         request,
         "campaigns/compare.html",
-        {"brief": brief, "pair": pair, "table": table, "error": error},
+        {"brief": brief, "picked": picked, "table": table, "error": error},
         status=400 if error else 200,
     )
 

@@ -21,8 +21,10 @@ from statistics import median
 from django.conf import settings
 from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from aux.charts import horizontal_bar_chart, line_chart
+from aux.charts import horizontal_bar_chart, line_chart, month_label
+from aux.money import format_money
 from aux.users.models import User
 from aux.utils import month_key as _month
 from brands.models import Brand
@@ -251,20 +253,22 @@ def brief_report_rows(report: dict) -> list[list]:
 
 
 def brief_report_charts(report: dict) -> dict:
-    """Server-side SVG charts for the page (no query)."""
+    """Server-side SVG charts for the page (no query); the page's tables hold their figures."""
     spend = report["spend"]
     total = report["contracts_total"]
     results_total = report["results_total"]
     return {
         "artists_spend": horizontal_bar_chart(
             [(a["name"], a["spend_share"]) for a in report["artists"]],
-            title="Share of spend by artist",
+            title=_("Share of spend by artist"),
+            table=False,
         )
         if spend
         else None,
         "contracts": horizontal_bar_chart(
             [(s["label"], _share(s["count"], total)) for s in report["contracts_by_state"]],
-            title="Contracts by state",
+            title=_("Contracts by state"),
+            table=False,
         )
         if total
         else None,
@@ -274,7 +278,8 @@ def brief_report_charts(report: dict) -> dict:
                 for r in report["results"]
                 if r["total"]
             ],
-            title="Reported results by kind (share of all figures)",
+            title=_("Reported results by kind (share of all figures)"),
+            table=False,
         )
         if results_total
         else None,
@@ -350,15 +355,21 @@ def brand_report(*, brand: Brand) -> dict:
 def brand_report_charts(report: dict) -> dict:
     if not report["months"]:
         return {"spend": None, "results": None}
-    labels = [m["month"] for m in report["months"]]
+    labels = [month_label(m["month"]) for m in report["months"]]
+    currencies = {r["brief"].currency for r in report["briefs"]}
+    # Spend in one currency is money; briefs in several currencies add up as plain numbers.
+    one = currencies.pop() if len(currencies) == 1 else None
+    spend = [m["spend"] if one else m["spend"] / 100 for m in report["months"]]
     return {
         "spend": line_chart(
-            labels, [("Spend", "chart-series-a", [m["spend"] / 100 for m in report["months"]])],
-            title="Spend per month (signed contracts, major units)",
+            labels, [(_("Spend"), "chart-series-a", spend)],
+            title=_("Spend per month (signed contracts)"),
+            value_format=(lambda v: format_money(round(v), one)) if one else None,
+            category=_("Month"),
         ),
         "results": line_chart(
-            labels, [("Results", "chart-series-b", [m["results"] for m in report["months"]])],
-            title="Reported results per month",
+            labels, [(_("Results"), "chart-series-b", [m["results"] for m in report["months"]])],
+            title=_("Reported results per month"), category=_("Month"),
         ),
     }  # fmt: skip
 

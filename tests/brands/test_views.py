@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from brands.models import Invitation, Membership
 from tests.brands.factories import InvitationFactory, MembershipFactory
+from tests.campaigns.factories import BriefFactory
 from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -323,3 +324,19 @@ def test_signing_up_through_an_invitation_with_another_email_is_a_form_error(bra
     assert response.status_code == 200
     assert "This invitation was sent to pat@example.com" in response.content.decode()
     assert not Membership.objects.filter(user__email="other@example.com").exists()
+
+
+def test_dashboard_links_each_brief_and_offers_a_new_brief_to_editors_only(
+    client, brand, brand_manager, brand_viewer
+):
+    brief = BriefFactory(brand=brand, title="Summer stages")
+    new = f"{reverse('campaigns:brief_create')}?brand={brand.slug}"
+    client.force_login(brand_manager)
+    page = client.get(reverse("brands:dashboard")).content.decode()
+    assert (
+        f'<a href="{reverse("campaigns:brief_detail", args=[brief.pk])}">Summer stages</a>' in page
+    )
+    assert new in page and "New brief" in page
+    client.force_login(brand_viewer)
+    page = client.get(reverse("brands:dashboard")).content.decode()
+    assert "Summer stages</a>" in page and new not in page

@@ -119,14 +119,18 @@ def test_weeks_by_publication_leave_out_briefs_never_published(db):
 
 
 def test_line_chart_draws_one_line_per_series_and_leaves_gaps_for_missing_values():
+    # More weeks than aux.charts.BARS_UP_TO: lines (fewer would be bars).
     svg = line_chart(
-        ["w1", "w2", "w3", "<w4>"],
-        [("A & B", "chart-series-a", [1.0, None, 0.5, 0.7]), ("C", "chart-series-b", [0.2] * 4)],
+        ["w1", "w2", "w3", "w4", "w5", "w6", "<w7>"],
+        [
+            ("A & B", "chart-series-a", [1.0, None, 0.5, 0.7, None, None, None]),
+            ("C", "chart-series-b", [0.2] * 7),
+        ],
         title="Ratio",
     )
     assert svg.count("<polyline") == 2  # series A: one point, a gap, then a line of two
-    assert svg.count("<circle") == 7
-    assert "&lt;w4&gt;" in svg and "A &amp; B" in svg and "<w4>" not in svg
+    assert svg.count("<circle") == 10
+    assert "&lt;w7&gt;" in svg and "A &amp; B" in svg and "<w7>" not in svg
 
 
 def test_audit_page_shows_totals_chart_and_top_artists_to_staff(client, staff_user, ranked):

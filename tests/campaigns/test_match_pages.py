@@ -28,7 +28,7 @@ def test_match_page_shows_scores_bars_why_and_filter_counts(client, ranked):
     assert "<svg" in html and "Why star matches" in html
     assert "Why this score" in html and "Genre &amp; mood" in html
     assert "3 of 5 artists pass the hard filters." in html
-    assert '<th scope="row">deliverables</th><td>1</td>' in html
+    assert '<th scope="row">Does not offer the deliverables asked for</th><td>1</td>' in html
 
 
 def test_match_page_explains_the_score_out_of_100_no_data_and_the_fairness_rule(client, lifted):
@@ -75,16 +75,20 @@ def test_shortlist_star_toggles_with_htmx(client, ranked):
     assert "☆ Shortlist" in client.post(url, HTTP_HX_REQUEST="true").content.decode()
 
 
-def test_compare_two_artists_side_by_side_and_refuse_one(client, ranked):
+def test_compare_two_or_three_artists_side_by_side_and_refuse_one_or_four(client, ranked):
     brief, _artists, member = ranked
     client.force_login(member)
     url = reverse("campaigns:compare", args=[brief.pk])
     html = client.get(url, {"artist": ["star", "fresh"]}).content.decode()
-    assert "Compare two matches" in html and "Audience in territories" in html
+    assert "Compare matches" in html and "Audience in territories" in html
     assert html.index(">star</a>") < html.index(">fresh</a>")
-    one = client.get(url, {"artist": ["star"]})
-    assert one.status_code == 400
-    assert "Pick two artists" in one.content.decode()
+    three = client.get(url, {"artist": ["star", "fresh", "mid"]}).content.decode()
+    assert three.index(">star</a>") < three.index(">fresh</a>") < three.index(">mid</a>")
+    assert three.count("/100</small></td>") == 3  # a third column, not silently dropped
+    for picked in (["star"], ["star", "fresh", "mid", "nobody"], ["star", "star"]):
+        refused = client.get(url, {"artist": picked})
+        assert refused.status_code == 400, picked
+        assert "Pick two or three artists" in refused.content.decode()
 
 
 def test_other_brands_and_artists_cannot_see_the_matches(client, ranked, artist_user):
@@ -145,3 +149,16 @@ def test_viewers_get_no_make_an_offer_link(client, ranked):
     client.force_login(viewer)
     html = client.get(reverse("campaigns:brief_matches", args=[brief.pk])).content.decode()
     assert "/offers/new/" not in html
+
+
+def test_the_shortlist_has_its_own_list_of_the_starred_matches(client, ranked):
+    brief, artists, member = ranked
+    client.force_login(member)
+    url = reverse("campaigns:brief_matches", args=[brief.pk])
+    empty = client.get(url, {"shortlisted": "1"}).content.decode()
+    assert "Shortlist (0)" in empty and "No artist shortlisted yet" in empty
+    client.post(reverse("campaigns:shortlist_toggle", args=[brief.pk, artists["fresh"].pk]))
+    html = client.get(url, {"shortlisted": "1"}).content.decode()
+    assert "Shortlist (1)" in html and ">fresh</strong>" in html
+    assert ">star</strong>" not in html and ">mid</strong>" not in html
+    assert '<a href="?shortlisted=1">' in client.get(url).content.decode()

@@ -198,3 +198,17 @@ def test_staff_can_cancel_a_disputed_deliverable(show, artist, staff_user):
                              decision_text="Not delivered.")  # fmt: skip
     show.refresh_from_db()
     assert show.status == Milestone.Status.CANCELLED
+
+
+def test_the_artist_is_offered_submit_for_review_only_once_the_contract_is_funded(
+    client, contract, artist
+):
+    url = f"/bookings/contracts/{contract.pk}/"
+    client.force_login(artist.user)
+    Contract.objects.filter(pk=contract.pk).update(funded=False)
+    page = client.get(url).content.decode()
+    assert "Submit for review" not in page
+    assert "once the brand has funded the contract" in page
+    Contract.objects.filter(pk=contract.pk).update(funded=True)
+    page = client.get(url).content.decode()
+    assert "Submit for review" in page and "once the brand has funded" not in page

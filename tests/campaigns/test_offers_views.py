@@ -194,3 +194,19 @@ def test_the_brand_renews_an_expired_offer_from_its_page_in_one_click(
     assert "Offer renewed: 7 days left." in response.content.decode()
     page = client_for(artist.user).get(f"/bookings/offers/{offer.pk}/").content.decode()
     assert "7 days left" in page
+
+
+def test_offer_page_names_usage_channels_and_countries_in_the_pages_language(
+    brand_manager, brief, artist
+):
+    offer = make_offer(actor=brand_manager, brief=brief, artist=artist)
+    Offer.objects.filter(pk=offer.pk).update(
+        usage_channels=["events", "social"], usage_territories=["DE", "FR"]
+    )
+    client = client_for(brand_manager)
+    page = client.get(f"/bookings/offers/{offer.pk}/").content.decode()
+    assert "Live events, Social media · Germany, France" in page
+    assert "events, social" not in page
+    client.cookies["django_language"] = "fr"
+    page = client.get(f"/bookings/offers/{offer.pk}/").content.decode()
+    assert "Allemagne, France" in page

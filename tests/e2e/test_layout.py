@@ -2,7 +2,8 @@
 
 For each page, role, width and language: the document is no wider than the viewport (no sideways
 scrolling), and no two visible form controls, headings, paragraphs or cards overlap, as the page
-loads, with the header's menu open and with its other <details> open. A full-page
+loads, with the header's menu open and with its other <details> open; no chart text is drawn past
+its chart's edge. A full-page
 PNG of each goes to test-results/layout/<role>-<page>-<width>-<lang>.png so that a person can look
 at them (-menu.png: the header's menu opened on narrow screens; -open.png: every other <details>
 of the page opened, such as the search filters' drawer), with the measured widths in
@@ -86,6 +87,16 @@ OVERLAPS = """([tolerance, root]) => {
 
 WIDTH = "() => ({doc: document.documentElement.scrollWidth, view: window.innerWidth})"
 
+# Chart texts (aux/charts.py) drawn past their SVG's edge are cut: measured by the browser.
+CHART_TEXT_OUTSIDE = """() => [...document.querySelectorAll("svg.chart")].flatMap((svg) => {
+  const v = svg.viewBox.baseVal;
+  return [...svg.querySelectorAll("text")].filter((t) => {
+    const b = t.getBBox();
+    return b.x < v.x - 1 || b.y < v.y - 1 || b.x + b.width > v.x + v.width + 1 ||
+      b.y + b.height > v.y + v.height + 1;
+  }).map((t) => t.textContent.trim());
+})"""
+
 
 def _pages() -> dict[str, dict[str, str]]:
     """The key pages of each role on the demo world (ids looked up, never guessed)."""
@@ -154,6 +165,9 @@ def _problems(page: Page, root: str = "body") -> tuple[int, list[str]]:
     if overlaps:
         more = f"\n    ... and {len(overlaps) - 8} more" if len(overlaps) > 8 else ""
         found.append(f"{len(overlaps)} overlaps:\n    " + "\n    ".join(overlaps[:8]) + more)
+    cut = page.evaluate(CHART_TEXT_OUTSIDE)
+    if cut:
+        found.append(f"chart texts past the chart's edge: {cut}")
     return size["doc"], found
 
 

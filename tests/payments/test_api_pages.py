@@ -71,7 +71,8 @@ def test_the_brand_funds_on_the_page_with_a_test_card_and_gets_a_receipt(client,
     client.force_login(manager)
     page = client.get(f"/payments/contracts/{contract.pk}/fund/")
     html = page.content.decode()
-    assert page.status_code == 200 and "TEST MODE" in html and "Platform fee" in html
+    assert page.status_code == 200 and "TEST MODE" in html
+    assert "Platform fee (10%, paid by the brand)" in html and "basis points" not in html
     assert "<script>" not in html and 'style="' not in html
     response = client.post(f"/payments/contracts/{contract.pk}/fund/",
                            {"payment_method": "pm_card_visa"})  # fmt: skip

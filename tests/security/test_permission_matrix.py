@@ -144,6 +144,9 @@ def _brand(w: World) -> dict:
 _case("home", "200 200 200 200 200 200 200 200")
 _case("healthz", "200 200 200 200 200 200 200 200")
 _case("how_matching_works", "200 200 200 200 200 200 200 200")
+# The demo's outbox: staff only (the admin's staff login for everyone else).
+_case("outbox", "L L L L L L L 200")
+_case("outbox_html", "L L L L L L L 404", kwargs=lambda w: {"name": "none.eml"})
 _case("account_login", "200 302 302 302 302 302 302 302")
 _case("account_logout", "302 200 200 200 200 200 200 200")
 _case("account_inactive", "200 200 200 200 200 200 200 200")
