@@ -11,6 +11,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ.setdefault("DEBUG", "1")
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests.artists.factories import ArtistFactory
 from tests.brands.factories import BrandFactory, MembershipFactory
@@ -65,6 +67,14 @@ def _eager_task_failures_fail_the_test(request):
     if handler.records and not request.node.get_closest_marker("task_failure_expected"):
         lines = [handler.format(r) for r in handler.records]
         pytest.fail("a task run eagerly raised:\n" + "\n\n".join(lines), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request through LocaleMiddleware leaves its language active in the thread: put the
+    default back so a French page test never turns the next test's messages French."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

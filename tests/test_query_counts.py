@@ -78,9 +78,10 @@ def test_contract_detail_queries_do_not_grow_with_milestones_and_messages(
     contract, _offer = booking
     assert contract.milestones.count() == ROWS
     url = reverse("bookings:contract_detail", args=[contract.pk])
-    # The payout-splits block (payments' template library) costs a constant 2-3 queries.
-    assert "Message 9" in _get(client, brand_manager, url, 25, django_assert_max_num_queries)
-    _get(client, contract.artist.user, url, 20, django_assert_max_num_queries)
+    # Constant parts: the payout-splits block (payments' template library, 2-3 queries) and the
+    # contract's reviews (1).
+    assert "Message 9" in _get(client, brand_manager, url, 26, django_assert_max_num_queries)
+    _get(client, contract.artist.user, url, 21, django_assert_max_num_queries)
 
 
 @pytest.fixture
@@ -99,7 +100,8 @@ def team(brand, brand_owner):
 def test_brand_dashboard_queries_do_not_grow_with_briefs_and_team(
     client, team, brand_owner, django_assert_max_num_queries
 ):
-    page = _get(client, brand_owner, reverse("brands:dashboard"), 10, django_assert_max_num_queries)
+    # 11: the brand's verification state (one query) beside its lists.
+    page = _get(client, brand_owner, reverse("brands:dashboard"), 11, django_assert_max_num_queries)
     assert "Brief 9" in page and "invitee9@example.com" in page
 
 

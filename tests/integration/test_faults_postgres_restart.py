@@ -154,6 +154,8 @@ def site(cluster, tmp_path_factory):
         # CONN_HEALTH_CHECKS replaces when PostgreSQL dropped them.
         DEBUG="0", SECRET_KEY=secret, SECURE_SSL_REDIRECT="0",
         CONN_MAX_AGE="60", ALLOWED_HOSTS="127.0.0.1",
+        # The seeded brand is not verified; with DEBUG off verification is required by default.
+        AUX_REQUIRE_BRAND_VERIFICATION="0",
     ) as base:  # fmt: skip
         yield base, world, log
 
@@ -237,6 +239,14 @@ def send_while_the_audit_table_is_locked(cluster, send):
     saved, the answer was lost) from the one these tests tell."""
     lock = cluster.connect()
     lock.cursor().execute(f'LOCK TABLE "{TABLES[AuditEvent]}" IN EXCLUSIVE MODE')
+    try:
+        return _wait_for_the_audit_insert(cluster, send, lock)
+    except BaseException:
+        lock.close()  # else the table stays locked and the next test waits forever
+        raise
+
+
+def _wait_for_the_audit_insert(cluster, send, lock):
     # Watch from a connection of its own, in autocommit: pg_stat_activity is a snapshot taken
     # once per transaction, so the lock's transaction would never see the request arrive.
     watch = cluster.connect()
