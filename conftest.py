@@ -13,6 +13,7 @@ os.environ.setdefault("DEBUG", "1")
 import pytest
 from django.conf import settings
 from django.utils import translation
+from rest_framework.test import APIClient
 
 from tests.artists.factories import ArtistFactory
 from tests.brands.factories import BrandFactory, MembershipFactory
@@ -107,6 +108,12 @@ def brand_manager(brand):
 @pytest.fixture
 def brand_viewer(brand):
     return MembershipFactory(brand=brand, role="viewer").user
+
+
+@pytest.fixture
+def api():
+    """An API client, anonymous until a test authenticates it."""
+    return APIClient()
 
 
 @pytest.fixture

@@ -93,7 +93,7 @@ from .models import (
     Rate,
     Unavailability,
 )
-from .services import check_audience_ages, check_audience_countries
+from .services import artists_search_tags_refresh, check_audience_ages, check_audience_countries
 
 COLUMNS: dict[str, str] = {
     "slug": "unique slug (required)",
@@ -700,8 +700,6 @@ def import_artists(
                 batch = []
         writer.write(batch)
         if writer.refresh_ids:
-            from .services import artists_search_tags_refresh
-
             artists_search_tags_refresh(artist_ids=writer.refresh_ids)
         if dry_run:
             transaction.set_rollback(True)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from aux.users.decorators import role_required
 from aux.users.models import User
 
+from .api.me import ArtistMeSerializer
 from .forms import SECTIONS, ProfileSection
 from .models import Artist
 from .selectors import artist_profile_for_user, profile_completeness
@@ -81,8 +82,6 @@ def dashboard_section(request: HttpRequest, section: str) -> HttpResponse:
 @role_required(User.Role.ARTIST)
 def export_json(request: HttpRequest) -> HttpResponse:
     """Data portability: the artist's whole profile as a JSON file (the API's representation)."""
-    from .api.me import ArtistMeSerializer
-
     artist = _own_artist(request)
     data = {
         "exported_at": timezone.now().isoformat(),

@@ -9,11 +9,10 @@ from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
 from .models import Artist, Genre, Mood
+from .services import artists_search_tags_refresh
 
 
 def _refresh(artist_ids) -> None:
-    from .services import artists_search_tags_refresh
-
     artists_search_tags_refresh(artist_ids=artist_ids)
 
 

@@ -3,24 +3,28 @@
 The evidence: links to the artist's own pages on streaming and social platforms (hosts checked
 against PLATFORM_HOSTS), which staff open to see that the profile is theirs. Staff approve (the
 artist is marked verified through artist_set_verified) or refuse with a reason; the artist is
-notified either way.
+notified either way. What artist and brand verification share (the request's one-pending rule,
+recording and announcing the decision, the badge) is in brands.verification.
 """
 
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 
 from aux.audit.services import audit_record
 from aux.errors import ConflictError, PermissionDeniedError
-from aux.notifications import messages
-from aux.notifications.models import Kind
-from aux.notifications.services import notify
 from aux.users.models import User
+from brands.verification import (
+    verification_badge,
+    verification_decision_announce,
+    verification_decision_record,
+    verification_latest,
+    verification_request_save,
+)
 
 from .models import Artist, ArtistVerificationRequest
 from .services import artist_set_verified
@@ -88,13 +92,7 @@ def artist_verification_request(
     request = ArtistVerificationRequest(
         artist=artist, requested_by=actor, links=_clean_links(links)
     )
-    try:
-        with transaction.atomic():
-            request.save()
-    except IntegrityError as exc:  # the one-pending-request constraint
-        raise ConflictError(
-            gettext("A verification request is already waiting for staff.")
-        ) from exc
+    verification_request_save(request)
     audit_record(
         actor=actor, verb="artist.verification_requested", target=artist, request=request.pk
     )
@@ -109,52 +107,29 @@ def artist_verification_decide(
     request; the artist is told."""
     if not actor.is_staff:
         raise PermissionDeniedError(gettext("Only staff can verify artists."))
-    request = ArtistVerificationRequest.objects.select_for_update().get(pk=request.pk)
-    Status = ArtistVerificationRequest.Status
-    if request.status != Status.PENDING:
-        raise ConflictError(gettext("This request has already been decided."))
-    reason = (reason or "").strip()
-    if not approve and not reason:
-        raise ValidationError({"decision_reason": gettext("Say why the request is refused.")})
-    request.status = Status.APPROVED if approve else Status.REFUSED
-    request.decided_at, request.decided_by = timezone.now(), actor
-    request.decision_reason = reason[:1000]
-    request.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+    request = verification_decision_record(
+        actor=actor, request=request, approve=approve, reason=reason
+    )
     if approve:
         artist_set_verified(actor=actor, artist=request.artist, verified=True)
-    audit_record(
-        actor=actor, verb=f"artist.verification_{request.status}", target=request.artist,
-        request=request.pk, reason=reason,
-    )  # fmt: skip
-    notify(
-        recipients=[request.requested_by] if request.requested_by else [],
-        kind=Kind.VERIFICATION_DECIDED, actor=actor, target=request.artist,
-        text=gettext_noop("Verification of %(name)s: %(status)s. %(reason)s")
-        if reason else gettext_noop("Verification of %(name)s: %(status)s."),
-        params={"name": request.artist.stage_name,
-                "status": messages.label(Status(request.status).label), "reason": reason},
+    verification_decision_announce(
+        actor=actor, request=request, subject=request.artist, name=request.artist.stage_name,
         url=reverse("artists:verification"),
     )  # fmt: skip
     return request
 
 
 def artist_verification_latest(*, artist: Artist) -> ArtistVerificationRequest | None:
-    return artist.verification_requests.order_by("-created_at", "-id").first()
+    return verification_latest(artist.verification_requests)
+
+
+def _platforms_checked(approved: ArtistVerificationRequest) -> str | None:
+    platforms = sorted({p for p in map(platform_of, approved.links) if p})
+    if not platforms:
+        return None
+    return gettext("the artist's own pages on %(platforms)s") % {"platforms": ", ".join(platforms)}
 
 
 def artist_verification_badge(*, artist: Artist) -> dict | None:
     """What the public page says of a verified artist: when, and what staff checked."""
-    if not artist.verified:
-        return None
-    approved = (
-        artist.verification_requests.filter(status=ArtistVerificationRequest.Status.APPROVED)
-        .order_by("-decided_at")
-        .first()
-    )
-    platforms = sorted({p for p in map(platform_of, approved.links if approved else []) if p})
-    what = (
-        gettext("the artist's own pages on %(platforms)s") % {"platforms": ", ".join(platforms)}
-        if platforms
-        else gettext("identity checked by AUX staff")
-    )
-    return {"at": artist.verified_at, "what": what}
+    return verification_badge(subject=artist, describe=_platforms_checked)

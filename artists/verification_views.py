@@ -1,16 +1,16 @@
 """The artist's verification page: its state, and the request form with the platform links."""
 
+from functools import partial
+
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aux.errors import ApplicationError
 from aux.users.decorators import role_required
 from aux.users.models import User
+from brands.verification_views import verification_form_send
 
 from .selectors import artist_profile_for_user
 from .verification import (
@@ -50,17 +50,10 @@ def artist_verification(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if artist.verified or waiting:
             return redirect("artists:verification")
-        if form.is_valid():
-            try:
-                artist_verification_request(actor=request.user, artist=artist, **form.cleaned_data)
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("Your request is sent: AUX staff will check it."))
-                return redirect("artists:verification")
+        if verification_form_send(
+            request, form, partial(artist_verification_request, artist=artist)
+        ):
+            return redirect("artists:verification")
         status = 400
     context = {
         "artist": artist, "form": form, "latest": latest, "waiting": waiting,

@@ -23,10 +23,48 @@ from artists.models import (
 )
 from artists.services import artists_search_tags_refresh
 from artists.taxonomy import taxonomy_seed
+from artists.verification import artist_verification_decide, artist_verification_request
 from aux.users.models import User
 from brands.models import Brand, BrandCategory, Membership
 from brands.taxonomy import brand_categories_seed
+from brands.verification import brand_verification_decide, brand_verification_request
+from campaigns.bookings.models import Application, Contract, Milestone, Offer, Review
+from campaigns.bookings.services import (
+    application_eligibility,
+    contract_cancel,
+    contract_sign,
+    dispute_open,
+    dispute_resolve,
+    dispute_respond,
+    message_post,
+    milestone_approve,
+    milestone_request_changes,
+    milestone_submit,
+    offer_accept,
+    offer_counter,
+    offer_create,
+    offer_decline,
+    offer_expire,
+    offer_prefill_lines,
+    offer_withdraw,
+    review_create,
+)
+from campaigns.briefs.matching_service import matches_recompute, snapshot_build
 from campaigns.briefs.models import Brief, BriefDeliverable
+from campaigns.briefs.services import brief_close
+from campaigns.reporting.models import MilestoneResult
+from campaigns.reporting.services import REPORTABLE_STATUSES, result_report
+from campaigns.reviews.selectors import reviews_published
+from campaigns.reviews.services import review_reply
+from payments.models import Payment, PaymentAccount, Payout
+from payments.services import (
+    payment_account_refresh,
+    payment_pay_test,
+    payment_start,
+    payout_schedule,
+    payouts_onboard,
+)
+from payments.stripe_gateway import PaymentError, account_retrieve
 
 # Demo credentials only: printed by the command and the README, never used outside the demo.
 DEMO_PASSWORD = "aux-demo-2026"  # noqa: S105
@@ -397,8 +435,6 @@ def _briefs(tax: dict, brands: list[Brand]) -> int:
 
 def _rank_published_briefs() -> int:
     """Build the matching snapshot and rank every published brief, so match pages are filled."""
-    from campaigns.briefs.matching_service import matches_recompute, snapshot_build
-
     snapshot_build()
     published = Brief.objects.filter(status=Brief.Status.PUBLISHED)
     for brief in published:
@@ -451,8 +487,6 @@ DEMO_BAND_LOGINS = ["band1@aux.test", "band2@aux.test", "band3@aux.test"]
 
 
 def _demo_lines(brief, artist) -> list[dict]:
-    from campaigns.bookings.services import offer_prefill_lines
-
     lines = offer_prefill_lines(brief=brief, artist=artist)
     for line in lines:
         if not line["fee"]:
@@ -478,16 +512,12 @@ def _claim_bands(password_hash: str) -> list[Artist]:
 
 
 def _offer(brand_user, brief, artist, *, message: str = "", **terms):
-    from campaigns.bookings.services import offer_create
-
     return offer_create(actor=brand_user, brief=brief, artist=artist,
                         lines=_demo_lines(brief, artist), message=message, **terms)  # fmt: skip
 
 
 def _signed(brand_user, brief, artist, *, funded: bool = True, **terms):
     """Offer → accepted by the artist → signed by both (→ funded): an active contract."""
-    from campaigns.bookings.services import contract_sign, offer_accept
-
     offer = offer_accept(actor=artist.user, offer=_offer(brand_user, brief, artist, **terms))
     contract = offer.contract
     for user in (brand_user, artist.user):
@@ -499,16 +529,12 @@ def _signed(brand_user, brief, artist, *, funded: bool = True, **terms):
 
 
 def _submit(artist, milestone, note: str) -> None:
-    from campaigns.bookings.services import milestone_submit
-
     milestone_submit(actor=artist.user, milestone=milestone, note=note,
                      links=[f"https://media.example/{milestone.pk}"],
                      disclosure_confirmed=True)  # fmt: skip
 
 
 def _complete(brand_user, artist, contract, reviews: tuple[tuple[int, str], ...] = ()) -> None:
-    from campaigns.bookings.services import milestone_approve, review_create
-
     for m in contract.milestones.order_by("pk"):
         _submit(artist, m, "Delivered as agreed.")
         milestone_approve(actor=brand_user, milestone=m)
@@ -520,9 +546,6 @@ def _complete(brand_user, artist, contract, reviews: tuple[tuple[int, str], ...]
 def _applications(briefs: dict[str, Brief], demo_artist: Artist) -> int:
     """Two open calls: applicants on Fizzwave's festival brief (pending and declined) and the
     demo artist's own application to Trailhead's playlist brief."""
-    from campaigns.bookings.models import Application
-    from campaigns.bookings.services import application_eligibility
-
     made = 0
     fizz = briefs["Summer of Fizz: festival stages"]
     trail = briefs["Trailhead marathon playlist"]
@@ -564,22 +587,6 @@ def _bookings(password_hash: str) -> int:
     """Offers in every state, contracts (awaiting signature, active, disputed, completed,
     cancelled), milestones (pending, submitted, approved, changes requested, disputed), a message
     thread, reviews, and open-call applications; the demo artist and Fizzwave in most of them."""
-    from campaigns.bookings.models import Offer
-    from campaigns.bookings.services import (
-        contract_cancel,
-        contract_sign,
-        dispute_open,
-        dispute_resolve,
-        dispute_respond,
-        message_post,
-        milestone_request_changes,
-        offer_accept,
-        offer_counter,
-        offer_decline,
-        offer_expire,
-        offer_withdraw,
-    )
-
     briefs = {b.title: b for b in Brief.objects.filter(status=Brief.Status.PUBLISHED)}
     demo = Artist.objects.get(user__email=DEMO_LOGINS["artist"])
     made = _applications(briefs, demo)
@@ -681,8 +688,6 @@ def _bookings(password_hash: str) -> int:
 def _exclusive_rooftop_summer(demo: Artist) -> None:
     """The demo artist's completed Maison Verre booking, with exclusivity in Beverages for 12
     months from its start (120 days ago): the warnings on Fizzwave's offers come from it."""
-    from campaigns.briefs.services import brief_close
-
     rooftop = Brief.objects.get(title="Maison Verre rooftop summer")
     owner = rooftop.brand.memberships.get(role=Membership.Role.OWNER).user
     Brief.objects.filter(pk=rooftop.pk).update(status=Brief.Status.PUBLISHED)
@@ -729,9 +734,6 @@ def _demo_onboard(user: User) -> None:
     """The user sets up payouts: Express account, then the fake Stripe's onboarding form."""
     import urllib.request
 
-    from payments.models import PaymentAccount
-    from payments.services import payment_account_refresh, payouts_onboard
-
     account = PaymentAccount.objects.filter(user=user).first()
     if account is not None and account.payouts_enabled and account.transfers_active:
         return
@@ -750,10 +752,6 @@ def _demo_fund(brand_user: User, contract) -> bool:
     Without the fake Stripe (or if it refuses), the escrow is only marked funded so that the
     demo's deliverables can still move; _payments() reports such contracts.
     """
-    from campaigns.bookings.models import Contract
-    from payments.services import payment_pay_test, payment_start
-    from payments.stripe_gateway import PaymentError
-
     if _stripe_reachable():
         try:
             with transaction.atomic():
@@ -778,11 +776,6 @@ def _payments() -> str:
     the command's summary.
     """
     from django.conf import settings
-
-    from campaigns.bookings.models import Contract, Milestone
-    from payments.models import Payment, PaymentAccount, Payout
-    from payments.services import payout_schedule
-    from payments.stripe_gateway import PaymentError, account_retrieve
 
     if not _stripe_reachable():
         return (f"skipped: the fake Stripe does not answer at {settings.STRIPE_API_BASE} "
@@ -843,10 +836,6 @@ def _results() -> int:
     """Each submitted, approved, paid or disputed demo deliverable gets two or three figures."""
     import zlib
 
-    from campaigns.bookings.models import Milestone
-    from campaigns.reporting.models import MilestoneResult
-    from campaigns.reporting.services import REPORTABLE_STATUSES, result_report
-
     kinds_by_type = {
         "live": [("attendance", 2_000), ("tickets", 1_500)],
         "playlist": [("streams", 40_000), ("saves", 3_000), ("playlist_followers", 800)],
@@ -879,9 +868,6 @@ def _results() -> int:
 
 
 def _verifications(password_hash: str) -> None:
-    from artists.verification import artist_verification_decide, artist_verification_request
-    from brands.verification import brand_verification_decide, brand_verification_request
-
     staff = User.objects.get(email=DEMO_LOGINS["staff"])
     for slug, number, contact, approve in [
         ("fizzwave-cola", "HRB 204 118", "Lena Vogt", True),
@@ -914,10 +900,6 @@ def _verifications(password_hash: str) -> None:
 
 
 def _review_answers() -> int:
-    from campaigns.bookings.models import Review
-    from campaigns.reviews.selectors import reviews_published
-    from campaigns.reviews.services import review_reply
-
     answers = [
         # (reviewed side's login, review author's side, answer)
         (DEMO_LOGINS["artist"], "brand",

@@ -11,7 +11,10 @@ from django.db import transaction
 from artists.models import Artist
 from aux.users.models import User
 from brands.models import Membership
+from campaigns.bookings.services import contract_sign, milestone_approve, offer_accept
 from campaigns.briefs.models import Brief
+from payments.models import ContractSplit, PaymentAccount
+from payments.services import contract_split_accept, contract_splits_propose
 
 from .demo import DEMO_LOGINS, _demo_fund, _demo_onboard, _offer, _stripe_reachable, _submit, _user
 
@@ -20,8 +23,6 @@ SPLIT_BRIEF = "Trailhead marathon playlist"
 
 
 def _payouts_ready(user: User) -> None:
-    from payments.models import PaymentAccount
-
     if _stripe_reachable():
         with transaction.atomic():
             _demo_onboard(user)
@@ -35,10 +36,6 @@ def _payouts_ready(user: User) -> None:
 
 def seed_split_contract(password_hash: str) -> int:
     """The demo artist × Trailhead: 70% to the artist, 30% to the co-owner. Returns 1 if made."""
-    from campaigns.bookings.services import contract_sign, milestone_approve, offer_accept
-    from payments.models import ContractSplit
-    from payments.services import contract_split_accept, contract_splits_propose
-
     co_owner = _user(CO_OWNER_LOGIN, "Sam Okafor (co-owner)", User.Role.ARTIST, password_hash)
     if ContractSplit.objects.filter(email=CO_OWNER_LOGIN).exists():
         return 0

@@ -21,8 +21,11 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
 from aux.audit.services import audit_record
+from aux.dispatch import enqueue_on_commit
 from aux.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from aux.images import validate_and_resize_image
 from aux.notifications import messages
+from aux.notifications.services import notify
 from aux.users.models import User
 from aux.users.selectors import email_is_verified
 from aux.utils import unique_slug
@@ -112,8 +115,6 @@ def brand_update(*, actor: User, brand: Brand, data: dict[str, Any]) -> Brand:
     new_logo = None
     if "logo" in data:
         if data["logo"]:
-            from aux.images import validate_and_resize_image
-
             try:
                 new_logo = validate_and_resize_image(data["logo"])
             except ValidationError as exc:
@@ -201,9 +202,7 @@ def _invitation_language(invitation: Invitation) -> str:
 
 
 def _queue_invitation_email(invitation: Invitation) -> None:
-    from aux.dispatch import enqueue_on_commit
-
-    from .tasks import send_invitation
+    from .tasks import send_invitation  # the task module imports this one
 
     enqueue_on_commit(send_invitation, invitation.pk)
 
@@ -302,7 +301,6 @@ def _notify_invitee(*, actor: User, brand: Brand, invitation: Invitation) -> Non
     )
     if not invitee_ids:
         return
-    from aux.notifications.services import notify
 
     notify(
         recipients=invitee_ids,

@@ -4,12 +4,19 @@ The evidence: the company website's domain, which must be the requester's e-mail
 address was confirmed at sign-up, so the requester reads a mailbox of the company), the company
 registration number and a contact person. Staff approve (the brand is marked verified through
 brand_set_verified) or refuse with a reason; the requester is notified either way.
+
+The first part is what brand and artist verification share, next to the requests' common model
+(brands.models.VerificationRequestBase): saving a request, recording and announcing staff's
+decision, the latest request and the badge. artists.verification uses it (artists sit above
+brands).
 """
 
 import re
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Manager, Model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
@@ -21,8 +28,87 @@ from aux.notifications.models import Kind
 from aux.notifications.services import notify
 from aux.users.models import User
 
-from .models import Brand, BrandVerificationRequest, Membership
+from .models import Brand, BrandVerificationRequest, Membership, VerificationRequestBase
 from .services import _lock_brand, _require_role, brand_set_verified
+
+# --- What artist and brand verification share (artists.verification uses it too) ----------------
+
+
+def verification_request_save(request: VerificationRequestBase) -> None:
+    """Save a new request; one already waiting for staff (the one-pending constraint of each
+    request model) is a ConflictError."""
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError as exc:
+        raise ConflictError(
+            gettext("A verification request is already waiting for staff.")
+        ) from exc
+
+
+def verification_decision_record[R: VerificationRequestBase](
+    *, actor: User, request: R, approve: bool, reason: str
+) -> R:
+    """Lock a waiting request and record staff's decision: approved, or refused with a reason.
+    A decided request is a ConflictError; a refusal without a reason a ValidationError."""
+    request = type(request).objects.select_for_update().get(pk=request.pk)
+    Status = VerificationRequestBase.Status
+    if request.status != Status.PENDING:
+        raise ConflictError(gettext("This request has already been decided."))
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ValidationError({"decision_reason": gettext("Say why the request is refused.")})
+    request.status = Status.APPROVED if approve else Status.REFUSED
+    request.decided_at, request.decided_by = timezone.now(), actor
+    request.decision_reason = reason[:1000]
+    request.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+    return request
+
+
+def verification_decision_announce(
+    *, actor: User, request: VerificationRequestBase, subject: Model, name: str, url: str
+) -> None:
+    """Audit staff's decision on `subject` (`<model>.verification_<status>`) and tell the
+    requester, with the reason of a refusal."""
+    reason = request.decision_reason
+    audit_record(
+        actor=actor, verb=f"{subject._meta.model_name}.verification_{request.status}",
+        target=subject, request=request.pk, reason=reason,
+    )  # fmt: skip
+    Status = VerificationRequestBase.Status
+    notify(
+        recipients=[request.requested_by] if request.requested_by else [],
+        kind=Kind.VERIFICATION_DECIDED, actor=actor, target=subject,
+        text=gettext_noop("Verification of %(name)s: %(status)s. %(reason)s")
+        if reason else gettext_noop("Verification of %(name)s: %(status)s."),
+        params={"name": name, "status": messages.label(Status(request.status).label),
+                "reason": reason},
+        url=url,
+    )  # fmt: skip
+
+
+def verification_latest[R: VerificationRequestBase](requests: Manager[R]) -> R | None:
+    """The latest of a brand's or an artist's requests (`x.verification_requests`)."""
+    return requests.order_by("-created_at", "-id").first()
+
+
+def verification_badge[R: VerificationRequestBase](
+    *, subject: Model, describe: Callable[[R], str | None]
+) -> dict | None:
+    """What the public page says of a verified brand or artist: when, and what staff checked
+    (`describe` of the approved request, else that staff checked the identity)."""
+    if not subject.verified:
+        return None
+    approved = (
+        subject.verification_requests.filter(status=VerificationRequestBase.Status.APPROVED)
+        .order_by("-decided_at")
+        .first()
+    )
+    what = describe(approved) if approved else None
+    return {"at": subject.verified_at, "what": what or gettext("identity checked by AUX staff")}
+
+
+# --- The brand's verification -------------------------------------------------------------------
 
 _DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _REGISTRATION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./-]{2,38}[A-Za-z0-9]$")
@@ -103,13 +189,7 @@ def brand_verification_request(
         brand=brand, requested_by=actor, website_domain=domain,
         registration_number=registration_number, contact_name=contact_name[:120],
     )  # fmt: skip
-    try:
-        with transaction.atomic():
-            request.save()
-    except IntegrityError as exc:  # the one-pending-request constraint
-        raise ConflictError(
-            gettext("A verification request is already waiting for staff.")
-        ) from exc
+    verification_request_save(request)
     audit_record(actor=actor, verb="brand.verification_requested", target=brand, request=request.pk)
     return request
 
@@ -122,55 +202,28 @@ def brand_verification_decide(
     request; the requester is told."""
     if not actor.is_staff:
         raise PermissionDeniedError(gettext("Only staff can verify brands."))
-    request = BrandVerificationRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != BrandVerificationRequest.Status.PENDING:
-        raise ConflictError(gettext("This request has already been decided."))
-    reason = (reason or "").strip()
-    if not approve and not reason:
-        raise ValidationError({"decision_reason": gettext("Say why the request is refused.")})
-    Status = BrandVerificationRequest.Status
-    request.status = Status.APPROVED if approve else Status.REFUSED
-    request.decided_at, request.decided_by, request.decision_reason = (
-        timezone.now(),
-        actor,
-        reason[:1000],
+    request = verification_decision_record(
+        actor=actor, request=request, approve=approve, reason=reason
     )
-    request.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
     if approve:
         brand_set_verified(actor=actor, brand=request.brand, verified=True)
-    audit_record(
-        actor=actor, verb=f"brand.verification_{request.status}", target=request.brand,
-        request=request.pk, reason=reason,
-    )  # fmt: skip
-    notify(
-        recipients=[request.requested_by] if request.requested_by else [],
-        kind=Kind.VERIFICATION_DECIDED, actor=actor, target=request.brand,
-        text=gettext_noop("Verification of %(name)s: %(status)s. %(reason)s")
-        if reason else gettext_noop("Verification of %(name)s: %(status)s."),
-        params={"name": request.brand.name, "status": messages.label(Status(request.status).label),
-                "reason": reason},
+    verification_decision_announce(
+        actor=actor, request=request, subject=request.brand, name=request.brand.name,
         url=reverse("brands:verification", args=[request.brand.slug]),
     )  # fmt: skip
     return request
 
 
 def brand_verification_latest(*, brand: Brand) -> BrandVerificationRequest | None:
-    return brand.verification_requests.order_by("-created_at", "-id").first()
+    return verification_latest(brand.verification_requests)
 
 
 def brand_verification_badge(*, brand: Brand) -> dict | None:
     """What the public page says of a verified brand: when, and what staff checked."""
-    if not brand.verified:
-        return None
-    approved = (
-        brand.verification_requests.filter(status=BrandVerificationRequest.Status.APPROVED)
-        .order_by("-decided_at")
-        .first()
+    return verification_badge(
+        subject=brand,
+        describe=lambda approved: (
+            gettext("company website domain %(domain)s, registration number and a contact person")
+            % {"domain": approved.website_domain}
+        ),
     )
-    what = (
-        gettext("company website domain %(domain)s, registration number and a contact person")
-        % {"domain": approved.website_domain}
-        if approved
-        else gettext("identity checked by AUX staff")
-    )
-    return {"at": brand.verified_at, "what": what}

@@ -1,4 +1,8 @@
-"""The brand's verification page: its state, and the request form for owners and managers."""
+"""The brand's verification page: its state, and the request form for owners and managers.
+Sending the form (verification_form_send) is the artist's verification page's too."""
+
+from collections.abc import Callable
+from functools import partial
 
 from django import forms
 from django.conf import settings
@@ -39,6 +43,24 @@ class BrandVerificationForm(forms.Form):
     )  # fmt: skip
 
 
+def verification_form_send(request: HttpRequest, form: forms.Form, send: Callable) -> bool:
+    """Send a verification request from a valid form through `send` (the brand's or the artist's
+    request service); its refusals become the form's errors. True once sent (with a message)."""
+    if not form.is_valid():
+        return False
+    try:
+        send(actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    except ApplicationError as exc:
+        form.add_error(None, exc.message)
+    else:
+        messages.success(request, _("Your request is sent: AUX staff will check it."))
+        return True
+    return False
+
+
 @login_required
 def brand_verification(request: HttpRequest, slug: str) -> HttpResponse:
     """Members read the state; owners and managers send a request with the evidence."""
@@ -56,17 +78,8 @@ def brand_verification(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if not can_request or brand.verified or waiting:
             raise Http404(_("No such brand."))
-        if form.is_valid():
-            try:
-                brand_verification_request(actor=request.user, brand=brand, **form.cleaned_data)
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("Your request is sent: AUX staff will check it."))
-                return redirect("brands:verification", slug=brand.slug)
+        if verification_form_send(request, form, partial(brand_verification_request, brand=brand)):
+            return redirect("brands:verification", slug=brand.slug)
         status = 400
     context = {
         "brand": brand, "form": form, "latest": latest, "waiting": waiting,

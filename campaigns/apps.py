@@ -8,6 +8,8 @@ class CampaignsConfig(AppConfig):
     verbose_name = "Campaigns"
 
     def ready(self) -> None:
+        # Imported here, not at the top: models and the sub-packages load only once the app
+        # registry is ready (Django's rule for AppConfig.ready()).
         from artists.hooks import artist_page_section_register
         from brands.hooks import brand_page_section_register
 
@@ -22,6 +24,8 @@ class CampaignsConfig(AppConfig):
             "reviews.admin",
         ):
             import_module(f"{self.name}.{module}")
+        # The reviews sit above briefs, artists and brands: they register their readers and
+        # page sections in the lower layers' hooks.
         from .briefs.matching_service import ratings_reader_register
         from .reviews.selectors import artist_ratings
         from .reviews.views import artist_reviews_section, brand_reviews_section

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from artists.models import Artist
+from aux.charts import line_chart, month_label
 from aux.money import format_money
 from aux.users.models import User
 
@@ -229,8 +230,6 @@ def _months(first: str, last: str) -> list[str]:
 def earnings_charts(report: dict) -> list[dict]:
     """One SVG chart per currency of what was paid per month (months without a payout
     show 0), from payments.selectors.artist_earnings_report's `by_month`. No query."""
-    from aux.charts import line_chart, month_label
-
     by_currency: dict[str, dict[str, int]] = {}
     for row in report["by_month"]:
         if row["month"]:

@@ -5,6 +5,9 @@ import smtplib
 
 from celery import shared_task
 
+from .services import milestone_pay, payments_sweep, refund_issue
+from .services import reconcile as run
+from .services.contract_splits import split_invitation_send_email
 from .stripe_gateway import PaymentTransientError
 
 logger = logging.getLogger(__name__)
@@ -34,8 +37,6 @@ def pay_milestone(milestone_id: int) -> list[int]:
     Retries with backoff on network errors and Stripe 5xx only; card and validation errors mark
     the payout failed and stop. Returns the ids of the milestone's payouts.
     """
-    from .services import milestone_pay
-
     _fresh_content_types()
     return [p.pk for p in milestone_pay(milestone_id=milestone_id)]
 
@@ -50,8 +51,6 @@ def pay_milestone(milestone_id: int) -> list[int]:
 )
 def refund_contract(contract_id: int, key: str, reason: str, amount: int | None) -> int | None:
     """Refund unspent escrow (or `amount` of it) plus its share of the fee, once per `key`."""
-    from .services import refund_issue
-
     _fresh_content_types()
     refund = refund_issue(contract_id=contract_id, key=key, reason=reason, amount=amount)
     return refund.pk if refund else None
@@ -61,16 +60,12 @@ def refund_contract(contract_id: int, key: str, reason: str, amount: int | None)
 def reconcile() -> int:
     """Nightly: compare the books with Stripe both ways, record the money Stripe moved that we
     missed; what was repaired or differs is logged and mailed to staff."""
-    from .services import reconcile as run
-
     return len(run())
 
 
 @shared_task(name="payments.sweep", acks_late=True)
 def sweep() -> int:
     """Every few minutes: queue again payouts and refunds whose task never reached a worker."""
-    from .services import payments_sweep
-
     return payments_sweep()
 
 
@@ -84,6 +79,4 @@ def sweep() -> int:
 )
 def send_split_invitation(split_id: int) -> bool:
     """E-mail a co-owner's signed invitation link (nothing once it is no longer pending)."""
-    from .services.contract_splits import split_invitation_send_email
-
     return split_invitation_send_email(split_id=split_id)

@@ -11,6 +11,7 @@ from aux.notifications import services as notifications
 from aux.notifications.models import Channel
 from campaigns.bookings import services as bookings
 from campaigns.bookings.models import Contract
+from campaigns.briefs import services as briefs
 from campaigns.briefs.models import Brief
 from payments import services as payments
 from payments.models import Refund
@@ -49,7 +50,7 @@ def test_a_contract_signed_without_its_pdf_gets_it_from_the_sweep(
 def test_a_published_brief_that_was_never_ranked_is_ranked_by_the_sweep(brand, brand_owner):
     brief = BriefFactory(brand=brand)
     BriefDeliverableFactory(brief=brief)
-    bookings.brief_publish(actor=brand_owner, brief=brief)  # its ranking hook never ran
+    briefs.brief_publish(actor=brand_owner, brief=brief)  # its ranking hook never ran
     Brief.objects.filter(pk=brief.pk).update(published_at=timezone.now() - AGO)
     assert Brief.objects.get(pk=brief.pk).matches_computed_at is None
     assert bookings.background_sweep() == 1

@@ -9,8 +9,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from aux.api.serializers import StrictModelSerializer, StrictSerializer
+from aux.api.serializers import StrictModelSerializer
 from aux.errors import NotFoundError
+from brands.api.verification import VerificationStateSerializer, verification_state
 
 from ..models import Artist, ArtistVerificationRequest
 from ..selectors import artist_profile_for_user
@@ -42,21 +43,16 @@ class ArtistVerificationRequestSerializer(StrictModelSerializer):
         read_only_fields = ["id", "status", "created_at", "decided_at", "decision_reason"]
 
 
-class ArtistVerificationSerializer(StrictSerializer):
-    verified = serializers.BooleanField()
-    verified_at = serializers.DateTimeField(allow_null=True)
-    what_was_verified = serializers.CharField(allow_null=True)
+class ArtistVerificationSerializer(VerificationStateSerializer):
     request = ArtistVerificationRequestSerializer(allow_null=True, help_text="The latest request.")
 
 
 def _state(artist: Artist) -> dict:
-    badge = artist_verification_badge(artist=artist)
-    latest = artist_verification_latest(artist=artist)
-    return {
-        "verified": artist.verified, "verified_at": artist.verified_at,
-        "what_was_verified": badge["what"] if badge else None,
-        "request": ArtistVerificationRequestSerializer(latest).data if latest else None,
-    }  # fmt: skip
+    return verification_state(
+        artist, badge=artist_verification_badge(artist=artist),
+        latest=artist_verification_latest(artist=artist),
+        request_serializer=ArtistVerificationRequestSerializer,
+    )  # fmt: skip
 
 
 class ArtistVerificationView(APIView):

@@ -32,7 +32,7 @@ def absolute(url: str) -> str:
 
 
 def unsubscribe_url(user_id: int, kind: str) -> str:
-    from .services import unsubscribe_token_make
+    from .services import unsubscribe_token_make  # services imports this module
 
     token = unsubscribe_token_make(user_id=user_id, kind=kind)
     return absolute(reverse("notifications:unsubscribe", kwargs={"token": token}))
@@ -98,7 +98,7 @@ def _digest_message(user: User, items: list[Notification]) -> EmailMultiAlternat
         }
         for kind, rows in grouped.items()
     ]
-    from .services import ALL_KINDS
+    from .services import ALL_KINDS  # services imports this module
 
     unsubscribe_all = unsubscribe_url(user.pk, ALL_KINDS)
     context = {

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .messages import render
+
 
 class Kind(models.TextChoices):
     """Every event a user can be told about. The value is what services pass to `notify`."""
@@ -113,8 +115,6 @@ class Notification(models.Model):
     @property
     def message(self) -> str:
         """The text in the active language (see aux.notifications.messages)."""
-        from .messages import render
-
         return render(self.text, self.params)
 
     @property

@@ -22,7 +22,7 @@ from aux.errors import ApplicationError, NotFoundError
 from . import emails, messages
 from .kinds import LOCKED, allowed_channels
 from .models import Channel, Kind, Notification, NotificationPreference
-from .selectors import channels_for
+from .selectors import channels_for, digest_pending_user_ids, preferences_for
 
 if TYPE_CHECKING:
     from aux.users.models import User
@@ -91,7 +91,7 @@ def _deliver(
     params: dict[str, Any],
     url: str,
 ) -> list[Notification]:
-    from .tasks import send_email
+    from .tasks import send_email  # the task module imports this one
 
     with transaction.atomic():
         active = set(
@@ -179,7 +179,6 @@ def preferences_update(*, user: User, changes: dict[str, str]) -> dict[str, str]
         NotificationPreference.objects.update_or_create(
             user=user, kind=kind, defaults={"channel": channel}
         )
-    from .selectors import preferences_for
 
     return {row["kind"]: row["channel"] for row in preferences_for(user=user)}
 
@@ -285,8 +284,7 @@ def digest_send(*, user_id: int) -> int:
 
 def digests_enqueue() -> int:
     """Enqueue one digest task per user who has digest items waiting (the daily beat job)."""
-    from .selectors import digest_pending_user_ids
-    from .tasks import send_digest
+    from .tasks import send_digest  # the task module imports this one
 
     user_ids = digest_pending_user_ids()
     for uid in user_ids:
@@ -299,7 +297,7 @@ def emails_sweep(*, older_than_minutes: int = 5, window: timedelta = timedelta(d
     (the broker was down when they were queued, see aux.dispatch). The send is once-only
     (`emailed_at` under a row lock), so a task still in the queue and this one never both send.
     Returns how many were queued."""
-    from .tasks import send_email
+    from .tasks import send_email  # the task module imports this one
 
     cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
     ids = Notification.objects.filter(

@@ -25,6 +25,11 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.cache import cache
 
+from aux.dispatch import enqueue
+
+from .models import User
+from .tasks import send_login_delay_notice
+
 _PREFIX = "aux:login-failures:"
 
 
@@ -106,11 +111,6 @@ def login_failures_clear(*, email: str) -> None:
 
 
 def _queue_notice(email: str) -> None:
-    from aux.dispatch import enqueue
-
-    from .models import User
-    from .tasks import send_login_delay_notice
-
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).only("pk").first()
     if user is not None:
         enqueue(send_login_delay_notice, user.pk)

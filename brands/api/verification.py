@@ -1,6 +1,8 @@
 """`/api/v1/brands/{slug}/verification/`: members read the state; owners and managers POST a
-request with the evidence (brands.verification decides what is accepted)."""
+request with the evidence (brands.verification decides what is accepted). The state's shape
+(VerificationStateSerializer, verification_state) is the artist's too (artists.api.verification)."""
 
+from django.db.models import Model
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -38,21 +40,35 @@ class BrandVerificationRequestSerializer(StrictModelSerializer):
         read_only_fields = ["id", "status", "created_at", "decided_at", "decision_reason"]
 
 
-class BrandVerificationSerializer(StrictSerializer):
+class VerificationStateSerializer(StrictSerializer):
+    """What a brand's and an artist's verification state share; each adds its `request`."""
+
     verified = serializers.BooleanField()
     verified_at = serializers.DateTimeField(allow_null=True)
     what_was_verified = serializers.CharField(allow_null=True)
+
+
+def verification_state(
+    subject: Model, *, badge: dict | None, latest: Model | None, request_serializer: type
+) -> dict:
+    """A brand's or an artist's verification state as VerificationStateSerializer reads it."""
+    return {
+        "verified": subject.verified, "verified_at": subject.verified_at,
+        "what_was_verified": badge["what"] if badge else None,
+        "request": request_serializer(latest).data if latest else None,
+    }  # fmt: skip
+
+
+class BrandVerificationSerializer(VerificationStateSerializer):
     request = BrandVerificationRequestSerializer(allow_null=True, help_text="The latest request.")
 
 
 def _state(brand: Brand) -> dict:
-    badge = brand_verification_badge(brand=brand)
-    latest = brand_verification_latest(brand=brand)
-    return {
-        "verified": brand.verified, "verified_at": brand.verified_at,
-        "what_was_verified": badge["what"] if badge else None,
-        "request": BrandVerificationRequestSerializer(latest).data if latest else None,
-    }  # fmt: skip
+    return verification_state(
+        brand, badge=brand_verification_badge(brand=brand),
+        latest=brand_verification_latest(brand=brand),
+        request_serializer=BrandVerificationRequestSerializer,
+    )  # fmt: skip
 
 
 class BrandVerificationView(APIView):

@@ -8,6 +8,7 @@ from django_countries import countries
 from artists.models import Genre, Mood
 
 from .models import Brief, BriefDeliverable
+from .ranges import AGE_HIGHEST, AGE_LOWEST, brief_range_errors
 
 STEPS = [
     ("basics", _("Basics")),
@@ -56,6 +57,10 @@ class BriefAudienceForm(forms.ModelForm):
         fields = [
             "territories", "age_min", "age_max", "audience_size", "genres", "moods", "fairness",
         ]  # fmt: skip
+        widgets = {
+            name: forms.NumberInput(attrs={"min": AGE_LOWEST, "max": AGE_HIGHEST})
+            for name in ("age_min", "age_max")
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -69,6 +74,9 @@ class BriefAudienceForm(forms.ModelForm):
 
 class BriefBudgetForm(forms.ModelForm):
     """Budgets are typed in major units (euros) and stored in minor units (cents)."""
+
+    # The brief field → the form field that types it.
+    FORM_FIELD = {"budget_min": "budget_min_major", "budget_max": "budget_max_major"}
 
     budget_min_major = forms.DecimalField(
         label=_("Budget from"), min_value=0, max_digits=12, decimal_places=2
@@ -96,14 +104,15 @@ class BriefBudgetForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
-        low, high = data.get("budget_min_major"), data.get("budget_max_major")
-        if low is not None and high is not None and high < low:
-            self.add_error(
-                "budget_max_major", _("The maximum budget must be at least the minimum.")
-            )
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The campaign must end on or after its start date."))
+        # The brief's range rules (campaigns.briefs.ranges), on the budget as typed.
+        values = {
+            "budget_min": data.get("budget_min_major"),
+            "budget_max": data.get("budget_max_major"),
+            "start_date": data.get("start_date"),
+            "end_date": data.get("end_date"),
+        }
+        for name, message in brief_range_errors(values).items():
+            self.add_error(self.FORM_FIELD.get(name, name), message)
         return data
 
     def cleaned_fields(self) -> dict:

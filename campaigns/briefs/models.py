@@ -10,6 +10,8 @@ from django_countries.fields import CountryField
 
 from aux.money import Currency
 
+from .ranges import RANGE_FIELDS, brief_range_errors
+
 
 class Brief(models.Model):
     """A brand's campaign brief: what it wants, for whom, when and for how much.
@@ -141,14 +143,7 @@ class Brief(models.Model):
 
     def clean(self) -> None:
         # Field-level messages for the range rules (the constraints stay as the DB's last word).
-        errors = {}
-        budget_set = self.budget_min is not None and self.budget_max is not None
-        if budget_set and self.budget_max < self.budget_min:
-            errors["budget_max"] = _("The maximum budget must be at least the minimum.")
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = _("The campaign must end on or after its start date.")
-        if self.age_max is not None and self.age_min is not None and self.age_max < self.age_min:
-            errors["age_max"] = _("The oldest age must be at least the youngest.")
+        errors = brief_range_errors({name: getattr(self, name) for name in RANGE_FIELDS})
         if errors:
             raise ValidationError(errors)
 

@@ -89,7 +89,9 @@ def brief_create(
     return brief
 
 
-def _locked(brief: Brief) -> Brief:
+def brief_lock(brief: Brief) -> Brief:
+    """The brief again, its row locked until the transaction ends (every brief write and the
+    offers and applications made from it take this lock first)."""
     return Brief.objects.select_for_update().get(pk=brief.pk)
 
 
@@ -105,7 +107,7 @@ def brief_update(
 ) -> Brief:
     """Edit a brief that is not closed; a published brief's matches are recomputed after."""
     check_can_edit_brand_briefs(actor, brief.brand)
-    brief = _locked(brief)
+    brief = brief_lock(brief)
     if brief.status == Brief.Status.CLOSED:
         raise ConflictError(gettext("A closed brief cannot be changed."))
     _apply(brief, fields, genres, moods, deliverables)
@@ -119,7 +121,7 @@ def brief_update(
 def brief_delete(*, actor: User, brief: Brief) -> None:
     """Only a draft can be deleted; anything that was submitted stays, for the record."""
     check_can_edit_brand_briefs(actor, brief.brand)
-    brief = _locked(brief)
+    brief = brief_lock(brief)
     if brief.status != Brief.Status.DRAFT:
         raise ConflictError(gettext("Only a draft brief can be deleted; close it instead."))
     audit_record(actor=actor, verb="brief.delete", target=brief, title=brief.title)
@@ -163,7 +165,7 @@ def brief_publish(*, actor: User, brief: Brief) -> Brief:
     if not is_staff:
         check_can_edit_brand_briefs(actor, brief.brand)
         check_brand_verified(brief.brand)
-    brief = _locked(brief)
+    brief = brief_lock(brief)
     now = timezone.now()
     if settings.AUX_BRIEF_REQUIRES_APPROVAL and not is_staff:
         _transition(brief, Brief.Status.SUBMITTED)
@@ -186,7 +188,7 @@ def brief_return_to_draft(*, actor: User, brief: Brief, reason: str = "") -> Bri
     """Staff send a submitted brief back to the brand (approval refused), with a reason."""
     if not actor.is_staff:
         raise PermissionDeniedError(gettext("Only staff review submitted briefs."))
-    brief = _locked(brief)
+    brief = brief_lock(brief)
     _transition(brief, Brief.Status.DRAFT)
     brief.save(update_fields=["status"])
     audit_record(actor=actor, verb="brief.return_to_draft", target=brief, reason=reason)
@@ -198,7 +200,7 @@ def brief_close(*, actor: User, brief: Brief) -> Brief:
     """Close a published brief: no new offers; existing bookings go on."""
     if not actor.is_staff:
         check_can_edit_brand_briefs(actor, brief.brand)
-    brief = _locked(brief)
+    brief = brief_lock(brief)
     _transition(brief, Brief.Status.CLOSED)
     brief.closed_at = timezone.now()
     brief.save(update_fields=["status", "closed_at"])

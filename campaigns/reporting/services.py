@@ -2,8 +2,9 @@
 the artist answers or corrects it. One function per action; each checks who acts, locks the row,
 calls full_clean and leaves an audit record.
 
-Following the bookings services' rules: the acting side comes from services._acting_side
-(campaigns.bookings.services; brand viewers and outsiders may not act).
+Following the bookings services' rules: the acting side comes from
+campaigns.bookings.services.acting_side and require_side (brand viewers and outsiders may not
+act).
 """
 
 from urllib.parse import urlparse
@@ -18,7 +19,7 @@ from aux.errors import ConflictError
 from aux.images import validate_and_resize_image
 from aux.users.models import User
 from campaigns.bookings.models import Milestone, Side
-from campaigns.bookings.services import _acting_side, _require
+from campaigns.bookings.services import acting_side, require_side
 
 from .models import MilestoneResult
 
@@ -59,12 +60,12 @@ def _corrected(old: int | None, new: int | None) -> str:
 
 def _side_for(actor: User, milestone: Milestone) -> str:
     contract = milestone.contract
-    return _acting_side(actor, brand=contract.brand, artist=contract.artist)
+    return acting_side(actor, brand=contract.brand, artist=contract.artist)
 
 
 def check_can_report(*, actor: User, milestone: Milestone) -> None:
     """Only the contract's artist reports results (checked before the input is even read)."""
-    _require(_side_for(actor, milestone), Side.ARTIST, gettext_lazy("report results"))
+    require_side(_side_for(actor, milestone), Side.ARTIST, gettext_lazy("report results"))
 
 
 @transaction.atomic
@@ -138,7 +139,7 @@ def result_report(
 @transaction.atomic
 def result_question(*, actor: User, result: MilestoneResult, question: str) -> MilestoneResult:
     """A brand owner or manager questions a reported figure with a short note."""
-    _require(
+    require_side(
         _side_for(actor, result.milestone), Side.BRAND, gettext_lazy("question a reported result")
     )
     text = (question or "").strip()
@@ -165,7 +166,7 @@ def result_answer(
     *, actor: User, result: MilestoneResult, answer: str, value: int | None = None
 ) -> MilestoneResult:
     """The artist answers a questioned figure, keeping it or correcting it (`value`)."""
-    _require(
+    require_side(
         _side_for(actor, result.milestone),
         Side.ARTIST,
         gettext_lazy("answer a question on a result"),

@@ -10,7 +10,7 @@ from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
 from aux.users.models import User
 
 from ..bookings.models import Review, ReviewReport, Side
-from ..bookings.services._common import _acting_side
+from ..bookings.services import acting_side
 from ..briefs.matching_service import artist_rating_changed
 from .selectors import review_is_published
 
@@ -36,7 +36,7 @@ def review_check_can_reply(*, actor: User, review: Review) -> str:
     """The side the actor answers for: the reviewed artist, or the reviewed brand's owners and
     managers; anyone else is refused (PermissionDeniedError)."""
     contract = review.contract
-    side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
+    side = acting_side(actor, brand=contract.brand, artist=contract.artist)
     if side == review.author_side:
         raise PermissionDeniedError(gettext("Only the reviewed side can answer a review."))
     return side

@@ -40,6 +40,8 @@ def _persist_to(path: Path, store, connect) -> None:
 
 
 def build_app(*, base_url: str, state: str = ""):
+    # localstripe is a development dependency (requirements-dev.txt), and `connect` patches it
+    # as it loads: both only once the fake server is built.
     from localstripe import resources
     from localstripe.server import app
 

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from aux.errors import ApplicationError
+from aux.notifications.services import notify
+from brands.recipients import brand_recipients
 
 from ..models import LedgerEntry
 
@@ -47,9 +49,6 @@ def _tell(
     *, kind: str, target, users=(), brand=None, text: str, params: dict[str, Any], url: str
 ) -> None:
     """Notify the given users (and the brand's members who should see `kind`) after commit."""
-    from aux.notifications.services import notify
-    from brands.recipients import brand_recipients
-
     recipients = [u for u in users if u is not None]
     if brand is not None:
         recipients += list(brand_recipients(brand, kind=kind))

@@ -34,6 +34,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from aux.audit.services import audit_record
+from aux.dispatch import enqueue_on_commit
 from aux.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from aux.money import BPS
 from aux.users.models import User
@@ -192,8 +193,6 @@ def split_invitation_link(split: ContractSplit) -> str:
 
 
 def _queue_invitation_email(split: ContractSplit) -> None:
-    from aux.dispatch import enqueue_on_commit
-
     from ..tasks import send_split_invitation  # tasks import services: imported at call time
 
     enqueue_on_commit(send_split_invitation, split.pk)

@@ -208,6 +208,6 @@ def payout_retry(*, actor: User, payout: Payout) -> None:
 
 def payout_schedule(*, milestone_id: int) -> None:
     """Enqueue the payout task (the campaigns approval hook calls this after commit)."""
-    from ..tasks import pay_milestone
+    from ..tasks import pay_milestone  # the task module imports the services
 
     enqueue(pay_milestone, milestone_id)

@@ -173,7 +173,7 @@ def payments_sweep(*, older_than_minutes: int = 5) -> int:
     Safe to run any time (the beat runs it every few minutes): the tasks are idempotent, keyed by
     the milestone, the cancellation and the dispute. Returns how many tasks it queued.
     """
-    from ..tasks import pay_milestone, refund_contract
+    from ..tasks import pay_milestone, refund_contract  # the task module imports the services
 
     cutoff = _now() - timedelta(minutes=older_than_minutes)
     milestone_ids = list(

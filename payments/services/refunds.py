@@ -114,7 +114,7 @@ def refund_record(*, refund_id: int, stripe_refund: dict[str, Any]) -> Refund:
 
 def on_contract_cancelled(*, contract_id: int) -> None:
     """After commit of a cancellation: refund whatever escrow is unspent (in a task)."""
-    from ..tasks import refund_contract
+    from ..tasks import refund_contract  # the task module imports the services
 
     enqueue(refund_contract, contract_id, "cancel", "Contract cancelled", None)
 
@@ -122,7 +122,7 @@ def on_contract_cancelled(*, contract_id: int) -> None:
 def on_dispute_resolved(*, dispute_id: int) -> bool:
     """After commit of a decision: refund what the brand does not pay for this deliverable.
     False when there is nothing to refund or the task could not be queued."""
-    from ..tasks import refund_contract
+    from ..tasks import refund_contract  # the task module imports the services
 
     dispute = Dispute.objects.select_related("milestone").get(pk=dispute_id)
     m = dispute.milestone
@@ -148,7 +148,7 @@ def refund_staff(*, actor: User, contract: Contract, amount: int | None, reason:
     n = Refund.objects.filter(contract=contract).count() + 1
     key = f"staff-{n}"
     audit_record(actor=actor, verb="refund.request", target=contract, amount=amount, reason=reason)
-    from ..tasks import refund_contract
+    from ..tasks import refund_contract  # the task module imports the services
 
     cid = contract.pk
     enqueue_on_commit(refund_contract, cid, key, reason.strip(), amount)

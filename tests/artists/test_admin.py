@@ -12,12 +12,6 @@ from tests.brands.factories import BrandFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
 def _action(client, model: str, action: str, pks):
     return client.post(
         reverse(f"admin:{model}_changelist"),

@@ -15,12 +15,6 @@ from tests.artists.factories import ArtistFactory, DeliverableTypeFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
 def _change_form(client, artist) -> tuple[str, dict]:
     """The change page's URL and the data its form would post back unchanged."""
     url = reverse("admin:artists_artist_change", args=[artist.pk])

@@ -18,11 +18,6 @@ URL = "/api/v1/artists/me/"
 
 
 @pytest.fixture
-def artist():
-    return ArtistFactory(stage_name="Velvet Harbor", slug="velvet-harbor")
-
-
-@pytest.fixture
 def api(artist):
     client = APIClient()
     client.force_authenticate(artist.user)

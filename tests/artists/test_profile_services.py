@@ -33,11 +33,6 @@ from tests.users.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def artist():
-    return ArtistFactory(stage_name="Velvet Harbor", slug="velvet-harbor")
-
-
 def errors_of(call) -> dict[str, list[str]]:
     with pytest.raises(ApplicationError) as exc:
         call()

@@ -55,11 +55,6 @@ def audience_data(**overrides) -> dict:
 
 
 @pytest.fixture
-def artist():
-    return ArtistFactory(stage_name="Velvet Harbor", slug="velvet-harbor")
-
-
-@pytest.fixture
 def artist_client(client, artist):
     client.force_login(artist.user)
     return client

@@ -12,11 +12,6 @@ from tests.users.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def api() -> APIClient:
-    return APIClient()
-
-
 def _as(api: APIClient, user) -> APIClient:
     api.force_authenticate(user)
     return api

@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from artists.models import Unavailability
 from aux.audit.models import AuditEvent
@@ -23,13 +22,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def brief(brand):
-    return booking_brief(brand, social=True, open_call=True)
-
-
-@pytest.fixture
-def artist():
-    return booking_artist()
+def brief(open_call_brief):
+    """This module's brief is an open call."""
+    return open_call_brief
 
 
 def apply(artist, brief, **kw):
@@ -284,11 +279,6 @@ def test_brand_opens_and_stops_the_call_from_the_brief_page(client, brand_manage
 
 
 # --- API --------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def api() -> APIClient:
-    return APIClient()
 
 
 def test_api_apply_then_accept_into_an_offer(api, brand_manager, artist, brief):

@@ -1,7 +1,6 @@
 """`/api/v1/briefs/`: permissions, bad input, lifecycle actions."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from campaigns.briefs.models import Brief
 from tests.artists.factories import DeliverableTypeFactory, GenreFactory
@@ -9,11 +8,6 @@ from tests.brands.factories import BrandFactory, MembershipFactory
 from tests.campaigns.factories import BriefDeliverableFactory, BriefFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api() -> APIClient:
-    return APIClient()
 
 
 def _payload(brand, **overrides) -> dict:

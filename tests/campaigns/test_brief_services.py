@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from aux.audit.models import AuditEvent
 from aux.errors import ConflictError, PermissionDeniedError
-from campaigns.bookings import services
+from campaigns.briefs import services
 from campaigns.briefs.models import Brief
 from tests.artists.factories import DeliverableTypeFactory
 from tests.campaigns.factories import BriefDeliverableFactory, BriefFactory

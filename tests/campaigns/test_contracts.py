@@ -23,16 +23,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def brief(brand):
-    return booking_brief(brand, social=True)
-
-
-@pytest.fixture
-def artist():
-    return booking_artist()
-
-
-@pytest.fixture
 def contract(brand_manager, brief, artist):
     offer = make_offer(actor=brand_manager, brief=brief, artist=artist)
     return services.offer_accept(actor=artist.user, offer=offer).contract

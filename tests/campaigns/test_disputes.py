@@ -16,31 +16,19 @@ from aux.errors import ConflictError, PermissionDeniedError
 from aux.notifications.models import Notification
 from campaigns.bookings import services
 from campaigns.bookings.models import Dispute, Milestone
-from tests.campaigns.factories import booking_artist, booking_brief, make_active_contract
+from tests.campaigns.factories import booking_artist
 from tests.campaigns.test_attachments import PDF, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 REASON = "Only four of the six posts went live."
 STATEMENT = "Two posts were held back by the legal review of the brand."
 DECISION = "The review of the brand delayed two posts; two thirds of the fee go to the artist."
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
 @pytest.fixture
 def artist():
     return booking_artist(stage_name="Velvet Harbor")
-
-
-@pytest.fixture
-def contract(brand, brand_manager, artist):
-    return make_active_contract(
-        brand_user=brand_manager, brief=booking_brief(brand, social=True), artist=artist
-    )
 
 
 @pytest.fixture

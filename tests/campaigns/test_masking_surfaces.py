@@ -18,7 +18,7 @@ from campaigns.bookings import services
 from campaigns.bookings.masking import HIDDEN
 from campaigns.bookings.models import Application, Contract
 from campaigns.bookings.selectors import contacts_visible
-from tests.campaigns.factories import booking_artist, booking_brief, make_offer
+from tests.campaigns.factories import make_offer
 
 pytestmark = pytest.mark.django_db
 
@@ -39,13 +39,9 @@ def shows(body: str) -> bool:
 
 
 @pytest.fixture
-def brief(brand):
-    return booking_brief(brand, social=True, open_call=True)
-
-
-@pytest.fixture
-def artist():
-    return booking_artist()
+def brief(open_call_brief):
+    """This module's brief is an open call."""
+    return open_call_brief
 
 
 def client_of(client, user):

@@ -11,21 +11,9 @@ from campaigns.bookings import services
 from campaigns.bookings.models import Contract, Dispute, Milestone
 from campaigns.bookings.tasks import milestones_auto_approve, milestones_flag_overdue
 from tests.brands.factories import MembershipFactory
-from tests.campaigns.factories import booking_artist, booking_brief, make_active_contract
+from tests.campaigns.factories import booking_artist, booking_brief
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def artist():
-    return booking_artist()
-
-
-@pytest.fixture
-def contract(brand, brand_manager, artist):
-    return make_active_contract(
-        brand_user=brand_manager, brief=booking_brief(brand, social=True), artist=artist
-    )
 
 
 @pytest.fixture

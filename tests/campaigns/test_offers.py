@@ -25,21 +25,6 @@ from tests.campaigns.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def brief(brand):
-    return booking_brief(brand, social=True)
-
-
-@pytest.fixture
-def artist():
-    return booking_artist()
-
-
-@pytest.fixture
-def offer(brand_manager, brief, artist):
-    return make_offer(actor=brand_manager, brief=brief, artist=artist)
-
-
 def test_offer_is_prefilled_from_the_brief_at_the_artists_minimum(offer, brief):
     lines = list(offer.current_revision.lines.order_by("id"))
     assert [(ln.deliverable_type.slug, ln.quantity, ln.fee) for ln in lines] == [

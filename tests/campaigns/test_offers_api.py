@@ -13,34 +13,12 @@ from campaigns.bookings.selectors import add_months
 from tests.brands.factories import MembershipFactory
 from tests.campaigns.factories import (
     booking_artist,
-    booking_brief,
     make_active_contract,
     make_exclusive_contract,
-    make_offer,
 )
 from tests.campaigns.test_offers import ACTION_SIDES, ACTIONS, ALLOWED, put_in_state
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api() -> APIClient:
-    return APIClient()
-
-
-@pytest.fixture
-def brief(brand):
-    return booking_brief(brand, social=True)
-
-
-@pytest.fixture
-def artist():
-    return booking_artist()
-
-
-@pytest.fixture
-def offer(brand_manager, brief, artist):
-    return make_offer(actor=brand_manager, brief=brief, artist=artist)
 
 
 def as_user(api: APIClient, user) -> APIClient:

@@ -12,22 +12,11 @@ from campaigns.bookings.models import Offer
 from campaigns.bookings.selectors import add_months
 from tests.campaigns.factories import (
     booking_artist,
-    booking_brief,
     make_exclusive_contract,
     make_offer,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def brief(brand):
-    return booking_brief(brand, social=True)
-
-
-@pytest.fixture
-def artist():
-    return booking_artist()
 
 
 def client_for(user) -> Client:

@@ -8,16 +8,8 @@ from aux.errors import ConflictError
 from aux.notifications.models import Notification
 from campaigns.bookings import hooks, services
 from campaigns.bookings.models import Contract, Milestone
-from tests.campaigns.factories import booking_artist, booking_brief, make_active_contract
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def contract(brand_manager, brand):
-    return make_active_contract(
-        brand_user=brand_manager, brief=booking_brief(brand, social=True), artist=booking_artist()
-    )
 
 
 def _approved(contract) -> Milestone:

@@ -11,14 +11,9 @@ from rest_framework.test import APIClient
 
 from tests.brands.factories import MembershipFactory
 from tests.campaigns.factories import booking_artist, make_active_contract
-from tests.campaigns.reporting_seed import EXPECTED, seed_campaign
+from tests.campaigns.reporting_seed import EXPECTED
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def seeded(brand, brand_owner):
-    return seed_campaign(brand, brand_owner)
 
 
 def _text(html: str, element_id: str, end: str = "dd") -> str:

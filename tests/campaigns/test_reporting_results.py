@@ -17,14 +17,8 @@ from campaigns.reporting.models import MilestoneResult
 from campaigns.reporting.services import result_answer, result_question, result_report
 from tests.brands.factories import MembershipFactory
 from tests.campaigns.factories import booking_artist, booking_brief, make_active_contract
-from tests.campaigns.reporting_seed import seed_campaign
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def seeded(brand, brand_owner):
-    return seed_campaign(brand, brand_owner)
 
 
 def _png(name="shot.png") -> SimpleUploadedFile:

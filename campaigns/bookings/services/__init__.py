@@ -1,25 +1,11 @@
-"""Campaign writes (HackSoft services): one module per part of the booking flow, all names
+"""Booking writes (HackSoft services): one module per part of the booking flow, all names
 re-exported here so callers keep
 `from campaigns.bookings import services; services.offer_create(...)`.
 
-- briefs: brief lifecycle, curation, shortlist
 - offers, contracts, milestones (and disputes), threads (messages, reviews)
 - applications (open calls), reminders (review windows)
 - _common: what the booking modules share (notifications, who acts, the clock)
 """
-
-from campaigns.briefs.services import (
-    BRIEF_FIELDS,
-    brief_close,
-    brief_create,
-    brief_delete,
-    brief_publish,
-    brief_return_to_draft,
-    brief_update,
-    curation_clear,
-    curation_set,
-    shortlist_toggle,
-)
 
 from ._common import (
     BOTH_SIDES,
@@ -29,11 +15,11 @@ from ._common import (
     OFFER_EXPIRY_DAYS_MIN,
     OFFER_TERM_FIELDS,
     USAGE_CHANNELS,
-    _acting_side,
-    _require,
+    acting_side,
     is_social_type,
     offer_ttl,
     party_side,
+    require_side,
     review_window,
 )
 from .applications import (
@@ -102,7 +88,6 @@ from .threads import (
 
 __all__ = [
     "BOTH_SIDES",
-    "BRIEF_FIELDS",
     "CONTRACT_TEMPLATE_VERSION",
     "NOTIFICATION_KINDS",
     "OFFER_EXPIRY_DAYS_MAX",
@@ -110,8 +95,7 @@ __all__ = [
     "OFFER_TERM_FIELDS",
     "SWEEP_WINDOW",
     "USAGE_CHANNELS",
-    "_acting_side",
-    "_require",
+    "acting_side",
     "application_convert",
     "application_create",
     "application_decline",
@@ -119,13 +103,7 @@ __all__ = [
     "application_offer_lines",
     "artist_min_fee",
     "background_sweep",
-    "brief_close",
-    "brief_create",
-    "brief_delete",
     "brief_open_call_set",
-    "brief_publish",
-    "brief_return_to_draft",
-    "brief_update",
     "cancel_request_expired",
     "cancel_request_expires_at",
     "contact_details_visible",
@@ -134,8 +112,6 @@ __all__ = [
     "contract_requests_lapse",
     "contract_sign",
     "contract_terms_render",
-    "curation_clear",
-    "curation_set",
     "dispute_open",
     "dispute_resolve",
     "dispute_respond",
@@ -164,6 +140,7 @@ __all__ = [
     "offer_withdraw",
     "offers_expire_due",
     "party_side",
+    "require_side",
     "review_create",
     "review_reminder_lead",
     "review_window",
@@ -174,7 +151,6 @@ __all__ = [
     "settlement_limit",
     "settlement_open_for",
     "settlement_propose",
-    "shortlist_toggle",
     "terms_hash",
     "thread_is_open",
 ]

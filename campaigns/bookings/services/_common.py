@@ -181,7 +181,7 @@ def party_side(user: User, *, brand: Brand, artist: Artist) -> str | None:
     return None
 
 
-def _acting_side(actor: User, *, brand: Brand, artist: Artist) -> str:
+def acting_side(actor: User, *, brand: Brand, artist: Artist) -> str:
     """The side the actor acts for; brand viewers and outsiders may not act."""
     if actor.is_authenticated and artist.user_id is not None and artist.user_id == actor.pk:
         return Side.ARTIST
@@ -193,7 +193,8 @@ def _acting_side(actor: User, *, brand: Brand, artist: Artist) -> str:
     raise PermissionDeniedError(gettext("You are not a party to this booking."))
 
 
-def _require(side: str, wanted: str, what: str | Promise) -> None:
+def require_side(side: str, wanted: str, what: str | Promise) -> None:
+    """Refuse (PermissionDeniedError) unless the acting side is the one that may `what`."""
     if side != wanted:
         raise PermissionDeniedError(
             gettext("Only the %(label)s can %(what)s.")

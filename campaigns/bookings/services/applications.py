@@ -22,7 +22,7 @@ from aux.users.models import User
 from brands.recipients import brand_recipients
 from campaigns.briefs.models import Brief, MatchCuration
 from campaigns.briefs.permissions import check_can_edit_brand_briefs
-from campaigns.briefs.services import _locked
+from campaigns.briefs.services import brief_lock
 
 from ..models import Application, Offer
 from ._common import _now
@@ -90,7 +90,7 @@ def brief_open_call_set(*, actor: User, brief: Brief, open_call: bool) -> Brief:
     An open call must be public: artists have to see the brief to apply.
     """
     check_can_edit_brand_briefs(actor, brief.brand)
-    brief = _locked(brief)
+    brief = brief_lock(brief)
     if open_call and brief.visibility != Brief.Visibility.PUBLIC:
         raise ValidationError({"open_call": gettext("Only a public brief can be an open call.")})
     if open_call and brief.status == Brief.Status.CLOSED:
@@ -144,7 +144,7 @@ def application_create(
     artist = Artist.objects.filter(user=actor).first() if actor.is_authenticated else None
     if artist is None:
         raise PermissionDeniedError(gettext("Only artists apply to open calls."))
-    brief = _locked(brief)
+    brief = brief_lock(brief)
     if brief.visibility != Brief.Visibility.PUBLIC:
         raise NotFoundError(gettext("No such brief."))
     _check_open_call(brief)

@@ -28,9 +28,9 @@ from ._common import (
     BOTH_SIDES,
     CONTRACT_TEMPLATE_VERSION,
     USAGE_CHANNELS,
-    _acting_side,
     _notify_on_commit,
     _now,
+    acting_side,
     cancel_request_ttl,
     is_social_type,
     review_window,
@@ -137,7 +137,7 @@ def contract_sign(
     The signature stores who, when, IP, user agent and the hash of the text signed; once both
     sides have signed the contract is active (funding follows: payments issue).
     """
-    side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
+    side = acting_side(actor, brand=contract.brand, artist=contract.artist)
     errors = {}
     if not confirm:
         errors["confirm"] = [gettext("Confirm that you have read and agree to the terms.")]
@@ -253,7 +253,7 @@ def contract_cancel(*, actor: User, contract: Contract, reason: str = "") -> Con
     approved the contract ends only by completion, a settlement (settlement_propose) or a
     dispute decided by staff: a cancellation never takes delivered work back.
     """
-    side = None if actor.is_staff else _acting_side(
+    side = None if actor.is_staff else acting_side(
         actor, brand=contract.brand, artist=contract.artist
     )  # fmt: skip
     contract = _lock_contract(contract)

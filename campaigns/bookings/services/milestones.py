@@ -25,10 +25,10 @@ from ..attachments import attachments_validate
 from ..models import Attachment, Contract, Dispute, Message, Milestone, Side
 from ._common import (
     BOTH_SIDES,
-    _acting_side,
     _notify_on_commit,
     _now,
-    _require,
+    acting_side,
+    require_side,
     review_window,
 )
 from .contracts import (
@@ -113,8 +113,8 @@ def milestone_submit(
     campaigns.bookings.attachments); the files are kept with the milestone across resubmissions.
     """
     contract = milestone.contract
-    side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
-    _require(side, Side.ARTIST, gettext_lazy("submit a deliverable"))
+    side = acting_side(actor, brand=contract.brand, artist=contract.artist)
+    require_side(side, Side.ARTIST, gettext_lazy("submit a deliverable"))
     clean_links = _clean_links(links)
     files = attachments_validate(attachments)
     if not note.strip() and not clean_links and not files:
@@ -173,8 +173,8 @@ def _approve(milestone: Milestone, *, actor: User | None, amount: int, auto: boo
 def milestone_approve(*, actor: User, milestone: Milestone) -> Milestone:
     """The brand approves a submitted deliverable: final, and the payout follows."""
     contract = milestone.contract
-    side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
-    _require(side, Side.BRAND, gettext_lazy("approve a deliverable"))
+    side = acting_side(actor, brand=contract.brand, artist=contract.artist)
+    require_side(side, Side.BRAND, gettext_lazy("approve a deliverable"))
     contract, milestone, siblings = _lock_milestone(milestone)
     if milestone.status == Milestone.Status.DISPUTED:
         # The table lets a disputed deliverable become approved, but only by staff's decision.
@@ -200,8 +200,8 @@ def milestone_approve(*, actor: User, milestone: Milestone) -> Milestone:
 def milestone_request_changes(*, actor: User, milestone: Milestone, reason: str) -> Milestone:
     """The brand sends a submitted deliverable back with a reason; the artist resubmits."""
     contract = milestone.contract
-    side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
-    _require(side, Side.BRAND, gettext_lazy("request changes"))
+    side = acting_side(actor, brand=contract.brand, artist=contract.artist)
+    require_side(side, Side.BRAND, gettext_lazy("request changes"))
     if not (reason or "").strip():
         raise ValidationError({"reason": gettext("Say what should change.")})
     contract, milestone, _siblings = _lock_milestone(milestone)
@@ -313,7 +313,7 @@ def background_sweep(*, older_than_minutes: int = 5) -> int:
 def dispute_open(*, actor: User, milestone: Milestone, reason: str) -> Dispute:
     """Either side disputes a submitted deliverable; staff decide. The contract is disputed."""
     contract = milestone.contract
-    side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
+    side = acting_side(actor, brand=contract.brand, artist=contract.artist)
     if not (reason or "").strip():
         raise ValidationError({"reason": gettext("Explain what the dispute is about.")})
     contract, milestone, _siblings = _lock_milestone(milestone)
@@ -341,7 +341,7 @@ def dispute_respond(*, actor: User, milestone: Milestone, statement: str) -> Dis
     them on the contract page and in the API.
     """
     contract = milestone.contract
-    side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
+    side = acting_side(actor, brand=contract.brand, artist=contract.artist)
     contract, milestone, _siblings = _lock_milestone(milestone)
     dispute = (
         Dispute.objects.select_for_update()

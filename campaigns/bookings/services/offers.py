@@ -19,7 +19,7 @@ from aux.users.models import User
 from brands.models import BrandCategory
 from campaigns.briefs.models import Brief
 from campaigns.briefs.permissions import check_brand_verified, check_can_edit_brand_briefs
-from campaigns.briefs.services import _locked
+from campaigns.briefs.services import brief_lock
 
 from ..models import Offer, OfferLine, OfferRevision, Side
 from ..selectors import exclusivity_conflict_text, exclusivity_conflicts
@@ -29,11 +29,11 @@ from ._common import (
     OFFER_EXPIRY_DAYS_MIN,
     OFFER_TERM_FIELDS,
     USAGE_CHANNELS,
-    _acting_side,
     _notify_on_commit,
     _now,
-    _require,
+    acting_side,
     offer_ttl,
+    require_side,
 )
 from .contracts import _contract_create
 
@@ -343,7 +343,7 @@ def offer_create(
     """
     check_can_edit_brand_briefs(actor, brief.brand)
     check_brand_verified(brief.brand)
-    brief = _locked(brief)
+    brief = brief_lock(brief)
     if brief.status != Brief.Status.PUBLISHED:
         raise ConflictError(
             gettext("This brief is %(status)s; offers are made on published briefs only.")
@@ -402,7 +402,7 @@ def offer_counter(
     unknown = set(changes) - OFFER_TERM_FIELDS
     if unknown:
         raise ValueError(f"Not offer terms: {sorted(unknown)}")
-    side = _acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
+    side = acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
     offer = _lock_offer(offer)
     _check_open_and_turn(offer, side, "countered")
     before = (offer_current_terms(offer), offer_current_lines(offer))
@@ -432,7 +432,7 @@ def offer_counter(
 @transaction.atomic
 def offer_accept(*, actor: User, offer: Offer) -> Offer:
     """The side whose turn it is accepts the current revision; the contract is created."""
-    side = _acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
+    side = acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
     offer = _lock_offer(offer)
     _check_open_and_turn(offer, side, "accepted")
     _offer_transition(offer, Offer.Status.ACCEPTED)
@@ -448,8 +448,10 @@ def offer_accept(*, actor: User, offer: Offer) -> Offer:
 @transaction.atomic
 def offer_decline(*, actor: User, offer: Offer, reason: str = "") -> Offer:
     """The artist turns the offer down (at any point of the negotiation), optionally saying why."""
-    side = _acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
-    _require(side, Side.ARTIST, gettext_lazy("decline an offer (the brand withdraws it instead)"))
+    side = acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
+    require_side(
+        side, Side.ARTIST, gettext_lazy("decline an offer (the brand withdraws it instead)")
+    )
     offer = _lock_offer(offer)
     _offer_transition(offer, Offer.Status.DECLINED)
     offer.awaiting, offer.closed_at = "", _now()
@@ -463,8 +465,10 @@ def offer_decline(*, actor: User, offer: Offer, reason: str = "") -> Offer:
 @transaction.atomic
 def offer_withdraw(*, actor: User, offer: Offer) -> Offer:
     """The brand takes its offer back before it is accepted."""
-    side = _acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
-    _require(side, Side.BRAND, gettext_lazy("withdraw an offer (the artist declines it instead)"))
+    side = acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
+    require_side(
+        side, Side.BRAND, gettext_lazy("withdraw an offer (the artist declines it instead)")
+    )
     offer = _lock_offer(offer)
     _offer_transition(offer, Offer.Status.WITHDRAWN)
     offer.awaiting, offer.closed_at = "", _now()
@@ -506,8 +510,8 @@ def offer_renew(
     expired without answering again. The offer rules apply as for a new one: a published
     brief, one open offer per (brief, artist), Stripe's ceiling, the exclusivity check.
     """
-    side = _acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
-    _require(side, Side.BRAND, gettext_lazy("renew an offer"))
+    side = acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
+    require_side(side, Side.BRAND, gettext_lazy("renew an offer"))
     check_brand_verified(offer.brief.brand)
     offer = _lock_offer(offer)
     if offer.status != Offer.Status.EXPIRED:
@@ -515,7 +519,7 @@ def offer_renew(
             gettext("This offer is %(status)s; only an expired offer can be renewed.")
             % {"status": offer.get_status_display().lower()}
         )
-    brief = _locked(offer.brief)
+    brief = brief_lock(offer.brief)
     if brief.status != Brief.Status.PUBLISHED:
         raise ConflictError(
             gettext("This brief is %(status)s; offers are made on published briefs only.")

@@ -28,9 +28,9 @@ from .. import hooks
 from ..models import Contract, Milestone, Settlement, Side
 from ._common import (
     BOTH_SIDES,
-    _acting_side,
     _notify_on_commit,
     _now,
+    acting_side,
     cancel_request_ttl,
 )
 from .contracts import _contract_transition, _lock_contract, _lock_milestones
@@ -100,7 +100,7 @@ def settlement_propose(
 ) -> Settlement:
     """One side proposes: the artist is paid `artist_amount` (minor units) for the work done and
     the rest of the unspent escrow is refunded to the brand. Replaces an open proposal."""
-    side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
+    side = acting_side(actor, brand=contract.brand, artist=contract.artist)
     if isinstance(artist_amount, bool) or not isinstance(artist_amount, int) or artist_amount < 0:
         raise ValidationError({"artist_amount": gettext("Enter an amount of zero or more.")})
     contract = _lock_contract(contract)
@@ -142,7 +142,7 @@ def settlement_propose(
 def _lock_open(actor: User, settlement: Settlement) -> tuple[Contract, list[Milestone], str]:
     """Lock the contract, its milestones and the proposal; check it may be answered by actor."""
     contract = settlement.contract
-    side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
+    side = acting_side(actor, brand=contract.brand, artist=contract.artist)
     contract = _lock_contract(contract)
     milestones = _lock_milestones(contract)
     settlement = Settlement.objects.select_for_update().get(pk=settlement.pk)

@@ -18,7 +18,7 @@ from campaigns.reviews.selectors import blind_period
 from ..attachments import attachments_validate
 from ..models import Contract, Message, Offer, Review, Side
 from ..selectors import contacts_visible, offers_visible_to
-from ._common import _acting_side, _notify_on_commit
+from ._common import _notify_on_commit, acting_side
 from .contracts import _lock_contract
 from .milestones import _attachments_save
 
@@ -47,7 +47,7 @@ def message_post(
     with the message; a message with files may have no text. Masking of contact details applies
     to the text only (see campaigns.bookings.attachments).
     """
-    side = _acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
+    side = acting_side(actor, brand=offer.brief.brand, artist=offer.artist)
     body = (body or "").strip()
     files = attachments_validate(attachments)
     if not body and not files:
@@ -71,7 +71,7 @@ def review_create(*, actor: User, contract: Contract, rating: int, text: str = "
     """After completion each side rates the other once (1–5 with text), within
     AUX_REVIEW_BLIND_DAYS of the other side's review; neither reads the other's before both
     wrote or that time passed (campaigns.reviews.selectors.reviews_published)."""
-    side = _acting_side(actor, brand=contract.brand, artist=contract.artist)
+    side = acting_side(actor, brand=contract.brand, artist=contract.artist)
     contract = _lock_contract(contract)
     if contract.status != Contract.Status.COMPLETED:
         raise ConflictError(

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
@@ -7,6 +8,7 @@ from aux.api.serializers import StrictModelSerializer
 from brands.models import Brand
 
 from ..models import Brief, BriefDeliverable, Match
+from ..ranges import AGE_HIGHEST, AGE_LOWEST, RANGE_FIELDS, brief_range_errors
 
 
 class BriefDeliverableSerializer(StrictModelSerializer):
@@ -39,8 +41,8 @@ class BriefSerializer(StrictModelSerializer):
                                           allow_null=True)  # fmt: skip
     budget_max = serializers.IntegerField(min_value=0, max_value=10**11, required=False,
                                           allow_null=True)  # fmt: skip
-    age_min = serializers.IntegerField(min_value=13, max_value=100, required=False)
-    age_max = serializers.IntegerField(min_value=13, max_value=100, required=False)
+    age_min = serializers.IntegerField(min_value=AGE_LOWEST, max_value=AGE_HIGHEST, required=False)
+    age_max = serializers.IntegerField(min_value=AGE_LOWEST, max_value=AGE_HIGHEST, required=False)
 
     class Meta:
         model = Brief
@@ -58,24 +60,16 @@ class BriefSerializer(StrictModelSerializer):
         ]  # fmt: skip
 
     def validate(self, attrs: dict) -> dict:
-        # Cross-field rules get field messages here; the model's clean() says the same.
+        # The range rules (campaigns.briefs.ranges, which the model's clean() asks too) as
+        # field messages, checked on the brief as it would be after this change.
         instance = self.instance
 
         def value(name):
             return attrs.get(name, getattr(instance, name, None) if instance else None)
 
-        errors = {}
-        bmin, bmax = value("budget_min"), value("budget_max")
-        if bmin is not None and bmax is not None and bmax < bmin:
-            errors["budget_max"] = "The maximum budget must be at least the minimum."
-        start, end = value("start_date"), value("end_date")
-        if start and end and end < start:
-            errors["end_date"] = "The campaign must end on or after its start date."
-        amin, amax = value("age_min"), value("age_max")
-        if amin is not None and amax is not None and amax < amin:
-            errors["age_max"] = "The oldest age must be at least the youngest."
+        errors = brief_range_errors({name: value(name) for name in RANGE_FIELDS})
         if instance is not None and "brand" in attrs and attrs["brand"] != instance.brand:
-            errors["brand"] = "A brief cannot move to another brand."
+            errors["brand"] = gettext("A brief cannot move to another brand.")
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
