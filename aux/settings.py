@@ -582,6 +582,9 @@ AUX_RETENTION_DAYS = env.dict(
 )
 
 # --- Periodic tasks (celery beat) -----------------------------------------------------------------
+# celery beat runs the schedule only while it holds a PostgreSQL lock: a second beat, or a second
+# deployment on the same database, stands by instead of running every job again (aux/schedule.py).
+CELERY_BEAT_SCHEDULER = "aux.schedule:SingleBeatScheduler"
 CELERY_BEAT_SCHEDULE = {
     "offers-expire": {"task": "campaigns.offers_expire", "schedule": 300.0},
     "milestones-auto-approve": {"task": "campaigns.milestones_auto_approve", "schedule": 900.0},
