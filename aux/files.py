@@ -13,6 +13,7 @@ view let through, and a link copied from the browser stops working a minute late
 from __future__ import annotations
 
 import posixpath
+import sys
 
 from django.conf import settings
 from django.core.files.storage import Storage, storages
@@ -20,7 +21,6 @@ from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 from django.views.static import serve
-from storages.backends.s3 import S3Storage
 
 # The upload_to folders of the fields stored on `public_storage`: the only local files served
 # under MEDIA_URL (see public_file).
@@ -41,7 +41,10 @@ def serve_private(
     cached by a browser or a proxy: the next request is checked again.
     """
     storage = file.storage
-    if isinstance(storage, S3Storage):
+    # An S3 storage exists only if its module was imported (by STORAGES): not importing it here
+    # spares every process that stores files locally a second of boto3 at start.
+    s3 = sys.modules.get("storages.backends.s3")
+    if s3 is not None and isinstance(storage, s3.S3Storage):
         parameters = {
             "ResponseContentDisposition": content_disposition_header(not inline, filename)
         }
