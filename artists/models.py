@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from aux.files import public_storage
 from aux.money import Currency
 from aux.utils import validate_slug_not_reserved
 from brands.models import VerificationRequestBase
@@ -94,7 +95,7 @@ class Artist(models.Model):
     city = models.CharField(max_length=80, blank=True)
     country = CountryField(blank=True)
     languages = models.JSONField(default=list, blank=True, help_text="ISO 639-1 codes.")
-    photo = models.ImageField(upload_to="artists/photos/", blank=True)
+    photo = models.ImageField(upload_to="artists/photos/", blank=True, storage=public_storage)
     genres = models.ManyToManyField(Genre, blank=True, related_name="artists")
     moods = models.ManyToManyField(Mood, blank=True, related_name="artists")
     refused_categories = models.ManyToManyField(

@@ -298,8 +298,40 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# Uploads: the folder MEDIA_ROOT (the demo, the tests, a single host), or S3-compatible object
+# storage that every host reaches when AWS_STORAGE_BUCKET_NAME is set. "default" keeps the private
+# files (contracts, attachments, result screenshots, data exports): only the views that check who
+# asks serve them (aux/files.py: streamed from the folder, or a redirect to a URL signed for
+# AUX_PRIVATE_FILE_URL_SECONDS); "public" keeps artist photos and brand logos, linked directly.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+AUX_PRIVATE_FILE_URL_SECONDS = env.int("AUX_PRIVATE_FILE_URL_SECONDS", default=60)
+if AWS_STORAGE_BUCKET_NAME:
+    _s3 = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,  # None: AWS itself
+        # Empty keys: boto3 finds credentials itself (an instance role, AWS_ACCESS_KEY_ID, ...).
+        "access_key": env("AWS_S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env("AWS_S3_SECRET_ACCESS_KEY", default="") or None,
+        "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+        "signature_version": "s3v4",
+        "file_overwrite": False,  # a new upload never replaces another one's file
+    }
+    _private_files = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "location": "private",
+            "querystring_expire": AUX_PRIVATE_FILE_URL_SECONDS,
+        },
+    }
+    # Readable by anyone through the bucket's policy on public/* (README: Production shape).
+    _public_files = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        **_s3, "location": "public", "querystring_auth": False}}  # fmt: skip
+else:
+    _private_files = _public_files = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _private_files,
+    "public": _public_files,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -550,6 +582,9 @@ AUX_RETENTION_DAYS = env.dict(
 )
 
 # --- Periodic tasks (celery beat) -----------------------------------------------------------------
+# celery beat runs the schedule only while it holds a PostgreSQL lock: a second beat, or a second
+# deployment on the same database, stands by instead of running every job again (aux/schedule.py).
+CELERY_BEAT_SCHEDULER = "aux.schedule:SingleBeatScheduler"
 CELERY_BEAT_SCHEDULE = {
     "offers-expire": {"task": "campaigns.offers_expire", "schedule": 300.0},
     "milestones-auto-approve": {"task": "campaigns.milestones_auto_approve", "schedule": 900.0},

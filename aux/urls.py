@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
@@ -8,7 +7,7 @@ from campaigns.bookings.urls import brief_urlpatterns as booking_brief_urlpatter
 from campaigns.briefs.how_matching_views import how_matching_works
 from campaigns.briefs.urls import urlpatterns as brief_urlpatterns
 
-from . import health, outbox_views, views
+from . import files, health, outbox_views, views
 from .api.docs import ApiDocsView
 from .users import views as user_views
 
@@ -37,6 +36,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path(settings.ADMIN_URL, admin.site.urls),
+    # Public images kept in the local folder (photos, logos); private files have views that check.
+    path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", files.public_file, name="public_file"),
 ]
 
 # Under /api/ every error, an unknown URL included, is JSON (aux.api.middleware for what Django
@@ -45,6 +46,3 @@ handler404 = "aux.api.exceptions.not_found"
 # A lost database/Redis connection anywhere in a request is a 503 + Retry-After (JSON under /api/),
 # any other uncaught error the 500 page.
 handler500 = "aux.outages.server_error"
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aux.files import public_storage
 from aux.utils import validate_slug_not_reserved
 
 from .validators import validate_brand_name
@@ -30,7 +31,7 @@ class Brand(models.Model):
         BrandCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="brands"
     )
     website = models.URLField(blank=True)
-    logo = models.ImageField(upload_to="brands/logos/", blank=True)
+    logo = models.ImageField(upload_to="brands/logos/", blank=True, storage=public_storage)
     description = models.TextField(blank=True)
     verified = models.BooleanField(default=False)
     verified_at = models.DateTimeField(null=True, blank=True)

@@ -140,3 +140,38 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.kind}: {self.channel}"
+
+
+class PeriodicSend(models.Model):
+    """One message a periodic job sent for one period: to `recipient`, or to staff when empty.
+
+    The job records it in the transaction that sends, before sending (services.
+    periodic_send_claim). The unique constraints make a second run for the same period (a second
+    scheduler, a redelivered task, a run by hand) find the row and send nothing: a daily digest or
+    a reminder reaches each person once per period however often its job runs.
+    """
+
+    job = models.CharField(max_length=60)
+    period = models.CharField(max_length=40)  # e.g. "2026-12-08" for a daily job
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["job", "period", "recipient"],
+                condition=Q(recipient__isnull=False),
+                name="periodicsend_once_per_recipient",
+            ),
+            models.UniqueConstraint(
+                fields=["job", "period"],
+                condition=Q(recipient__isnull=True),
+                name="periodicsend_once_to_staff",
+            ),
+        ]
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.job} · {self.period} · {self.recipient_id or 'staff'}"

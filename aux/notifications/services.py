@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -21,7 +21,7 @@ from aux.errors import ApplicationError, NotFoundError
 
 from . import emails, messages
 from .kinds import LOCKED, allowed_channels
-from .models import Channel, Kind, Notification, NotificationPreference
+from .models import Channel, Kind, Notification, NotificationPreference, PeriodicSend
 from .selectors import channels_for, digest_pending_user_ids, preferences_for
 
 if TYPE_CHECKING:
@@ -252,12 +252,37 @@ def notification_send_email(*, notification_id: int) -> bool:
     return True
 
 
-def digest_send(*, user_id: int) -> int:
+DIGEST_JOB = "notifications.digest"
+PERIODIC_SENDS_KEPT = timedelta(days=30)  # far longer than any period (a day)
+
+
+def periodic_send_claim(*, job: str, period: str, recipient_id: int | None = None) -> bool:
+    """Record that `job` sends its message for `period` (to `recipient_id`, or to staff);
+    False when that was recorded already, and the caller then sends nothing.
+
+    Call it inside the transaction that sends, just before sending. A concurrent run of the job
+    waits on the unique index until that transaction ends, then finds the row; if the send
+    failed and rolled back, the row is gone and the next run sends.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("periodic_send_claim belongs in the transaction that sends")
+    try:
+        with transaction.atomic():  # a savepoint: the duplicate's error leaves the caller usable
+            PeriodicSend.objects.create(job=job, period=period, recipient_id=recipient_id)
+    except IntegrityError:
+        return False
+    return True
+
+
+def digest_send(*, user_id: int, period: str | None = None) -> int:
     """Send the user's daily digest of notifications not yet e-mailed; returns the item count.
 
-    Items are locked and marked `digest_sent_at` in the sending transaction: a second run (or a
-    retry after success) finds nothing left, so no item is ever in two digests.
+    Once per user per `period` (the day the beat job ran for, by default today): a second run
+    for that day sends nothing, and items that arrived since wait for the next day's digest.
+    Items are locked and marked `digest_sent_at` in the sending transaction: a retry after
+    success finds nothing left, so no item is ever in two digests.
     """
+    period = period or timezone.localdate().isoformat()
     with transaction.atomic():
         items = list(
             Notification.objects.select_for_update()
@@ -275,6 +300,8 @@ def digest_send(*, user_id: int) -> int:
         user = get_user_model().objects.get(pk=user_id)
         if not user.is_active or not user.email:
             return 0
+        if not periodic_send_claim(job=DIGEST_JOB, period=period, recipient_id=user_id):
+            return 0
         emails.digest_message(user, items).send()
         Notification.objects.filter(pk__in=[n.pk for n in items]).update(
             digest_sent_at=timezone.now()
@@ -283,12 +310,18 @@ def digest_send(*, user_id: int) -> int:
 
 
 def digests_enqueue() -> int:
-    """Enqueue one digest task per user who has digest items waiting (the daily beat job)."""
+    """Enqueue one digest task per user who has digest items waiting (the daily beat job).
+
+    Each task carries today's date, so a task a worker runs after midnight still counts for the
+    day it was queued for. Records of periodic sends older than a month are removed here.
+    """
     from .tasks import send_digest  # the task module imports this one
 
+    PeriodicSend.objects.filter(sent_at__lt=timezone.now() - PERIODIC_SENDS_KEPT).delete()
+    period = timezone.localdate().isoformat()
     user_ids = digest_pending_user_ids()
     for uid in user_ids:
-        enqueue(send_digest, uid)
+        enqueue(send_digest, uid, period)
     return len(user_ids)
 
 

@@ -32,9 +32,9 @@ def send_email(notification_id: int) -> bool:
     retry_jitter=True,
     max_retries=6,
 )
-def send_digest(user_id: int) -> int:
-    """Send one user's daily digest (never an item twice)."""
-    return services.digest_send(user_id=user_id)
+def send_digest(user_id: int, period: str | None = None) -> int:
+    """Send one user's daily digest: once per period, never an item twice."""
+    return services.digest_send(user_id=user_id, period=period)
 
 
 @shared_task(name="notifications.send_digests")

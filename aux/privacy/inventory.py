@@ -95,6 +95,11 @@ INVENTORY: dict[str, Entry] = {
         on_close="the person's notifications deleted; in other people's, their name is replaced",
     ),
     "notifications.NotificationPreference": Entry(paths=("user",), on_close=ERASED),
+    "notifications.PeriodicSend": Entry(
+        excluded="which periodic e-mail (digest, reminder) went out for which day, kept so that "
+        "it goes out once; no content",
+        on_close="kept until removed a month after the send, with the rest of the month's",
+    ),
     # --- brands -----------------------------------------------------------------------------------
     "brands.Brand": Entry(
         paths=("memberships__user", "verified_by"),

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import select_template
 from django.utils.translation import get_language
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aux.errors import ApplicationError
+from aux.files import serve_private
 
 from . import services
 from .forms import CloseAccountForm
@@ -69,9 +70,9 @@ def export_download(request: HttpRequest, token: str) -> HttpResponse:
     archive = services.export_from_token(token=token)
     if archive is None or not (archive.user_id == request.user.pk or request.user.is_staff):
         raise Http404(_("This link has expired or is not yours."))
-    return FileResponse(
-        archive.file.open("rb"), as_attachment=True,
-        filename=f"aux-data-{archive.user_id}-{archive.created_at:%Y%m%d}.zip",
+    return serve_private(
+        archive.file, filename=f"aux-data-{archive.user_id}-{archive.created_at:%Y%m%d}.zip",
+        content_type="application/zip",
     )  # fmt: skip
 
 

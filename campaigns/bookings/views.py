@@ -5,13 +5,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from artists.models import Artist
 from aux.errors import ApplicationError
+from aux.files import serve_private
 from aux.ratelimit import over_limit
 from brands.models import Membership
 from campaigns.briefs.permissions import brand_role, check_can_edit_brand_briefs
@@ -379,8 +380,8 @@ def contract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _contract_for(request, pk)
     if not contract.pdf:
         raise Http404(_("The PDF is being prepared."))
-    return FileResponse(contract.pdf.open("rb"), as_attachment=True,
-                        filename=f"aux-contract-{contract.pk}.pdf")  # fmt: skip
+    return serve_private(contract.pdf, filename=f"aux-contract-{contract.pk}.pdf",
+                         content_type="application/pdf")  # fmt: skip
 
 
 @login_required
@@ -434,8 +435,5 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = attachment_visible_to(user=request.user, pk=pk)
     if attachment is None or not attachment.file:
         raise Http404(_("No such file."))
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True,
-                            filename=attachment.original_name,
-                            content_type=attachment.content_type)  # fmt: skip
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_private(attachment.file, filename=attachment.original_name,
+                         content_type=attachment.content_type)  # fmt: skip

@@ -29,7 +29,7 @@ from aux.users.models import User
 from aux.utils import month_key as _month
 from brands.models import Brand
 from campaigns.bookings.models import Contract, Milestone, Offer
-from campaigns.bookings.selectors import SIGNED_STATUSES
+from campaigns.bookings.selectors import SIGNED_STATUSES, milestones_visible_to
 from campaigns.briefs.models import Brief
 from payments.models import Payment, Payout
 
@@ -98,6 +98,12 @@ def results_for_milestones(*, milestone_ids: list[int]) -> dict[int, list[Milest
 
 def milestone_results(*, milestone: Milestone) -> QuerySet[MilestoneResult]:
     return MilestoneResult.objects.filter(milestone=milestone).order_by("kind")
+
+
+def result_visible_to(*, user: User, pk: int) -> MilestoneResult | None:
+    """One reported figure, if `user` may read its deliverable (the parties and staff)."""
+    milestones = milestones_visible_to(user=user).values("pk")
+    return MilestoneResult.objects.filter(pk=pk, milestone__in=milestones).first()
 
 
 # --- one brief -----------------------------------------------------------------------------------

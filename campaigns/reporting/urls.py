@@ -12,6 +12,9 @@ urlpatterns = [
     path("brands/<slug:slug>/reports/", views.brand_reports, name="brand_reports"),
     path("staff/marketplace/", views.marketplace, name="marketplace"),
     path("bookings/milestone-results/<int:pk>/", views.result_report, name="result_report"),
+    path(
+        "bookings/results/<int:pk>/screenshot/", views.result_screenshot, name="result_screenshot"
+    ),
     path("bookings/results/<int:pk>/question/", views.result_question, name="result_question"),
     path("bookings/results/<int:pk>/answer/", views.result_answer, name="result_answer"),
 ]

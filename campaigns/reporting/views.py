@@ -2,6 +2,7 @@
 campaigns.reporting.services; a report one may not read does not exist (404)."""
 
 import csv
+import mimetypes
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aux.errors import ApplicationError
+from aux.files import serve_private
 from campaigns.bookings.selectors import milestones_visible_to
 
 from . import selectors as reporting
@@ -64,6 +66,17 @@ def brand_reports(request: HttpRequest, slug: str) -> HttpResponse:
 def marketplace(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/report_marketplace.html",
                   {"r": reporting.marketplace_overview()})  # fmt: skip
+
+
+@login_required
+def result_screenshot(request: HttpRequest, pk: int) -> HttpResponse:
+    """A figure's screenshot (an image we re-encoded, shown inline) for whom may read it."""
+    result = reporting.result_visible_to(user=request.user, pk=pk)
+    if result is None or not result.screenshot:
+        raise Http404(_("No such file."))
+    name = result.screenshot.name.rsplit("/", 1)[-1]
+    return serve_private(result.screenshot, filename=name, inline=True,
+                         content_type=mimetypes.guess_type(name)[0])  # fmt: skip
 
 
 def _back(milestone_id: int, contract_id: int) -> HttpResponse:

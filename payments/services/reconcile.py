@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import transaction
 from django.db.models import Q, Sum
 
 from aux.dispatch import enqueue
 from aux.errors import ApplicationError
+from aux.notifications.services import periodic_send_claim
 from campaigns.bookings.models import Contract, Dispute, Milestone
 
 from .. import stripe_gateway as gateway
@@ -86,10 +88,19 @@ def reconcile() -> list[str]:
     for problem in problems:
         logger.error("reconciliation: %s", problem)
     if problems:
-        from django.core.mail import mail_admins
-
-        mail_admins("Payments reconciliation found differences", "\n".join(problems))
+        _mail_staff_once_a_day(problems)
     return problems
+
+
+def _mail_staff_once_a_day(problems: list[str]) -> None:
+    """One e-mail to staff per day, however often the job runs (a second scheduler, a run by
+    hand): the log keeps every run's lines."""
+    from django.core.mail import mail_admins
+
+    with transaction.atomic():
+        today = _now().date().isoformat()
+        if periodic_send_claim(job="payments.reconcile", period=today):
+            mail_admins("Payments reconciliation found differences", "\n".join(problems))
 
 
 def _reconcile_open_payments() -> list[str]:

@@ -1,6 +1,8 @@
 """E-mail per kind (subject, link, unsubscribe), the task's retry through a real SMTP server that
 refuses the first attempt, and the daily digest."""
 
+from datetime import timedelta
+
 import pytest
 from django.conf import settings as django_settings
 from django.test import override_settings
@@ -146,7 +148,9 @@ def test_digest_never_sends_an_item_twice(mailoutbox):
     assert send_digest.delay(user.pk).get() == 0  # a retry or a second beat run
     assert send_digests.delay().get() == 0
     later = _digest_items(user, [Kind.OFFER_COUNTERED])
-    assert send_digest.delay(user.pk).get() == 1
+    assert send_digest.delay(user.pk).get() == 0  # once a day: it waits for tomorrow's
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    assert send_digest.delay(user.pk, tomorrow).get() == 1
     assert len(mailoutbox) == 2
     assert first[0].text in mailoutbox[0].body and first[0].text not in mailoutbox[1].body
     assert later[0].text in mailoutbox[1].body

@@ -899,6 +899,25 @@ _case("reports:brand_reports", "L 404 404 200 200 200 404 200", kwargs=_brand)
 _case("reports:marketplace", "L L L L L L L 200")  # the admin's staff login
 _case("reports:result_report", None, kwargs=_pk("milestone"),
       writes=[Write("post", allowed=("artist_a",))])  # fmt: skip
+
+
+def _result_with_screenshot(w: World) -> dict:
+    """A figure with a screenshot on A's deliverable (made once per world)."""
+    if getattr(w, "result", None) is None:
+        from django.core.files.base import ContentFile
+        from django.utils import timezone
+
+        from campaigns.reporting.models import MilestoneResult
+
+        w.result = MilestoneResult(
+            milestone=w.milestone, kind="saves", value=3, reported_at=timezone.now()
+        )
+        w.result.screenshot.save("s.png", ContentFile(b"\x89PNG\r\n"), save=True)
+    return {"pk": w.result.pk}
+
+
+# The parties of the deliverable (brand viewers too) and staff; everyone else: 404.
+_case("reports:result_screenshot", "L 200 404 200 200 200 404 200", kwargs=_result_with_screenshot)
 _case("reports:result_question", None, kwargs=lambda w: {"pk": 1})
 _case("reports:result_answer", None, kwargs=lambda w: {"pk": 1})
 _case("api-brief-report", "401 404 404 200 200 200 404 200", api=True,

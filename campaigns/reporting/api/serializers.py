@@ -3,6 +3,7 @@
 The report serializers describe the dicts built by campaigns.reporting.selectors so the schema is
 true."""
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from aux.api.serializers import StrictModelSerializer, StrictSerializer
@@ -11,7 +12,8 @@ from ..models import MilestoneResult
 
 
 class ResultSerializer(StrictModelSerializer):
-    screenshot = serializers.ImageField(read_only=True, use_url=True)
+    # The parties-only page of the screenshot (not a media URL), or null without one.
+    screenshot = serializers.SerializerMethodField()
 
     class Meta:
         model = MilestoneResult
@@ -20,6 +22,9 @@ class ResultSerializer(StrictModelSerializer):
             "reported_at", "updated_at", "question", "questioned_at", "answer", "answered_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def get_screenshot(self, result: MilestoneResult) -> str | None:
+        return reverse("reports:result_screenshot", args=[result.pk]) if result.screenshot else None
 
 
 class ResultInputSerializer(StrictSerializer):

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from aux.schedule import Scheduler
+from aux.schedule import STANDBY_SECONDS, BeatLock, Scheduler
 
 
 class Command(BaseCommand):
@@ -32,12 +32,19 @@ class Command(BaseCommand):
             self.stdout.write(f"ran {len(ran)} scheduled tasks: {', '.join(ran)}")
             return
         scheduler = Scheduler()
+        lock = BeatLock()  # one scheduler per database (aux/schedule.py)
         self.stdout.write(f"running {len(scheduler.entries)} scheduled tasks; Ctrl-C stops")
         self.stdout.flush()
         try:
             while True:
-                scheduler.tick()
-                close_old_connections()
-                time.sleep(min(max(scheduler.seconds_to_next(), 1.0), max_sleep))
+                if lock.held():
+                    scheduler.tick()
+                    close_old_connections()
+                    wait = scheduler.seconds_to_next()
+                else:
+                    wait = STANDBY_SECONDS
+                time.sleep(min(max(wait, 1.0), max_sleep))
         except KeyboardInterrupt:
             return
+        finally:
+            lock.release()
