@@ -397,7 +397,8 @@ def _briefs(tax: dict, brands: list[Brand]) -> int:
 
 def _rank_published_briefs() -> int:
     """Build the matching snapshot and rank every published brief, so match pages are filled."""
-    from campaigns.briefs.matching_service import matches_recompute, snapshot_build
+    from campaigns.briefs.matching_service import matches_recompute
+    from campaigns.briefs.snapshot_store import snapshot_build
 
     snapshot_build()
     published = Brief.objects.filter(status=Brief.Status.PUBLISHED)

@@ -22,7 +22,7 @@ class CampaignsConfig(AppConfig):
             "reviews.admin",
         ):
             import_module(f"{self.name}.{module}")
-        from .briefs.matching_service import ratings_reader_register
+        from .briefs.snapshot_store import ratings_reader_register
         from .reviews.selectors import artist_ratings
         from .reviews.views import artist_reviews_section, brand_reviews_section
 
