@@ -10,8 +10,8 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
-from kombu import Queue
 from django.utils.csp import CSP
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -168,7 +168,12 @@ CELERY_TIMEZONE = "UTC"
 # Queues by kind of work, so that a snapshot rebuild or a PDF never delays a payout: compose runs
 # a worker per group (`-Q payments`, `-Q matching`, `-Q email,default`); a worker started without
 # -Q takes all four (the demo's and the tests' single worker). /healthz reports each backlog.
-CELERY_TASK_QUEUES = [Queue(name) for name in ("payments", "matching", "email", "default")]
+# Each queue bound by its own name (a bare Queue(name) gets the default key: all four would get
+# every message).
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name), routing_key=name)
+    for name in ("payments", "matching", "email", "default")
+]
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "payments.send_split_invitation": {"queue": "email"},  # before payments.*: a name wins

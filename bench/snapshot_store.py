@@ -50,6 +50,7 @@ def main() -> None:
     snap = ArtistSnapshot.load(cache, mmap=False)
     run = Path(f"/tmp/aux-bench-{args.port}/nodes-{time.time_ns()}")  # noqa: S108
 
+    SnapshotVersion.objects.filter(version=snap.version).delete()  # published by a previous run
     settings.AUX_SNAPSHOT_DIR = str(run / "builder")
     t0 = time.perf_counter()
     with transaction.atomic():

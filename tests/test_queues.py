@@ -5,6 +5,8 @@ from django.conf import settings
 
 from aux.celery import app
 
+app.loader.import_default_modules()  # every tasks.py, as a worker loads them
+
 
 @pytest.mark.parametrize(
     ("task", "queue"),
@@ -35,3 +37,12 @@ def test_every_periodic_task_exists_and_goes_to_a_declared_queue():
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks
         assert app.amqp.router.route({}, entry["task"])["queue"].name in declared
+
+
+def test_a_message_sent_to_one_queue_reaches_that_queue_only():
+    """Each queue has a binding of its own: a bare Queue(name) would take the default exchange
+    and routing key, and every worker group would get every task."""
+    bindings = [(q.exchange.name, q.routing_key) for q in app.amqp.queues.values()]
+    assert len(set(bindings)) == len(bindings) == 4
+    for name, queue in app.amqp.queues.items():
+        assert (queue.exchange.name, queue.routing_key) == (name, name)

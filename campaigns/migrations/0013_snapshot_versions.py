@@ -4,38 +4,71 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-class Migration(migrations.Migration):
+def store_parts_uncompressed(apps, schema_editor):
+    """The arrays are numbers: pglz halves them but costs CPU on every publish and fetch (at
+    100k artists, publishing took 17 s instead of 8 s): store them out of line, uncompressed."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "ALTER TABLE campaigns_snapshotpart ALTER COLUMN data SET STORAGE EXTERNAL"
+        )
 
+
+class Migration(migrations.Migration):
     dependencies = [
-        ('campaigns', '0012_review_reply_hidden_reports'),
+        ("campaigns", "0012_review_reply_hidden_reports"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SnapshotVersion',
+            name="SnapshotVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=64, unique=True)),
-                ('covered_since', models.DateTimeField()),
-                ('n_alive', models.PositiveIntegerField(help_text='Artists in the snapshot.')),
-                ('size', models.PositiveBigIntegerField(help_text='Bytes of its array files.')),
-                ('published_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.CharField(max_length=64, unique=True)),
+                ("covered_since", models.DateTimeField()),
+                ("n_alive", models.PositiveIntegerField(help_text="Artists in the snapshot.")),
+                ("size", models.PositiveBigIntegerField(help_text="Bytes of its array files.")),
+                ("published_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-pk'],
+                "ordering": ["-pk"],
             },
         ),
         migrations.CreateModel(
-            name='SnapshotPart',
+            name="SnapshotPart",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='File name in the version folder.', max_length=64)),
-                ('seq', models.PositiveIntegerField()),
-                ('data', models.BinaryField()),
-                ('snapshot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parts', to='campaigns.snapshotversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(help_text="File name in the version folder.", max_length=64),
+                ),
+                ("seq", models.PositiveIntegerField()),
+                ("data", models.BinaryField()),
+                (
+                    "snapshot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parts",
+                        to="campaigns.snapshotversion",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('snapshot', 'name', 'seq'), name='snapshot_part_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("snapshot", "name", "seq"), name="snapshot_part_unique"
+                    )
+                ],
             },
         ),
+        migrations.RunPython(store_parts_uncompressed, migrations.RunPython.noop),
     ]
