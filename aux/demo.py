@@ -49,7 +49,8 @@ from campaigns.bookings.services import (
     offer_withdraw,
     review_create,
 )
-from campaigns.briefs.matching_service import matches_recompute, snapshot_build
+from campaigns.briefs.matching_service import matches_recompute
+from campaigns.briefs.snapshot_store import snapshot_build
 from campaigns.briefs.models import Brief, BriefDeliverable
 from campaigns.briefs.services import brief_close
 from campaigns.reporting.models import MilestoneResult

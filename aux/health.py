@@ -1,4 +1,5 @@
-"""`/healthz`: is each part the site needs reachable? 200 when all are, 503 naming what is not."""
+"""`/healthz`: is each part the site needs reachable? 200 when all are, 503 naming what is not;
+with a broker, how many tasks wait in each queue (`queues`)."""
 
 import time
 from collections.abc import Callable
@@ -55,6 +56,17 @@ def _check_worker() -> str:
     return f"ok ({len(replies)} worker{'s' if len(replies) > 1 else ''})"
 
 
+def _queue_backlog() -> dict[str, int]:
+    """Messages waiting in each Celery queue (LLEN of its Redis list), in one round trip: a
+    growing `payments` backlog means payouts wait for a worker."""
+    names = [q.name for q in celery_app.conf.task_queues]
+    with celery_app.connection_for_read() as conn:
+        pipe = conn.default_channel.client.pipeline()
+        for name in names:
+            pipe.llen(name)
+        return dict(zip(names, pipe.execute(), strict=True))
+
+
 CHECKS: dict[str, Callable[[], str]] = {
     "database": _check_database,
     "cache": _check_cache,
@@ -87,6 +99,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "status": "ok" if healthy else "down",
         "checks": results,
         "down": [name for name, r in results.items() if r["status"] == "down"],
-        "elapsed_ms": round((time.monotonic() - started) * 1000, 1),
     }
+    if results["broker"]["status"] == "ok":
+        try:
+            body["queues"] = _queue_backlog()
+        except Exception as exc:  # a backlog unknown is not an outage: the broker check says
+            body["queues"] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+    body["elapsed_ms"] = round((time.monotonic() - started) * 1000, 1)
     return JsonResponse(body, status=200 if healthy else 503)

@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.utils.csp import CSP
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -164,6 +165,26 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
                      "interval_max": 0.5}
 }  # fmt: skip
 CELERY_TIMEZONE = "UTC"
+# Queues by kind of work, so that a snapshot rebuild or a PDF never delays a payout: compose runs
+# a worker per group (`-Q payments`, `-Q matching`, `-Q email,default`); a worker started without
+# -Q takes all four (the demo's and the tests' single worker). /healthz reports each backlog.
+# Each queue bound by its own name (a bare Queue(name) gets the default key: all four would get
+# every message).
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name), routing_key=name)
+    for name in ("payments", "matching", "email", "default")
+]
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "payments.send_split_invitation": {"queue": "email"},  # before payments.*: a name wins
+    "payments.*": {"queue": "payments"},  # payouts, refunds, their sweep, reconciliation
+    "campaigns.brief_compute_matches": {"queue": "matching"},
+    "campaigns.snapshot_*": {"queue": "matching"},
+    "notifications.send_email": {"queue": "email"},
+    "notifications.send_digest": {"queue": "email"},
+    "users.send_login_delay_notice": {"queue": "email"},
+    "brands.send_invitation": {"queue": "email"},
+}  # everything else (sweeps, PDFs, exports, expiries): "default"
 HEALTHZ_WORKER_TIMEOUT = env.float("HEALTHZ_WORKER_TIMEOUT", default=1.0)  # /healthz's worker ping
 
 # --- Accounts (django-allauth, e-mail is the login) -----------------------------------------------
@@ -505,7 +526,8 @@ AUX_BRIEF_REQUIRES_APPROVAL = env.bool("AUX_BRIEF_REQUIRES_APPROVAL", default=Fa
 AUX_DEFAULT_EMERGING_SHARE = env.float("AUX_DEFAULT_EMERGING_SHARE", default=0.3)
 AUX_FAIRNESS_ALPHA = env.float("AUX_FAIRNESS_ALPHA", default=0.1)
 AUX_MATCHES_KEPT = env.int("AUX_MATCHES_KEPT", default=200)
-# The matching engine's memory-mapped artist snapshot (one directory shared by all processes).
+# This node's cache of the published matching snapshot (campaigns/briefs/snapshot_store.py): the
+# processes of a node share it and memory-map it; the versions themselves live in the database.
 AUX_SNAPSHOT_DIR = env("AUX_SNAPSHOT_DIR", default=str(BASE_DIR / "var" / "snapshot"))
 AUX_MATCH_WEIGHTS = env.dict(
     "AUX_MATCH_WEIGHTS",

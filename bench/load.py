@@ -160,7 +160,7 @@ def prepare(args: argparse.Namespace) -> None:
     from aux.demo import ADJECTIVES, NOUNS, seed_demo
     from aux.users.models import User
     from brands.models import Membership
-    from campaigns.briefs import matching_service
+    from campaigns.briefs import matching_service, snapshot_store
     from campaigns.briefs.models import Brief, Match
 
     t0 = time.perf_counter()
@@ -179,7 +179,7 @@ def prepare(args: argparse.Namespace) -> None:
     )
     if stale or args.rerank:
         t1 = time.perf_counter()
-        matching_service.snapshot_build()
+        snapshot_store.snapshot_build()
         for brief in published:
             matching_service.matches_recompute(brief=brief)
         print(f"snapshot + {len(published)} briefs ranked in {time.perf_counter() - t1:.1f}s")

@@ -26,7 +26,7 @@ class CampaignsConfig(AppConfig):
             import_module(f"{self.name}.{module}")
         # The reviews sit above briefs, artists and brands: they register their readers and
         # page sections in the lower layers' hooks.
-        from .briefs.matching_service import ratings_reader_register
+        from .briefs.snapshot_store import ratings_reader_register
         from .reviews.selectors import artist_ratings
         from .reviews.views import artist_reviews_section, brand_reviews_section
 

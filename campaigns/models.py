@@ -18,7 +18,15 @@ from campaigns.bookings.models import (
     Side,
     Signature,
 )
-from campaigns.briefs.models import Brief, BriefDeliverable, Match, MatchCuration, Shortlist
+from campaigns.briefs.models import (
+    Brief,
+    BriefDeliverable,
+    Match,
+    MatchCuration,
+    Shortlist,
+    SnapshotPart,
+    SnapshotVersion,
+)
 from campaigns.reporting.models import MilestoneResult
 
 __all__ = [
@@ -42,4 +50,6 @@ __all__ = [
     "Shortlist",
     "Side",
     "Signature",
+    "SnapshotPart",
+    "SnapshotVersion",
 ]

@@ -14,6 +14,7 @@ def test_healthz_in_eager_mode_is_ok_without_broker_or_worker(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["checks"]["broker"]["status"] == "eager"
+    assert "queues" not in response.json()  # no broker, no queue: tasks run in the web process
 
 
 @pytest.fixture
@@ -41,6 +42,7 @@ def test_healthz_is_503_and_names_redis_parts_when_redis_is_unreachable(client, 
     assert {"cache", "broker", "worker"} <= set(body["down"])
     assert body["checks"]["database"]["status"] == "ok"
     assert "Redis unreachable" in body["checks"]["cache"]["error"]
+    assert "queues" not in body
 
 
 def test_healthz_refuses_post(client):

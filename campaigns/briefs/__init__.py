@@ -1,2 +1,3 @@
-"""Briefs: the brief lifecycle, curation, shortlists and matches; the ranking adapter and snapshot
-store (matching_service.py) over the pure engine (campaigns.matching); the fairness audit."""
+"""Briefs: the brief lifecycle, curation, shortlists and matches; the ranking adapter
+(matching_service.py) and the snapshot store (snapshot_store.py) over the pure engine
+(campaigns.matching); the fairness audit."""

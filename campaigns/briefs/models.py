@@ -266,3 +266,44 @@ class Shortlist(models.Model):
 
     def __str__(self) -> str:
         return f"★ {self.artist} for {self.brief}"
+
+
+class SnapshotVersion(models.Model):
+    """One published version of the matching snapshot (campaigns/briefs/snapshot_store.py).
+
+    The newest row is the current version: every web and worker node ranks against it, fetching
+    its arrays (SnapshotPart rows) once into its own AUX_SNAPSHOT_DIR. A version and its parts
+    are written in one transaction, so a node never sees half of one. `covered_since`: artist
+    changes stamped from this time on may be missing from it (the next refresh reads them).
+    """
+
+    version = models.CharField(max_length=64, unique=True)
+    covered_since = models.DateTimeField()
+    n_alive = models.PositiveIntegerField(help_text="Artists in the snapshot.")
+    size = models.PositiveBigIntegerField(help_text="Bytes of its array files.")
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class SnapshotPart(models.Model):
+    """A piece (at most snapshot_store.PART_BYTES) of one array file of a published version;
+    a file is its parts in `seq` order. Chunked so that neither side ever holds a whole
+    1M-artist array file (~100 MB) as one value."""
+
+    snapshot = models.ForeignKey(SnapshotVersion, on_delete=models.CASCADE, related_name="parts")
+    name = models.CharField(max_length=64, help_text="File name in the version folder.")
+    seq = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "name", "seq"], name="snapshot_part_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot_id}/{self.name}#{self.seq}"

@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from . import matching_service
+from . import matching_service, snapshot_store
 from .models import Brief
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,13 @@ def brief_compute_matches(brief_id: int) -> int:
 @shared_task(name="campaigns.snapshot_rebuild", acks_late=True)
 def snapshot_rebuild() -> int:
     """Full rebuild of the matching snapshot from the database (nightly, or by hand)."""
-    return matching_service.snapshot_build().n_alive
+    return snapshot_store.snapshot_build().n_alive
+
+
+@shared_task(name="campaigns.snapshot_ensure", acks_late=True)
+def snapshot_ensure() -> int:
+    """Build the first snapshot version if none is published, then rank the briefs waiting."""
+    return matching_service.snapshot_first_build()
 
 
 @shared_task(name="campaigns.snapshot_refresh", acks_late=True)

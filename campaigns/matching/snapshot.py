@@ -612,10 +612,13 @@ class ArtistSnapshot:
         return vdir
 
     @classmethod
-    def load(cls, root: str | os.PathLike[str], *, mmap: bool = True) -> ArtistSnapshot:
-        """Open the version named by ``root/CURRENT``; arrays are read-only memory maps."""
+    def load(
+        cls, root: str | os.PathLike[str], *, mmap: bool = True, version: str | None = None
+    ) -> ArtistSnapshot:
+        """Open `version` (default: the one named by ``root/CURRENT``); arrays are read-only
+        memory maps."""
         root = Path(root)
-        version = (root / "CURRENT").read_text().strip()
+        version = version or (root / "CURRENT").read_text().strip()
         vdir = root / "versions" / version
         manifest = json.loads((vdir / "manifest.json").read_text())
         if manifest.get("format") != FORMAT:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from artists.models import Unavailability
-from campaigns.briefs import matching_service
+from campaigns.briefs import matching_service, snapshot_store
 from campaigns.briefs.models import Brief
 from tests.artists.factories import ArtistFactory, DeliverableTypeFactory, GenreFactory, RateFactory
 from tests.campaigns.factories import (
@@ -54,7 +54,7 @@ def lifted(world):
     artists["fresh"].save()
     brief.emerging_share = Decimal("0.50")
     brief.save()
-    matching_service.snapshot_build()
+    snapshot_store.snapshot_build()
     matching_service.matches_recompute(brief=brief)
     return brief, artists, live
 

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from artists.models import Artist, Unavailability
-from campaigns.briefs import matching_service
+from campaigns.briefs import matching_service, snapshot_store
 from campaigns.briefs.models import Match
 from campaigns.briefs.services import brief_publish
 from tests.artists.factories import (
@@ -43,7 +43,7 @@ def test_artists_imported_after_the_snapshot_was_built_are_ranked_for_the_next_p
 ):
     settings.AUX_MATCHING_DEBOUNCE_SECONDS = debounce
     brief = _brief(brand)
-    matching_service.snapshot_build()  # a fresh production: built before any artist exists
+    snapshot_store.snapshot_build()  # a fresh production: built before any artist exists
     path = tmp_path / "artists.csv"
     path.write_text(CSV, encoding="utf-8")
 
@@ -59,13 +59,13 @@ def test_artists_imported_after_the_snapshot_was_built_are_ranked_for_the_next_p
 def test_an_import_dry_run_schedules_no_refresh(tmp_path, django_capture_on_commit_callbacks):
     DeliverableTypeFactory(name="Live show", slug="live-show")
     GenreFactory(name="House", slug="house")
-    matching_service.snapshot_build()
+    snapshot_store.snapshot_build()
     path = tmp_path / "artists.csv"
     path.write_text(CSV, encoding="utf-8")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         call_command("import_artists", str(path), "--dry-run", stdout=None, stderr=None)
     assert callbacks == []
-    assert matching_service.get_snapshot().n_alive == 0
+    assert snapshot_store.get_snapshot().n_alive == 0
 
 
 def test_two_artist_edits_inside_the_debounce_window_both_reach_the_next_ranking(
@@ -75,7 +75,7 @@ def test_two_artist_edits_inside_the_debounce_window_both_reach_the_next_ranking
     # swallow the second edit made a second after the first.
     settings.AUX_MATCHING_DEBOUNCE_SECONDS = 30
     brief, artists, live = world
-    matching_service.snapshot_build()
+    snapshot_store.snapshot_build()
     matching_service.matches_recompute(brief=brief)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -89,7 +89,7 @@ def test_two_artist_edits_inside_the_debounce_window_both_reach_the_next_ranking
 
 def test_a_refresh_records_the_change_count_it_covered(world, django_capture_on_commit_callbacks):
     _brief, artists, live = world
-    matching_service.snapshot_build()
+    snapshot_store.snapshot_build()
     before = matching_service.changes_seen()
     with django_capture_on_commit_callbacks(execute=True):
         RateFactory(artist=artists["no-live"], deliverable_type=live, min_fee=10_000)
@@ -105,7 +105,7 @@ def test_a_change_committed_after_a_refresh_started_is_applied_by_the_next_refre
     slow, quick = ArtistFactory(monthly_listeners=1_000), ArtistFactory(monthly_listeners=2_000)
     for artist in (slow, quick):
         RateFactory(artist=artist, deliverable_type=live)
-    matching_service.snapshot_build()
+    snapshot_store.snapshot_build()
     in_transaction, may_commit = threading.Event(), threading.Event()
 
     def long_transaction() -> None:
@@ -124,12 +124,12 @@ def test_a_change_committed_after_a_refresh_started_is_applied_by_the_next_refre
     worker.start()
     assert in_transaction.wait(10)
     Artist.objects.filter(pk=quick.pk).update(monthly_listeners=3_000, updated_at=timezone.now())
-    assert matching_service.snapshot_refresh() == 1  # sees the committed change only
+    assert snapshot_store.snapshot_refresh() == 1  # sees the committed change only
     may_commit.set()
     worker.join(10)
 
-    matching_service.snapshot_refresh()
-    snap = matching_service.get_snapshot()
+    snapshot_store.snapshot_refresh()
+    snap = snapshot_store.get_snapshot()
     assert snap.record(slow.pk)["monthly_listeners"] == 777
     assert snap.record(quick.pk)["monthly_listeners"] == 3_000
 
@@ -142,7 +142,7 @@ def test_a_change_whose_refresh_task_was_lost_is_applied_by_the_catch_up(
 
     settings.AUX_MATCHING_DEBOUNCE_SECONDS = 30
     _brief, artists, live = world
-    matching_service.snapshot_build()
+    snapshot_store.snapshot_build()
     assert snapshot_catch_up() is False  # nothing uncovered: no refresh
 
     # With a worker, the change queues a refresh for the end of the window; here nobody
@@ -156,8 +156,8 @@ def test_a_change_whose_refresh_task_was_lost_is_applied_by_the_catch_up(
         app.control.purge()
     assert snapshot_catch_up() is False  # still queued (the flag is set): the debounce holds
     cache.delete("matching:refresh-scheduled")  # the flag expired, the task never ran
-    assert matching_service.get_snapshot().record(artists["no-live"].pk)["rates"] == {}
+    assert snapshot_store.get_snapshot().record(artists["no-live"].pk)["rates"] == {}
 
     assert snapshot_catch_up() is True
-    assert matching_service.get_snapshot().record(artists["no-live"].pk)["rates"]
+    assert snapshot_store.get_snapshot().record(artists["no-live"].pk)["rates"]
     assert matching_service.changes_covered() == matching_service.changes_seen()

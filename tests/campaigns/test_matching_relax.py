@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from artists.models import Unavailability
-from campaigns.briefs import matching_service
+from campaigns.briefs import matching_service, snapshot_store
 from campaigns.matching import ArtistSnapshot, rank
 from campaigns.matching import relax as relax_module
 from campaigns.matching.relax import Relaxation, relaxations
@@ -110,7 +110,7 @@ def test_ranking_page_says_which_requirement_to_relax(client, world):
     RateFactory(artist=pricey, deliverable_type=live, min_fee=8_950_000, currency="EUR")
     brief_obj.currency = "EUR"
     brief_obj.save()
-    matching_service.snapshot_build()
+    snapshot_store.snapshot_build()
     matching_service.matches_recompute(brief=brief_obj)
     brief_obj.refresh_from_db()
     assert brief_obj.match_stats["relax"] == [
@@ -130,7 +130,7 @@ def test_replacing_a_kind_of_work_is_named_on_the_page(client, world):
     dj = DeliverableTypeFactory(name="DJ set", slug="dj-set")
     for i in range(4):
         RateFactory(artist=ArtistFactory(slug=f"dj{i}"), deliverable_type=dj, min_fee=100_000)
-    matching_service.snapshot_build()
+    snapshot_store.snapshot_build()
     matching_service.matches_recompute(brief=brief_obj)
     client.force_login(MembershipFactory(brand=brief_obj.brand, role="viewer").user)
     html = client.get(reverse("campaigns:brief_matches", args=[brief_obj.pk])).content.decode()
@@ -143,7 +143,7 @@ def test_no_hint_when_enough_artists_pass(world, monkeypatch):
     brief_obj, _artists, _live = world
     monkeypatch.setattr(matching_service, "FEW_CANDIDATES", 3)
     Unavailability.objects.all().delete()
-    matching_service.snapshot_build()
+    snapshot_store.snapshot_build()
     matching_service.matches_recompute(brief=brief_obj)
     brief_obj.refresh_from_db()
     assert "relax" not in brief_obj.match_stats

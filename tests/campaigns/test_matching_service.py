@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from artists.models import Rate, Unavailability
-from campaigns.briefs import matching_service
+from campaigns.briefs import matching_service, snapshot_store
 from campaigns.briefs.models import Match, MatchCuration
 from tests.artists.factories import ArtistFactory, GenreFactory, MoodFactory, RateFactory
 
@@ -56,16 +56,16 @@ def test_incomplete_brief_ranks_nobody_and_says_why(world):
 
 def test_refresh_applies_changed_and_deleted_artists_only(world):
     brief, artists, live = world
-    matching_service.snapshot_build()
+    snapshot_store.snapshot_build()
     newcomer = ArtistFactory(slug="newcomer", monthly_listeners=20_000)
     Rate.objects.create(artist=newcomer, deliverable_type=live, min_fee=50_000)
     artists["mid"].delete()
 
-    assert matching_service.snapshot_refresh() >= 2
+    assert snapshot_store.snapshot_refresh() >= 2
     matching_service.matches_recompute(brief=brief)
     slugs = set(Match.objects.filter(brief=brief).values_list("artist__slug", flat=True))
     assert "newcomer" in slugs and "mid" not in slugs
-    assert matching_service.snapshot_refresh() == 0  # nothing changed since
+    assert snapshot_store.snapshot_refresh() == 0  # nothing changed since
 
 
 def test_a_rate_change_reranks_published_briefs_after_commit(
@@ -83,7 +83,7 @@ def test_unavailability_in_the_past_is_left_out_of_the_snapshot(world):
     _, artists, _ = world
     old = date.today() - timedelta(days=400)
     Unavailability.objects.create(artist=artists["star"], start=old, end=old + timedelta(days=2))
-    records = {r["id"]: r for r in matching_service.artist_records([artists["star"].pk])}
+    records = {r["id"]: r for r in snapshot_store.artist_records([artists["star"].pk])}
     assert records[artists["star"].pk]["unavailable"] == []
 
 

@@ -191,14 +191,14 @@ def test_the_public_review_list_reads_in_a_fixed_number_of_queries(
 
 
 def test_the_engine_rates_an_artist_from_published_reviews_only(contract, brand_manager):
-    from campaigns.briefs import matching_service
+    from campaigns.briefs import snapshot_store
 
     artist = contract.artist
     services.review_create(actor=brand_manager, contract=contract, rating=4)
-    assert matching_service.artist_records([artist.pk])[0].get("rating") is None  # blind still
+    assert snapshot_store.artist_records([artist.pk])[0].get("rating") is None  # blind still
     services.review_create(actor=artist.user, contract=contract, rating=1)  # about the brand
-    assert matching_service.artist_records([artist.pk])[0]["rating"] == 4.0
-    columns = matching_service._columns(artist.pk, artist.pk)
+    assert snapshot_store.artist_records([artist.pk])[0]["rating"] == 4.0
+    columns = snapshot_store._columns(artist.pk, artist.pk)
     assert [float(r) for r in columns.rating] == [4.0]
     never = booking_artist()
-    assert matching_service.artist_records([never.pk])[0].get("rating") is None
+    assert snapshot_store.artist_records([never.pk])[0].get("rating") is None

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from artists.models import AgeShare, AudienceShare, Unavailability
-from campaigns.briefs import matching_service
+from campaigns.briefs import snapshot_store
 from campaigns.matching.snapshot import ArtistColumns, ArtistSnapshot
 from tests.artists.factories import (
     ArtistFactory,
@@ -105,7 +105,7 @@ def test_records_from_the_database_pair_every_value_with_its_key(db):
                        (soon - timedelta(days=400), soon - timedelta(days=399))):  # fmt: skip
         Unavailability.objects.create(artist=artist, start=start, end=end)
 
-    [record] = matching_service.artist_records([artist.pk])
+    [record] = snapshot_store.artist_records([artist.pk])
     assert sorted(record["genres"]) == sorted(g.pk for g in genres)
     assert len(record["moods"]) == 1 and len(record["refused_categories"]) == 1
     assert record["rates"] == {live.pk: (250_000, "EUR"), post.pk: (30_000, "GBP")}
@@ -133,9 +133,9 @@ def test_snapshot_build_from_the_database_equals_a_build_from_its_records(db, mo
         Unavailability.objects.create(artist=artist, start=soon, end=soon + timedelta(days=i))
         Unavailability.objects.create(artist=artist, start=soon - timedelta(days=90),
                                       end=soon - timedelta(days=80))  # fmt: skip
-    monkeypatch.setattr(matching_service, "_BUILD_CHUNK", 3)
-    built = matching_service.snapshot_build()
-    expected = ArtistSnapshot.from_records(matching_service.artist_records())
+    monkeypatch.setattr(snapshot_store, "_BUILD_CHUNK", 3)
+    built = snapshot_store.snapshot_build()
+    expected = ArtistSnapshot.from_records(snapshot_store.artist_records())
     assert built.n_alive == expected.n_alive == 7
     for artist in artists:
         assert built.record(artist.pk) == expected.record(artist.pk)
@@ -143,8 +143,8 @@ def test_snapshot_build_from_the_database_equals_a_build_from_its_records(db, mo
 
 def test_snapshot_build_in_steps_holds_every_artist(db, monkeypatch):
     artists = [ArtistFactory(monthly_listeners=1000 * i) for i in range(1, 6)]
-    monkeypatch.setattr(matching_service, "_BUILD_CHUNK", 2)  # 3 steps: 2 + 2 + 1 artists
-    snap = matching_service.snapshot_build()
+    monkeypatch.setattr(snapshot_store, "_BUILD_CHUNK", 2)  # 3 steps: 2 + 2 + 1 artists
+    snap = snapshot_store.snapshot_build()
     assert snap.n_alive == 5
     assert sorted(np.asarray(snap.arrays["ids"]).tolist()) == sorted(a.pk for a in artists)
     assert snap.record(artists[4].pk)["monthly_listeners"] == 5000

@@ -5,7 +5,7 @@ import time
 import pytest
 from django.core.management import call_command
 
-from campaigns.briefs import matching_service
+from campaigns.briefs import matching_service, snapshot_store
 from campaigns.briefs.models import Match
 from campaigns.briefs.services import brief_publish
 from tests.artists.factories import ArtistFactory
@@ -29,13 +29,13 @@ def test_an_import_reaches_the_rankings_through_the_worker_with_a_debounce(
     settings.AUX_SNAPSHOT_DIR = str(worker_snapshot_dir)
     settings.AUX_MATCHING_DEBOUNCE_SECONDS = 2
     brief = _brief(brand)
-    matching_service.snapshot_build()  # on an empty catalogue, as a fresh production
+    snapshot_store.snapshot_build()  # on an empty catalogue, as a fresh production
     path = tmp_path / "artists.csv"
     path.write_text(CSV, encoding="utf-8")
 
     call_command("import_artists", str(path), stdout=None, stderr=None)
 
-    assert _wait_for(lambda: matching_service.get_snapshot().n_alive == 6), "never refreshed"
+    assert _wait_for(lambda: snapshot_store.get_snapshot().n_alive == 6), "never refreshed"
     brief_publish(actor=brand_owner, brief=brief)
     assert _wait_for(lambda: Match.objects.filter(brief=brief).count() == 6)
 
@@ -46,7 +46,7 @@ def test_two_edits_a_second_apart_inside_the_debounce_window_both_reach_the_work
     settings.AUX_SNAPSHOT_DIR = str(worker_snapshot_dir)
     settings.AUX_MATCHING_DEBOUNCE_SECONDS = 2
     first, second = ArtistFactory(monthly_listeners=10), ArtistFactory(monthly_listeners=20)
-    matching_service.snapshot_build()
+    snapshot_store.snapshot_build()
 
     first.monthly_listeners = 111
     first.save()
@@ -55,7 +55,7 @@ def test_two_edits_a_second_apart_inside_the_debounce_window_both_reach_the_work
     second.save()
 
     def applied():
-        snap = matching_service.get_snapshot()
+        snap = snapshot_store.get_snapshot()
         return [snap.record(a.pk)["monthly_listeners"] for a in (first, second)] == [111, 222]
 
     assert _wait_for(applied), "an edit inside the debounce window was dropped"
