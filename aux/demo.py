@@ -50,9 +50,9 @@ from campaigns.bookings.services import (
     review_create,
 )
 from campaigns.briefs.matching_service import matches_recompute
-from campaigns.briefs.snapshot_store import snapshot_build
 from campaigns.briefs.models import Brief, BriefDeliverable
 from campaigns.briefs.services import brief_close
+from campaigns.briefs.snapshot_store import snapshot_build
 from campaigns.reporting.models import MilestoneResult
 from campaigns.reporting.services import REPORTABLE_STATUSES, result_report
 from campaigns.reviews.selectors import reviews_published
