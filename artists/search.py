@@ -19,9 +19,10 @@ Why it is built this way:
 - Each word typed becomes a prefix term (`velv` finds "Velvet") or its English or French stem;
   all words are required. The tsquery is built from \\w+ tokens, so no input can break it.
 - Typos: a stage name whose trigram similarity (pg_trgm `%`, threshold 0.3) to the whole query is
-  high enough also matches ("Peggi Gou" finds "Peggy Gou"), through the trigram GIN index on
-  `aux_fold(stage_name)` (`artist_name_trgm`); PostgreSQL answers the OR with a BitmapOr of the
-  two indexes. SQLite computes the same trigram similarity in Python (`trigram_similarity`).
+  high enough also matches ("Peggi Gou" finds "Peggy Gou"), through the trigram GIN index
+  (`artist_name_trgm`) on `search_name`, the folded stage name stored as a generated column;
+  PostgreSQL answers the OR with a BitmapOr of the two indexes. SQLite computes the same
+  trigram similarity in Python (`trigram_similarity`).
 - Ranking: an exact stage-name match (after folding) first, then `ts_rank` plus the name's
   similarity, then the audience. SQLite has no ts_rank: exact name, similarity, audience.
 - Fees: `Artist.lowest_fee_eur` holds each artist's lowest rate converted to EUR with
@@ -114,6 +115,12 @@ def stored_search_vector() -> RawSQL:
     return RawSQL(column, [], output_field=SearchVectorField())  # noqa: S611
 
 
+def stored_search_name() -> RawSQL:
+    """aux_fold(stage_name), stored (PostgreSQL only): the generated column of migration 0010."""
+    column = '"artists_artist"."search_name"'  # a constant: no input reaches this SQL
+    return RawSQL(column, [], output_field=TextField())  # noqa: S611
+
+
 def search_terms(text: str) -> list[str]:
     """The words of a query (letters, digits, underscore in any script), folded, unique."""
     seen: list[str] = []
@@ -145,14 +152,16 @@ def artists_search(queryset: QuerySet, text: str) -> QuerySet:
         )
     whole = " ".join(terms)
     # alias, not annotate: the capped count (artists/pagination.py) must not compute them.
-    queryset = queryset.alias(search_name=Fold("stage_name")).alias(
+    postgresql = connections[queryset.db].vendor == "postgresql"
+    name = stored_search_name() if postgresql else Fold("stage_name")
+    queryset = queryset.alias(search_name=name).alias(
         search_exact=Case(
             When(search_name=Value(whole), then=Value(1)),
             default=Value(0),
             output_field=IntegerField(),
         )
     )
-    if connections[queryset.db].vendor == "postgresql":
+    if postgresql:
         query = _tsquery(terms)
         similarity = Func(
             F("search_name"), Value(whole), function="similarity", output_field=FloatField()
