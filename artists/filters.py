@@ -6,8 +6,10 @@ never a 500 and never silently ignored.
 
 Fees: the API's `max_fee` is in minor units (cents), like every amount in the API. The HTML page
 uses `ArtistPageFilter`, where `max_fee` is in major units (euros, dollars...) because that is what
-a person types; it is converted to minor units before filtering. Fees are compared as numbers,
-whatever the rate's currency (there is no exchange-rate table yet).
+a person types; it is converted to minor units before filtering. `max_fee` is in `currency`
+(EUR when not given); each rate is converted into it with AUX_FX_RATES and aux.money.convert, as
+the matching engine does (without a deliverable, through the stored `Artist.lowest_fee_eur`:
+artists/search.py).
 """
 
 import re
@@ -17,15 +19,28 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connections
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
 
+from aux.money import Currency, fx_factor, max_amount_in
+
 from .models import Artist, DeliverableType, Genre, Mood, Rate, Unavailability
-from .search import artists_search, search_terms
+from .search import SEARCH_FEE_CURRENCY, artists_search, max_fee_bound, search_terms
 
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off"}
@@ -196,6 +211,12 @@ class ArtistFilter(filters.FilterSet):
         label=_("Max fee"),
         help_text=_("In minor units (cents): the artist's minimum fee is at most this."),
     )
+    currency = filters.ChoiceFilter(
+        choices=Currency.choices,
+        method="filter_noop",  # applied with max_fee in filter_queryset
+        label=_("Currency"),
+        help_text=_("The currency of the max fee (EUR when not given); rates are converted."),
+    )
     available_on = filters.DateFilter(
         method="filter_available_on",
         label=_("Available on"),
@@ -280,9 +301,19 @@ class ArtistFilter(filters.FilterSet):
         rates = Rate.objects.filter(artist=OuterRef("pk"))
         if deliverable is not None:
             rates = rates.filter(deliverable_type=deliverable)
+        currency = data.get("currency") or SEARCH_FEE_CURRENCY
         if max_fee is not None:
-            rates = rates.filter(min_fee__lte=max_fee * self.fee_multiplier)
-        if deliverable is not None or max_fee is not None:
+            limit = max_fee * self.fee_multiplier
+            if deliverable is None:
+                # The artist's lowest fee, stored in EUR and indexed.
+                queryset = queryset.filter(lowest_fee_eur__lte=max_fee_bound(limit, currency))
+            else:
+                within = Q()
+                for code in Currency.values:
+                    bound = max_amount_in(limit, currency, code)
+                    within |= Q(currency=code, min_fee__lte=bound)
+                rates = rates.filter(within)
+        if deliverable is not None:
             queryset = queryset.filter(Exists(rates))
 
         sort = data.get("sort") or ""
@@ -290,15 +321,23 @@ class ArtistFilter(filters.FilterSet):
         if sort == self.Sort.FEE:
             # A correlated subquery, not Min() over a join: the join grouped every matching
             # artist's whole row (external sort on disk with a search: ~0.5 s at 100k artists).
-            fee_rates = Rate.objects.filter(artist=OuterRef("pk"))
-            if deliverable is not None:
-                fee_rates = fee_rates.filter(deliverable_type=deliverable)
-            lowest = fee_rates.order_by("min_fee").values("min_fee")[:1]
-            queryset = queryset.annotate(fee_sort_key=Subquery(lowest))
-            cheapest_first = F("fee_sort_key").asc(nulls_last=True)
-            return queryset.order_by(cheapest_first, "-monthly_listeners", "pk")
+            if deliverable is None:
+                cheapest_first = F("lowest_fee_eur").asc(nulls_last=True)  # its index
+                return queryset.order_by(cheapest_first, "-monthly_listeners", "pk")
+            # One rate per artist and type: its fee in EUR (only artists who offer the type).
+            in_eur = Case(
+                *[
+                    When(currency=code, then=F("min_fee") * Value(fx_factor(code, "EUR")))
+                    for code in Currency.values
+                ],
+                output_field=FloatField(),
+            )
+            fee = Rate.objects.filter(artist=OuterRef("pk"), deliverable_type=deliverable)
+            lowest = fee.order_by().annotate(in_eur=in_eur).values("in_eur")[:1]
+            queryset = queryset.alias(fee_sort_key=Subquery(lowest))  # not in the count
+            return queryset.order_by("fee_sort_key", "-monthly_listeners", "pk")
         if searching and sort in ("", self.Sort.RELEVANCE):
-            return queryset.order_by("-search_rank", "-monthly_listeners", "pk")
+            return queryset.order_by("-search_exact", "-search_rank", "-monthly_listeners", "pk")
         return queryset.order_by("-monthly_listeners", "pk")
 
 
@@ -311,7 +350,9 @@ class ArtistPageFilter(ArtistFilter):
         method="filter_max_fee",
         min_value=0,
         label=_("Max fee"),
-        help_text=_("Whole euros/dollars/pounds: the artist's minimum fee is at most this."),
+        help_text=_(
+            "In whole units of the currency you choose; fees in other currencies are converted."
+        ),
     )
 
     PAGE_HELP = {
@@ -342,6 +383,7 @@ class ArtistPageFilter(ArtistFilter):
         fields["country"].empty_label = _("Any country")
         fields["country"].choices = list(countries)  # names in the request's language
         fields["deliverable"].empty_label = _("Any deliverable")
+        fields["currency"].choices = Currency.choices  # no blank: EUR is the first and default
         # The API's help texts speak to integrators (slugs, ISO codes, formats); the page's to
         # people, who pick from lists and a date picker.
         for name, text in self.PAGE_HELP.items():

@@ -93,6 +93,7 @@ from .models import (
     Rate,
     Unavailability,
 )
+from .search import artist_fee_in_eur
 from .services import artists_search_tags_refresh, check_audience_ages, check_audience_countries
 
 COLUMNS: dict[str, str] = {
@@ -472,6 +473,10 @@ class _Writer:
         self.tags_later = bool({"genres", "moods"} & self.header) and not self.tags_inline
         if self.tags_inline:
             self.update_fields.append("search_tags")
+        # Search's lowest fee in EUR (artists/search.py) is written with the row.
+        self.fees_inline = "rates" in self.header
+        if self.fees_inline:
+            self.update_fields.append("lowest_fee_eur")
         self.update_fields.append("updated_at")
         self.refresh_ids: list[int] = []
 
@@ -504,6 +509,11 @@ class _Writer:
                     artist.verified_at = now
             if self.tags_inline:
                 artist.search_tags = " ".join(row.tag_names[0] + row.tag_names[1])
+            if self.fees_inline:
+                artist.lowest_fee_eur = min(
+                    (artist_fee_in_eur(fee, cur) for _t, fee, cur in row.rates or ()),
+                    default=None,
+                )
             artists.append(artist)
             kept.append(row)
         if not artists:

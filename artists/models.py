@@ -117,6 +117,11 @@ class Artist(models.Model):
     # (stage name, bio, tags): a GIN index cannot reach across the M2M tables. Kept up to date by
     # artists.services.artists_search_tags_refresh (see artists/search.py for why).
     search_tags = models.TextField(blank=True, default="", editable=False)
+    # The artist's lowest minimum fee over all rates, converted to EUR (aux.money.convert, the
+    # engine's rates): what discovery's "max fee" and "fee, lowest first" read through an index
+    # instead of converting every rate of every artist. Kept up to date by
+    # artists.services.artists_fees_refresh (see artists/search.py).
+    lowest_fee_eur = models.PositiveIntegerField(null=True, blank=True, editable=False)
     verified_at = models.DateTimeField(null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -133,6 +138,11 @@ class Artist(models.Model):
             models.Index(fields=["monthly_listeners"], name="artist_listeners_idx"),
             # The landing page's picks (artists_featured): 30 ms → 0.3 ms at 100k artists.
             models.Index(fields=["-verified", "-monthly_listeners"], name="artist_featured_idx"),
+            # Discovery's "fee, lowest first" (nulls, i.e. no rate, last) and "max fee".
+            models.Index(
+                fields=["lowest_fee_eur", "-monthly_listeners", "id"], name="artist_fee_sort_idx"
+            ),
+            models.Index(fields=["country", "-monthly_listeners"], name="artist_country_idx"),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from brands.models import BrandCategory
 
 from .models import Artist, DeliverableType, Genre, Mood, Rate
+from .search import artist_fee_in_eur
 
 
 def artists_featured(*, limit: int = 8) -> list[Artist]:
@@ -51,13 +52,14 @@ def artist_public_detail(*, slug: str) -> Artist:
 def artist_lowest_rate(
     artist: Artist, *, deliverable: DeliverableType | None = None
 ) -> Rate | None:
-    """The artist's lowest minimum fee (for one deliverable type if given), no query needed."""
+    """The artist's lowest minimum fee (for one deliverable type if given), currencies compared
+    after conversion; no query needed."""
     rates = [
         r
         for r in artist.rates.all()
         if deliverable is None or r.deliverable_type_id == deliverable.pk
     ]
-    return min(rates, key=lambda r: r.min_fee, default=None)
+    return min(rates, key=lambda r: artist_fee_in_eur(r.min_fee, r.currency), default=None)
 
 
 def taxonomy() -> dict[str, QuerySet]:

@@ -48,6 +48,7 @@ from .models import (
     Rate,
     Unavailability,
 )
+from .search import artist_fee_in_eur
 
 
 @transaction.atomic
@@ -85,6 +86,36 @@ def artists_search_tags_refresh(*, artist_ids: Iterable[int] | None = None) -> i
             artist.search_tags = tags
             changed.append(artist)
     Artist.objects.bulk_update(changed, ["search_tags"], batch_size=1000)
+    return len(changed)
+
+
+def artists_fees_refresh(*, artist_ids: Iterable[int] | None = None) -> int:
+    """Rewrite `Artist.lowest_fee_eur` (lowest rate converted to EUR) for these artists, or all
+    when None; returns how many changed.
+
+    Discovery filters and sorts by fee through this column (artists/search.py). Saving or deleting
+    a Rate through the ORM refreshes it (artists/signals.py); bulk paths (artist_set_rates,
+    imports, seed_demo) call this once. Run it for every artist (`manage.py
+    refresh_artist_fees`) after changing AUX_FX_RATES. One query per 5,000 artists plus the
+    bulk update.
+    """
+    ids = sorted(set(artist_ids)) if artist_ids is not None else None
+    qs = Artist.objects.order_by("pk").only("pk", "lowest_fee_eur")
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    changed: list[Artist] = []
+    for chunk in itertools.batched(qs.iterator(chunk_size=5000), 5000):
+        lowest: dict[int, int] = {}
+        rates = Rate.objects.filter(artist__in=[a.pk for a in chunk])
+        for artist_id, fee, currency in rates.values_list("artist_id", "min_fee", "currency"):
+            eur = artist_fee_in_eur(fee, currency)
+            if artist_id not in lowest or eur < lowest[artist_id]:
+                lowest[artist_id] = eur
+        for artist in chunk:
+            if artist.lowest_fee_eur != lowest.get(artist.pk):
+                artist.lowest_fee_eur = lowest.get(artist.pk)
+                changed.append(artist)
+    Artist.objects.bulk_update(changed, ["lowest_fee_eur"], batch_size=1000)
     return len(changed)
 
 
@@ -568,6 +599,7 @@ def artist_set_rates(*, artist: Artist, actor: User | None, rates: Sequence[Rate
     _lock(artist)
     artist.rates.all().delete()
     Rate.objects.bulk_create(rows)
+    artists_fees_refresh(artist_ids=[artist.pk])
     Artist.objects.filter(pk=artist.pk).update(updated_at=timezone.now())
     audit_record(actor=actor, verb="artist.profile.rates", target=artist)
     return artist

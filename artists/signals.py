@@ -1,15 +1,16 @@
-"""Keep the denormalised search tags (artists/search.py) in step with the genre/mood M2M tables.
+"""Keep the denormalised search tags (artists/search.py) in step with the genre/mood M2M tables,
+and the artist's lowest fee in EUR in step with the rates.
 
 Not a business rule: it is index maintenance, so it lives here rather than in every service that
 touches genres or moods. Bulk writes that bypass the ORM's M2M managers (bulk_create on the
 through tables) send no signal and call `artists_search_tags_refresh` themselves.
 """
 
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Artist, Genre, Mood
-from .services import artists_search_tags_refresh
+from .models import Artist, Genre, Mood, Rate
+from .services import artists_fees_refresh, artists_search_tags_refresh
 
 
 def _refresh(artist_ids) -> None:
@@ -39,3 +40,9 @@ def artist_tags_changed(sender, instance, action, reverse, pk_set, **kwargs) -> 
 def taxonomy_renamed(sender, instance, created, **kwargs) -> None:
     if not created:
         _refresh(instance.artists.values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=Rate)
+@receiver(post_delete, sender=Rate)
+def rate_changed(sender, instance, **kwargs) -> None:
+    artists_fees_refresh(artist_ids=[instance.artist_id])

@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -10,6 +9,7 @@ from . import profile_views
 from .filters import ArtistPageFilter
 from .hooks import artist_page_sections
 from .models import Artist
+from .pagination import CappedCountPaginator
 from .profile_page import profile_page_context
 from .selectors import (
     artist_lowest_rate,
@@ -49,7 +49,7 @@ def artist_list(request: HttpRequest) -> HttpResponse:
     page_size = _page_size(request.GET.get("page_size"))
     page_obj = None
     if filterset.is_valid():
-        page_obj = Paginator(filterset.qs, page_size).get_page(request.GET.get("page"))
+        page_obj = CappedCountPaginator(filterset.qs, page_size).get_page(request.GET.get("page"))
         deliverable = filterset.form.cleaned_data.get("deliverable")
         for artist in page_obj:
             artist.fee_from = artist_lowest_rate(artist, deliverable=deliverable)

@@ -21,7 +21,7 @@ from artists.models import (
     Rate,
     Unavailability,
 )
-from artists.services import artists_search_tags_refresh
+from artists.services import artists_fees_refresh, artists_search_tags_refresh
 from artists.taxonomy import taxonomy_seed
 from artists.verification import artist_verification_decide, artist_verification_request
 from aux.users.models import User
@@ -324,6 +324,7 @@ def _artists(rng: random.Random, tax: dict, artist_user: User) -> int:
     MediaLink.objects.bulk_create(media_links)
     # bulk_create on the M2M tables sends no signal: refresh the full-text search tags once.
     artists_search_tags_refresh(artist_ids=[a.pk for a in saved.values()])
+    artists_fees_refresh(artist_ids=[a.pk for a in saved.values()])  # and the fees (search)
     return len(created)
 
 

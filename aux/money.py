@@ -38,6 +38,33 @@ def from_minor(amount_minor: int, currency: str) -> Decimal:
     return Decimal(amount_minor).scaleb(-places).quantize(Decimal(1).scaleb(-places))
 
 
+def fx_factor(from_currency: str, to_currency: str) -> float:
+    """What 1 unit of `from_currency` is worth in `to_currency`, from AUX_FX_RATES (1 unit of each
+    currency in EUR). The matching engine receives the same table and converts with the same
+    factor (campaigns.matching.engine._conversion)."""
+    rates = settings.AUX_FX_RATES
+    return rates[from_currency] / rates[to_currency]
+
+
+def convert(amount_minor: int, from_currency: str, to_currency: str) -> int:
+    """`amount_minor` in `to_currency`, rounded to the minor unit half to even: exactly what the
+    engine computes for a fee (`np.rint(fee * factor)`), so search and matching agree."""
+    if from_currency == to_currency:
+        return amount_minor
+    return round(amount_minor * fx_factor(from_currency, to_currency))
+
+
+def max_amount_in(limit_minor: int, limit_currency: str, currency: str) -> int:
+    """The largest amount in `currency` that converts to at most `limit_minor` of
+    `limit_currency` (a "max fee" typed in one currency, applied to fees stored in another)."""
+    if currency == limit_currency:
+        return limit_minor
+    amount = int((limit_minor + 1) / fx_factor(currency, limit_currency)) + 1
+    while amount >= 0 and convert(amount, currency, limit_currency) > limit_minor:
+        amount -= 1
+    return amount
+
+
 # French conventions (CLDR fr): a narrow no-break space groups thousands, a comma marks the
 # decimals, the symbol follows after a no-break space; "$US" because "$" alone is ambiguous.
 FR_SYMBOLS = {"EUR": "€", "USD": "$US", "GBP": "£"}

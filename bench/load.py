@@ -91,6 +91,8 @@ def server_env(args: argparse.Namespace) -> dict[str, str]:
         # A load test is a spammer by definition: the write throttles would answer 429.
         "AUX_THROTTLE_OFFERS": "1000000/hour",
         "AUX_THROTTLE_MESSAGES": "1000000/hour",
+        # DEBUG=0 requires verified brands before they book; seed_demo books as `make run` does.
+        "AUX_REQUIRE_BRAND_VERIFICATION": "0",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return env

@@ -11,6 +11,7 @@ from aux.api.serializers import StrictModelSerializer, StrictSerializer
 from brands.models import BrandCategory
 
 from ..models import AgeShare, Artist, AudienceShare, DeliverableType, Genre, MediaLink, Mood, Rate
+from ..search import artist_fee_in_eur
 
 
 class TagSerializer(StrictSerializer):
@@ -117,7 +118,7 @@ class ArtistListSerializer(StrictModelSerializer):
             for r in artist.rates.all()
             if not deliverable or r.deliverable_type.slug == deliverable
         ]
-        cheapest = min(rates, key=lambda r: r.min_fee, default=None)
+        cheapest = min(rates, key=lambda r: artist_fee_in_eur(r.min_fee, r.currency), default=None)
         return RateSerializer(cheapest).data if cheapest else None
 
 

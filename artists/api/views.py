@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from ..filters import ArtistFilter
 from ..models import Artist
+from ..pagination import CappedCountPaginator
 from ..selectors import artist_public_detail, artists_for_discovery, taxonomy
 from .serializers import (
     ArtistDetailSerializer,
@@ -23,8 +24,10 @@ from .serializers import (
 
 
 class DiscoveryPagination(PageNumberPagination):
-    """Same page sizes as the HTML page: 24 by default, `page_size` up to 100."""
+    """Same page sizes as the HTML page: 24 by default, `page_size` up to 100. `count` is exact
+    up to 10,000 matches; above, it is 10,000 and `count_is_exact` is false (artists/pagination)."""
 
+    django_paginator_class = CappedCountPaginator
     page_size = 24
     page_size_query_param = "page_size"
     max_page_size = 100
@@ -36,6 +39,22 @@ class DiscoveryPagination(PageNumberPagination):
         if raw.strip() and not (raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
             raise ValidationError({"page_size": [gettext("Enter a whole number from 1 to 100.")]})
         return super().get_page_size(request)
+
+    def get_paginated_response(self, data) -> Response:
+        paginator = self.page.paginator
+        return Response({
+            "count": paginator.count, "count_is_exact": paginator.count_is_exact,
+            "next": self.get_next_link(), "previous": self.get_previous_link(), "results": data,
+        })  # fmt: skip
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        described = super().get_paginated_response_schema(schema)
+        described["properties"]["count_is_exact"] = {
+            "type": "boolean",
+            "description": "False when there are more matches than `count` (10,000) says.",
+        }
+        described["required"] = [*described.get("required", []), "count_is_exact"]
+        return described
 
 
 @extend_schema_view(

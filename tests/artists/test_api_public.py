@@ -56,7 +56,8 @@ def test_each_filter_and_sort_in_the_api_lists_exactly_the_matching_artists(
 def test_list_is_paginated_with_count_next_previous_results(client):
     make_world()
     first = client.get("/api/v1/artists/?page_size=2").json()
-    assert set(first) == {"count", "next", "previous", "results"}
+    assert set(first) == {"count", "count_is_exact", "next", "previous", "results"}
+    assert first["count_is_exact"] is True
     assert first["count"] == 3
     assert first["previous"] is None
     assert "page=2" in first["next"]
