@@ -78,7 +78,8 @@ def notice_band(*, first_date: date | None, today: date) -> int:
     if first_date is None:
         return 0
     days = (first_date - today).days
-    return next(i for i, (least, _label) in enumerate(NOTICE_BANDS) if days >= least)
+    last = len(NOTICE_BANDS) - 1  # after the first date too (a late cancellation)
+    return next((i for i, (least, _label) in enumerate(NOTICE_BANDS) if days >= least), last)
 
 
 def share_text(bps: int) -> str:
