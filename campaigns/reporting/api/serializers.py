@@ -84,7 +84,10 @@ class BriefReportSerializer(StrictSerializer):
     budget_min = serializers.IntegerField(allow_null=True)
     budget_max = serializers.IntegerField(allow_null=True)
     spend = serializers.IntegerField(help_text="Sum of signed contracts' totals, minor units.")
-    paid = serializers.IntegerField(help_text="Approved or paid deliverables, minor units.")
+    paid = serializers.IntegerField(
+        help_text="Approved or paid deliverables and the deposits paid on funding, minor units."
+    )
+    deposits = serializers.IntegerField(help_text="Deposits paid on funding, minor units.")
     budget_left = serializers.IntegerField(allow_null=True)
     spend_share_of_budget = serializers.FloatField()
     contracts_total = serializers.IntegerField()
