@@ -104,6 +104,7 @@ class BriefReportSerializer(StrictSerializer):
 class _EarningsTotal(StrictSerializer):
     currency = serializers.CharField()
     paid = serializers.IntegerField()
+    deposits_paid = serializers.IntegerField(help_text="The deposits among `paid`.")
     payout_pending = serializers.IntegerField()
     in_escrow = serializers.IntegerField()
     expected = serializers.IntegerField()
