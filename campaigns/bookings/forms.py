@@ -32,6 +32,7 @@ class TermsForm(forms.Form):
                               max_length=5000)  # fmt: skip
     cancellation_policy = forms.ChoiceField(
         label=_("Cancellation terms"), choices=CancellationPolicy.choices, initial=DEFAULT_POLICY,
+        required=False,  # empty: the default policy (campaigns.bookings.terms)
         help_text=_("What the side that cancels a funded contract owes the other (see below)."),
     )  # fmt: skip
 

@@ -9,7 +9,7 @@ import pytest
 from campaigns.bookings import services as bookings
 from campaigns.bookings.models import Contract
 from payments import services, stripe_gateway
-from payments.models import LedgerTransaction, Payout
+from payments.models import LedgerTransaction, Payout, Refund
 from payments.selectors import artist_earnings_report
 from payments.statements import yearly_statement
 from tests.users.factories import UserFactory
@@ -142,3 +142,27 @@ def test_the_deposit_is_shared_with_co_owners_by_their_frozen_shares(
                 .values_list("payee_id", "amount"))  # fmt: skip
     assert paid == {artist.user_id: 33_335, drummer.pk: 16_665}  # largest remainder, exact
     assert sum(paid.values()) == DEPOSIT
+
+
+def test_a_partial_dispute_award_counts_the_deposit_already_paid(
+    stripe_api, django_capture_on_commit_callbacks, staff_user
+):
+    manager, artist, contract = signed_contract(deposit_bps=2_500)
+    with django_capture_on_commit_callbacks(execute=True):
+        fund(manager, contract)
+    live = contract.milestones.get(deliverable_type__slug="live-show")
+    with django_capture_on_commit_callbacks(execute=True):
+        bookings.milestone_submit(actor=artist.user, milestone=live, note="x",
+                                  disclosure_confirmed=True)  # fmt: skip
+        dispute = bookings.dispute_open(actor=manager, milestone=live, reason="short set")
+    with django_capture_on_commit_callbacks(execute=True):
+        bookings.dispute_resolve(actor=staff_user, dispute=dispute, decision="partial",
+                                 decision_text="60%", amount=120_000)  # fmt: skip
+    # The artist gets 120,000 for the show in all: the 50,000 deposit and 70,000 now; the
+    # escrow's other 80,000 for it goes back to the brand.
+    (payout,) = Payout.objects.filter(milestone=live)
+    assert (payout.amount, payout.status) == (120_000 - DEPOSIT, "sent")
+    balances = services.contract_balances(contract=contract)
+    assert balances["artist_paid"] == 120_000
+    assert balances["escrow"] == SOCIAL
+    assert Refund.objects.get(contract=contract).amount == LIVE - 120_000
