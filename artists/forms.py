@@ -125,6 +125,17 @@ class RateForm(forms.Form):
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
 
 
+class DepositForm(forms.Form):
+    deposit_percent = forms.IntegerField(
+        label=_("Deposit for live work (%)"), min_value=0, max_value=50, initial=0, required=False,
+        widget=forms.NumberInput(attrs={"placeholder": "25", "inputmode": "numeric"}),
+        help_text=_(
+            "Paid to you as soon as the brand funds the escrow, on the fees of shows, DJ sets "
+            "and appearances; refundable only by a dispute. 0 to 50%: 25% is usual for shows."
+        ),
+    )  # fmt: skip
+
+
 class UnavailabilityForm(forms.Form):
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -405,9 +416,12 @@ class RatesSection(ProfileSection):
             ],
             prefix="rates",
         )  # fmt: skip
+        self.deposit = DepositForm(
+            data, initial={"deposit_percent": self.artist.deposit_bps // 100}, prefix="deposit"
+        )
 
     def parts(self) -> list:
-        return [self.rates]
+        return [self.rates, self.deposit]
 
     def call_service(self, actor: User) -> None:
         self.rate_rows = _rows(self.rates)
@@ -421,10 +435,14 @@ class RatesSection(ProfileSection):
                 for f in self.rate_rows
             ],
         )  # fmt: skip
+        percent = self.deposit.cleaned_data["deposit_percent"] or 0
+        services.artist_set_deposit(artist=self.artist, actor=actor, deposit_percent=percent)
 
     def target(self, key: str):
         if key.startswith("rates."):
             return _row_target(self.rate_rows, key, "rates")
+        if key == "deposit_percent":
+            return self.deposit, key
         return None, None
 
 

@@ -113,6 +113,10 @@ class Artist(models.Model):
         help_text="Average engagement per post, 0–1.",
     )
     verified = models.BooleanField(default=False)
+    deposit_bps = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(5_000)],
+        help_text="Share of the fee of live work paid on funding (basis points, 0–5,000).",
+    )  # fmt: skip
     # Genre and mood names, denormalised so that one row holds everything discovery searches
     # (stage name, bio, tags): a GIN index cannot reach across the M2M tables. Kept up to date by
     # artists.services.artists_search_tags_refresh (see artists/search.py for why).
@@ -143,6 +147,11 @@ class Artist(models.Model):
                 fields=["lowest_fee_eur", "-monthly_listeners", "id"], name="artist_fee_sort_idx"
             ),
             models.Index(fields=["country", "-monthly_listeners"], name="artist_country_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deposit_bps__gte=0, deposit_bps__lte=5_000), name="artist_deposit_bps"
+            )
         ]
 
     def __str__(self) -> str:

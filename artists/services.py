@@ -674,7 +674,33 @@ def artist_update_values(
     return artist
 
 
+@transaction.atomic
+def artist_set_deposit(*, artist: Artist, actor: User | None, deposit_percent: int) -> Artist:
+    """Rates section: the deposit share of the fees of live work paid on funding, a whole
+    percent from 0 to 50 (campaigns.bookings.terms). New offers record it; signed contracts keep
+    the share they were signed with."""
+    _check_can_edit(actor=actor, artist=artist)
+    if (
+        isinstance(deposit_percent, bool)
+        or not isinstance(deposit_percent, int)
+        or not (0 <= deposit_percent <= 50)
+    ):
+        raise ApplicationError(
+            str(INVALID_PROFILE),
+            errors={"deposit_percent": [_("The deposit is a whole percent from 0 to 50.")]},
+        )
+    _lock(artist)
+    Artist.objects.filter(pk=artist.pk).update(
+        deposit_bps=deposit_percent * 100, updated_at=timezone.now()
+    )
+    artist.deposit_bps = deposit_percent * 100
+    audit_record(actor=actor, verb="artist.profile.deposit", target=artist,
+                 deposit_bps=artist.deposit_bps)  # fmt: skip
+    return artist
+
+
 PROFILE_SECTIONS: tuple[tuple[Callable[..., Artist], tuple[str, ...]], ...] = (
+    (artist_set_deposit, ("deposit_percent",)),
     (
         artist_update_identity,
         ("stage_name", "bio", "city", "country", "languages", "photo", "remove_photo"),

@@ -463,6 +463,9 @@ def seed_demo() -> dict[str, int]:
     from .demo_splits import seed_split_contract
 
     bookings += seed_split_contract(password_hash)
+    from .demo_terms import seed_deposit_and_terms
+
+    bookings += seed_deposit_and_terms()
     payments = _payments()
     answers = _review_answers()
     return {

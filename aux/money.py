@@ -1,5 +1,6 @@
 """Money is stored as integer minor units (cents) with an ISO-4217 currency, never as float."""
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.conf import settings
@@ -126,3 +127,24 @@ def max_total_for(fee_bps: int) -> int:
         else:
             high = mid - 1
     return low
+
+
+def split_largest_remainder(amount: int, shares: Sequence[int]) -> list[int]:
+    """Split `amount` by `shares` (weights, e.g. basis points) so the parts sum to `amount`.
+
+    Each part is the floor of its exact share; the cents left over go one each to the largest
+    fractional remainders (ties to the earlier share). Parts differ from the exact shares by less
+    than one cent, and equal shares get parts differing by at most one cent.
+    """
+    if amount < 0:
+        raise ValueError("amount must be non-negative")
+    if not shares or any(s < 0 for s in shares) or sum(shares) <= 0:
+        raise ValueError("shares must be non-negative with a positive sum")
+    total = sum(shares)
+    floors = [amount * s // total for s in shares]
+    remainders = [amount * s % total for s in shares]
+    left = amount - sum(floors)
+    order = sorted(range(len(shares)), key=lambda i: (-remainders[i], i))
+    for i in order[:left]:
+        floors[i] += 1
+    return floors

@@ -404,6 +404,7 @@ SPECTACULAR_SETTINGS = {
         "MilestoneStatusEnum": "campaigns.bookings.models.Milestone.Status",
         "DisputeStatusEnum": "campaigns.bookings.models.Dispute.Status",
         "SideEnum": "campaigns.bookings.models.Side",
+        "CancellationPolicyEnum": "campaigns.bookings.terms.CancellationPolicy",
         "CurrencyEnum": "aux.money.Currency",
         "MembershipRoleEnum": "brands.models.Membership.Role",
         "VerificationStatusEnum": "brands.models.VerificationRequestBase.Status",

@@ -6,28 +6,9 @@ All amounts are integer minor units; nothing here ever rounds through a float.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from aux.money import split_largest_remainder
 
-
-def split_largest_remainder(amount: int, shares: Sequence[int]) -> list[int]:
-    """Split `amount` by `shares` (weights, e.g. basis points) so the parts sum to `amount`.
-
-    Each part is the floor of its exact share; the cents left over go one each to the largest
-    fractional remainders (ties to the earlier share). Parts differ from the exact shares by less
-    than one cent, and equal shares get parts differing by at most one cent.
-    """
-    if amount < 0:
-        raise ValueError("amount must be non-negative")
-    if not shares or any(s < 0 for s in shares) or sum(shares) <= 0:
-        raise ValueError("shares must be non-negative with a positive sum")
-    total = sum(shares)
-    floors = [amount * s // total for s in shares]
-    remainders = [amount * s % total for s in shares]
-    left = amount - sum(floors)
-    order = sorted(range(len(shares)), key=lambda i: (-remainders[i], i))
-    for i in order[:left]:
-        floors[i] += 1
-    return floors
+__all__ = ["fee_refund_part", "split_largest_remainder"]
 
 
 def fee_refund_part(*, fee: int, amount: int, refunded_before: int, refunding: int) -> int:

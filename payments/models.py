@@ -285,10 +285,12 @@ class Refund(models.Model):
 
 
 class Payout(models.Model):
-    """One Stripe Transfer of (a payee's share of) an approved milestone's amount.
+    """One Stripe Transfer of (a payee's share of) an approved milestone's amount, or of the
+    contract's deposit (no milestone: paid once on funding, campaigns.bookings.terms).
 
-    The idempotency key is derived from the milestone and the payee, so any number of task runs
-    creates one transfer. pending → sent | failed (a failed one can be retried by staff).
+    The idempotency key is derived from the milestone (or the contract's deposit) and the payee,
+    so any number of task runs creates one transfer. pending → sent | failed (a failed one can be
+    retried by staff).
     """
 
     class Status(models.TextChoices):
@@ -297,8 +299,9 @@ class Payout(models.Model):
         FAILED = "failed", _("Failed")
 
     milestone = models.ForeignKey(
-        "campaigns.Milestone", on_delete=models.PROTECT, related_name="payouts"
-    )
+        "campaigns.Milestone", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="payouts", help_text="Empty for the deposit.",
+    )  # fmt: skip
     contract = models.ForeignKey(
         "campaigns.Contract", on_delete=models.PROTECT, related_name="payouts"
     )
@@ -320,6 +323,11 @@ class Payout(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["milestone", "payee"], name="payout_once_per_payee"),
+            models.UniqueConstraint(
+                fields=["contract", "payee"],
+                condition=Q(milestone__isnull=True),
+                name="payout_deposit_once_per_payee",
+            ),
             models.CheckConstraint(condition=Q(amount__gte=1), name="payout_amount_positive"),
         ]
 
@@ -337,6 +345,7 @@ class LedgerTransaction(models.Model):
     class Kind(models.TextChoices):
         FUNDING = "funding", _("Contract funded")
         PAYOUT = "payout", _("Payout to artist")
+        DEPOSIT = "deposit", _("Deposit to artist")
         REFUND = "refund", _("Refund to brand")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -180,8 +180,9 @@ def co_owner_statement(*, user: User) -> list[dict[str, Any]]:
 def artist_earnings_report(*, user: User) -> dict:
     """The payee's money by state, month and brand (4 queries), per currency.
 
-    paid: payouts sent to the user; payout_pending: approved deliverables whose payout to the user
-    is pending or failed; in_escrow: deliverables of funded contracts not approved yet; expected:
+    paid: payouts sent to the user (deposits_paid: the deposits among them); payout_pending:
+    approved deliverables whose payout to the user is pending or failed; in_escrow: deliverables
+    of funded contracts not approved yet, less their deposit part; expected:
     deliverables of signed contracts not funded yet. Shares follow the contract's frozen payees
     (the artist's own user alone when there is no split). The platform fee is the brand's: the
     artist's fees are always 0.
@@ -189,7 +190,7 @@ def artist_earnings_report(*, user: User) -> dict:
     payouts = list(
         Payout.objects.filter(payee=user).values(
             "amount", "currency", "status", "sent_at", "contract__brand__name",
-            "contract__brand__slug",
+            "contract__brand__slug", "milestone_id",
         )
     )  # fmt: skip
     shares = dict(ContractPayee.objects.filter(user=user).values_list("contract_id", "share_bps"))
@@ -197,11 +198,19 @@ def artist_earnings_report(*, user: User) -> dict:
     milestones = list(
         Milestone.objects.filter(own, contract__status__in=SIGNED_STATUSES)
         .exclude(status__in=[Milestone.Status.CANCELLED, Milestone.Status.PAID])
-        .values("contract_id", "status", "amount", "approved_amount", "currency",
+        .values("contract_id", "status", "amount", "approved_amount", "deposit_amount",
+                "currency",
                 "contract__funded", "contract__brand__name", "contract__brand__slug")
     )  # fmt: skip
     totals: dict[str, dict[str, int]] = defaultdict(
-        lambda: {"paid": 0, "payout_pending": 0, "in_escrow": 0, "expected": 0, "fees": 0}
+        lambda: {
+            "paid": 0,
+            "payout_pending": 0,
+            "in_escrow": 0,
+            "expected": 0,
+            "fees": 0,
+            "deposits_paid": 0,
+        }
     )
     by_month: dict[tuple[str, str], int] = defaultdict(int)
     by_brand: dict[tuple[str, str], dict] = {}
@@ -216,6 +225,8 @@ def artist_earnings_report(*, user: User) -> dict:
         cur = p["currency"]
         if p["status"] == Payout.Status.SENT:
             totals[cur]["paid"] += p["amount"]
+            if p["milestone_id"] is None:
+                totals[cur]["deposits_paid"] += p["amount"]
             by_month[(month_key(p["sent_at"]), cur)] += p["amount"]
             brand_row(p["contract__brand__name"], p["contract__brand__slug"], cur)["paid"] += p[
                 "amount"
@@ -231,6 +242,8 @@ def artist_earnings_report(*, user: User) -> dict:
         if m["status"] == Milestone.Status.APPROVED:
             continue  # counted through its Payout row (pending until sent)
         if m["contract__funded"]:
+            # Its part of the deposit left the escrow on funding (counted as paid).
+            mine = (amount - m["deposit_amount"]) * bps // 10_000
             totals[cur]["in_escrow"] += mine
             row["in_escrow"] += mine
         else:

@@ -103,6 +103,14 @@ def payee_name(user: User) -> str:
     return f"{stage} ({legal})" if stage and stage != legal else legal
 
 
+def _line_label(e: LedgerEntry) -> str:
+    """The deliverable paid, "Deposit" for a contract's deposit, else the movement's memo."""
+    payout = e.transaction.payout
+    if payout is None:
+        return e.transaction.memo
+    return payout.milestone.title if payout.milestone_id else _("Deposit")
+
+
 def yearly_statement(*, user: User, year: int) -> dict:
     """The payouts the user received in `year` (their artist_paid ledger lines, local time) and
     the totals per currency (amounts in different currencies never add up). 2 queries."""
@@ -111,9 +119,7 @@ def yearly_statement(*, user: User, year: int) -> dict:
             day=timezone.localtime(e.created_at).date(),
             brand=e.brand.name,
             contract=_contract_label(e),
-            milestone=(
-                e.transaction.payout.milestone.title if e.transaction.payout else e.transaction.memo
-            ),
+            milestone=_line_label(e),
             amount=e.amount,
             currency=e.currency,
         )

@@ -42,6 +42,23 @@ def pay_milestone(milestone_id: int) -> list[int]:
 
 
 @shared_task(
+    name="payments.pay_deposit",
+    acks_late=True,
+    autoretry_for=(PaymentTransientError,),
+    retry_backoff=2,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=8,
+)
+def pay_deposit(contract_id: int) -> list[int]:
+    """Transfer a funded contract's deposit to its payees (one transfer each, ever)."""
+    from .services import deposit_pay
+
+    _fresh_content_types()
+    return [p.pk for p in deposit_pay(contract_id=contract_id)]
+
+
+@shared_task(
     name="payments.refund_contract",
     acks_late=True,
     autoretry_for=(PaymentTransientError,),

@@ -75,6 +75,9 @@ class ArtistMeSerializer(StrictModelSerializer):
     rates = _RateOut(many=True, read_only=True)
     unavailability = _PeriodOut(source="unavailabilities", many=True, read_only=True)
     completeness = serializers.SerializerMethodField()
+    deposit_percent = serializers.SerializerMethodField(
+        help_text="Share of the fees of live work paid on funding (0–50)."
+    )
 
     class Meta:
         model = Artist
@@ -82,8 +85,8 @@ class ArtistMeSerializer(StrictModelSerializer):
             "slug", "stage_name", "bio", "city", "country", "languages", "photo",
             "verified", "is_emerging", "genres", "moods", "media_links",
             "monthly_listeners", "followers", "engagement_rate", "audience_countries",
-            "audience_ages", "rates", "unavailability", "refused_categories", "completeness",
-            "updated_at",
+            "audience_ages", "rates", "deposit_percent", "unavailability", "refused_categories",
+            "completeness", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -93,6 +96,9 @@ class ArtistMeSerializer(StrictModelSerializer):
         request = self.context.get("request")
         url = artist.photo.url
         return request.build_absolute_uri(url) if request else url
+
+    def get_deposit_percent(self, artist: Artist) -> int:
+        return artist.deposit_bps // 100
 
     @extend_schema_field(_CompletenessOut)
     def get_completeness(self, artist: Artist) -> dict:
@@ -156,6 +162,9 @@ class ArtistMePatchSerializer(StrictSerializer):
     audience_countries = _CountryShareIn(many=True, required=False)
     audience_ages = _AgeShareIn(many=True, required=False)
     rates = _RateIn(many=True, required=False)
+    deposit_percent = serializers.IntegerField(
+        required=False, help_text="Deposit share of live fees, 0–50 (25 is usual for shows)."
+    )
     unavailability = _PeriodIn(many=True, required=False)
     refused_categories = serializers.ListField(child=serializers.CharField(), required=False)
 

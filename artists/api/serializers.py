@@ -137,6 +137,7 @@ class ArtistDetailSerializer(ArtistListSerializer):
     engagement_rate = serializers.DecimalField(
         max_digits=5, decimal_places=4, coerce_to_string=False, read_only=True
     )
+    deposit_percent = serializers.SerializerMethodField()
 
     class Meta(ArtistListSerializer.Meta):
         fields = [
@@ -147,9 +148,14 @@ class ArtistDetailSerializer(ArtistListSerializer):
             "audience",
             "followers",
             "engagement_rate",
+            "deposit_percent",
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_deposit_percent(self, artist: Artist) -> int:
+        """The deposit the artist asks for: a share of the fees of live work, paid on funding."""
+        return artist.deposit_bps // 100
 
 
 class TaxonomySerializer(StrictSerializer):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from brands.models import BrandCategory
 
 from .services import OFFER_EXPIRY_DAYS_MAX, OFFER_EXPIRY_DAYS_MIN, USAGE_CHANNELS
+from .terms import DEFAULT_POLICY, CancellationPolicy
 
 
 class TermsForm(forms.Form):
@@ -29,6 +30,11 @@ class TermsForm(forms.Form):
     exclusivity_months = forms.IntegerField(min_value=1, max_value=60, required=False)
     message = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
                               max_length=5000)  # fmt: skip
+    cancellation_policy = forms.ChoiceField(
+        label=_("Cancellation terms"), choices=CancellationPolicy.choices, initial=DEFAULT_POLICY,
+        required=False,  # empty: the default policy (campaigns.bookings.terms)
+        help_text=_("What the side that cancels a funded contract owes the other (see below)."),
+    )  # fmt: skip
 
     def __init__(self, *args, lines: list[dict], currency: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from aux.money import Currency
 from campaigns.briefs.models import Brief
 
+from .terms import DEFAULT_POLICY, CancellationPolicy
+
 # --- Bookings: offers, contracts, milestones, messages, reviews, disputes ------------------------
 
 
@@ -75,6 +77,12 @@ class Offer(models.Model):
     )  # fmt: skip
     exclusivity_months = models.PositiveSmallIntegerField(null=True, blank=True)
     message = models.TextField(blank=True)
+    cancellation_policy = models.CharField(
+        max_length=10, choices=CancellationPolicy.choices, default=DEFAULT_POLICY
+    )
+    deposit_bps = models.PositiveSmallIntegerField(
+        default=0, help_text="The artist's deposit share of live fees when this was written."
+    )
     current_revision = models.ForeignKey(
         "OfferRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -120,6 +128,7 @@ class OfferRevision(models.Model):
     TERM_FIELDS = (
         "currency", "total", "start_date", "end_date", "usage_channels", "usage_territories",
         "usage_term_months", "exclusivity_category", "exclusivity_months", "message",
+        "cancellation_policy", "deposit_bps",
     )  # fmt: skip
 
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="revisions")
@@ -141,6 +150,12 @@ class OfferRevision(models.Model):
     )  # fmt: skip
     exclusivity_months = models.PositiveSmallIntegerField(null=True, blank=True)
     message = models.TextField(blank=True)
+    cancellation_policy = models.CharField(
+        max_length=10, choices=CancellationPolicy.choices, default=DEFAULT_POLICY
+    )
+    deposit_bps = models.PositiveSmallIntegerField(
+        default=0, help_text="The artist's deposit share of live fees when this was written."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -214,6 +229,14 @@ class Contract(models.Model):
     terms_sha256 = models.CharField(max_length=64)
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
     total = models.PositiveBigIntegerField(help_text="Minor units.")
+    # Frozen from the accepted revision (campaigns.bookings.terms): printed in the signed text.
+    cancellation_policy = models.CharField(
+        max_length=10, choices=CancellationPolicy.choices, default=DEFAULT_POLICY
+    )
+    deposit_bps = models.PositiveSmallIntegerField(default=0)
+    deposit_amount = models.PositiveBigIntegerField(
+        default=0, help_text="Minor units paid to the artist on funding (Σ milestones' parts)."
+    )
     signed_at = models.DateTimeField(null=True, blank=True, help_text="When both had signed.")
     # Cancellation by agreement: each side asks; the second request cancels. A request lapses
     # when the contract changes (a signature, funding, a deliverable's step) and expires after
@@ -310,6 +333,9 @@ class Milestone(models.Model):
         default=False, help_text="Needs the paid-partnership disclosure (#ad / platform label)."
     )
     amount = models.PositiveBigIntegerField(help_text="Minor units.")
+    deposit_amount = models.PositiveBigIntegerField(
+        default=0, help_text="Its part of the contract's deposit, paid on funding (minor units)."
+    )
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)

@@ -1,6 +1,8 @@
 """Booking pages: make an offer, the offer with its revision timeline, the contract, deliverables,
 the message thread. Thin: every step calls a service; refusals become messages on the page."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -46,6 +48,7 @@ from .selectors import (
     offer_with_history,
     offers_visible_to,
 )
+from .terms import POLICIES, policy_rows, share_text
 
 
 def _errors_text(exc: ValidationError) -> str:
@@ -121,6 +124,7 @@ def offer_new(request: HttpRequest, pk: int) -> HttpResponse:
     )  # fmt: skip
     return render(request, "campaigns/offer_new.html", {
         "brief": brief, "artist": artist, "form": form, "lines": lines,
+        "deposit_percent": share_text(artist.deposit_bps),
         "conflicts": [exclusivity_conflict_text(c, side=Side.BRAND) for c in conflicts],
     }, status=429 if too_fast else 200)  # fmt: skip
 
@@ -285,6 +289,11 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     settlements = list(contract.settlements.all()[:1])
     settlement = settlements[0] if settlements else None
     can_settle = can_act and contract.status == Contract.Status.ACTIVE and contract.funded
+    # The proposal starts from the cancellation terms (this side is the one ending it).
+    suggestion = (
+        services.settlement_suggestion(contract=contract, side=side, milestones=milestones)
+        if can_settle else None
+    )  # fmt: skip
     return render(request, "campaigns/contract_detail.html", {
         "contract": contract, "side": side, "can_act": can_act, "signatures": signatures,
         "can_sign": can_act and contract.status == "draft" and side not in signed_sides,
@@ -297,9 +306,13 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "settlement": settlement,
         "settlement_expires_at": settlement and services.settlement_expires_at(settlement),
         "settlement_expired": bool(settlement) and services.settlement_expired(settlement),
-        "settlement_limit": services.settlement_limit(contract=contract, milestones=milestones)
-        if can_settle else None,
-        "settlement_form": SettlementForm(),
+        "settlement_limit": suggestion["limit"] if suggestion else None,
+        "settlement_suggestion": suggestion,
+        "settlement_form": SettlementForm(
+            initial={"artist_amount": Decimal(suggestion["amount"]) / 100} if suggestion else None
+        ),
+        "cancellation_rows": policy_rows(contract.cancellation_policy),
+        "cancellation_summary": POLICIES[contract.cancellation_policy].summary,
         "submit_form": SubmitForm(), "review_form": ReviewForm(), "reviews": reviews,
         "review_blind_days": settings.AUX_REVIEW_BLIND_DAYS,
         # Nothing visible yet: neither this side's review nor the other's, published only

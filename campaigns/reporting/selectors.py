@@ -7,7 +7,8 @@ whatever the number of contracts, so the pages' query counts stay bounded.
 Definitions (the page, the CSV and the API all read them from here, so they cannot drift):
 - signed contracts: status active, completed or disputed (cancelled and unsigned drafts excluded);
 - spend: sum of the signed contracts' totals; paid so far: approved or paid deliverables of those
-  contracts (the approved amount when staff decided a partial one, else the amount);
+  contracts (the approved amount when staff decided a partial one, else the amount), plus the
+  deposit parts of the others once funded (deposits: paid on funding, campaigns.bookings.terms);
 - deliverables done: approved or paid; late: not done, not cancelled, due date before today;
 - results: figures reported on the signed contracts' deliverables, summed by kind;
 - cost per 1,000 views = spend × 1000 / views; cost per stream = spend / streams (minor units,
@@ -115,7 +116,8 @@ def brief_report(*, brief: Brief, today: date | None = None) -> dict:
     contracts = list(
         Contract.objects.filter(brief=brief)
         .select_related("artist")
-        .only("id", "status", "total", "currency", "signed_at", "artist__id",
+        .only("id", "status", "total", "currency", "signed_at", "funded", "deposit_amount",
+              "artist__id",
               "artist__stage_name", "artist__slug", "artist__monthly_listeners")
         .order_by("id")
     )  # fmt: skip
@@ -123,9 +125,10 @@ def brief_report(*, brief: Brief, today: date | None = None) -> dict:
     signed_ids = {c.pk for c in signed}
     milestones = list(
         Milestone.objects.filter(contract_id__in=signed_ids).values(
-            "contract_id", "status", "due_date", "amount", "approved_amount"
+            "contract_id", "status", "due_date", "amount", "approved_amount", "deposit_amount"
         )
     )
+    funded_ids = {c.pk for c in signed if c.funded}
     result_rows = list(
         MilestoneResult.objects.filter(milestone__contract_id__in=signed_ids).values(
             "milestone__contract_id", "kind", "value"
@@ -144,7 +147,10 @@ def brief_report(*, brief: Brief, today: date | None = None) -> dict:
             done += 1
             amount = m["approved_amount"] if m["approved_amount"] is not None else m["amount"]
             paid_by_contract[m["contract_id"]] += amount
-        elif (
+            continue
+        if m["contract_id"] in funded_ids:  # its deposit part was paid on funding
+            paid_by_contract[m["contract_id"]] += m["deposit_amount"]
+        if (
             m["status"] != Milestone.Status.CANCELLED
             and m["due_date"] is not None
             and m["due_date"] < today
@@ -188,6 +194,7 @@ def brief_report(*, brief: Brief, today: date | None = None) -> dict:
         "budget_max": brief.budget_max,
         "spend": spend,
         "paid": paid,
+        "deposits": sum(c.deposit_amount for c in signed if c.funded),
         "budget_left": None if brief.budget_max is None else brief.budget_max - spend,
         "spend_share_of_budget": _share(spend, brief.budget_max or 0),
         "contracts_total": len(contracts),
@@ -229,6 +236,7 @@ def brief_report_rows(report: dict) -> list[list]:
         ["summary", "budget_max", "Budget (max, minor units)", report["budget_max"] or ""],
         ["summary", "spend", "Spend (minor units)", report["spend"]],
         ["summary", "paid", "Paid so far (minor units)", report["paid"]],
+        ["summary", "deposits", "Deposits paid on funding (minor units)", report["deposits"]],
         ["summary", "cost_per_1000_views", "Cost per 1,000 views (minor units)",
          "" if report["cost_per_1000_views"] is None else report["cost_per_1000_views"]],
         ["summary", "cost_per_stream", "Cost per stream (minor units)",

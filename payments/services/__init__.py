@@ -20,6 +20,7 @@ from .contract_splits import (
     contract_splits_propose,
     split_by_token,
 )
+from .deposits import deposit_pay, deposit_schedule
 from .funding import (
     TEST_PAYMENT_METHODS,
     check_can_fund,
@@ -62,6 +63,8 @@ __all__ = [
     "contract_splits_editable",
     "contract_splits_propose",
     "contract_unspent_escrow",
+    "deposit_pay",
+    "deposit_schedule",
     "ledger_post",
     "ledger_totals",
     "milestone_pay",

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 
 from aux.audit.services import audit_record
+from aux.dispatch import enqueue
 from aux.errors import ConflictError, NotFoundError, PermissionDeniedError
 from aux.money import MAX_CHARGE_AMOUNT, fee_for, format_money, platform_fee_bps
 from aux.users.models import User
@@ -226,6 +227,9 @@ def payment_succeeded(*, payment: Payment, amount_received: int | None = None) -
     # notices) is the bookings' rule: recorded by their service, like every other change.
     bookings.contract_mark_funded(contract_id=contract.pk, payment_id=payment.pk,
                                   gross=payment.gross)  # fmt: skip
+    if contract.deposit_amount > 0:
+        # Paid at once, after commit (a task: Stripe is never called under a lock).
+        transaction.on_commit(lambda: deposit_schedule(contract_id=contract.pk))
     return payment
 
 
@@ -238,6 +242,13 @@ def payment_failed(*, payment: Payment, message: str) -> Payment:
     payment.save(update_fields=["status", "failure_message"])
     audit_record(actor=None, verb="payment.fail", target=payment, message=payment.failure_message)
     return payment
+
+
+def deposit_schedule(*, contract_id: int) -> None:
+    """Enqueue the deposit task (payments.services.deposits.deposit_pay) after funding."""
+    from ..tasks import pay_deposit
+
+    enqueue(pay_deposit, contract_id)
 
 
 def contract_funded_payment(contract: Contract) -> Payment | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -20,7 +21,7 @@ from .. import stripe_gateway as gateway
 from ..ledger import split_largest_remainder
 from ..models import LedgerTransaction, PaymentAccount, Payout
 from ._common import Account, LedgerInvariantError, _now, _tell, logger
-from .funding import contract_funded_payment
+from .funding import contract_funded_payment, deposit_schedule
 from .ledger import contract_balances, ledger_post
 from .splits import contract_payees_freeze
 
@@ -45,29 +46,43 @@ def _payouts_prepare(milestone_id: int) -> list[Payout]:
             logger.warning("milestone %s approved on unfunded contract %s", milestone_id,
                            contract.pk)  # fmt: skip
             return []
-        amount = milestone.approved_amount if milestone.approved_amount is not None else (
-            milestone.amount
+        return payouts_create(
+            contract=contract, milestone=milestone, amount=milestone_payable(milestone),
+            key=lambda payee_id: _payout_key(milestone.pk, payee_id),
         )  # fmt: skip
-        payees = contract_payees_freeze(contract=contract)
-        if not payees or amount <= 0:
-            return []
-        parts = split_largest_remainder(amount, [p.share_bps for p in payees])
-        accounts = dict(
-            PaymentAccount.objects.filter(user_id__in=[p.user_id for p in payees]).values_list(
-                "user_id", "stripe_account_id"
-            )
+
+
+def milestone_payable(milestone: Milestone) -> int:
+    """What an approved milestone still pays: its approved amount (the amount, or less after a
+    dispute) minus its part of the deposit, paid on funding. Never negative."""
+    amount = milestone.amount if milestone.approved_amount is None else milestone.approved_amount
+    return max(amount - milestone.deposit_amount, 0)
+
+
+def payouts_create(
+    *, contract: Contract, milestone: Milestone | None, amount: int, key: Callable[[int], str]
+) -> list[Payout]:
+    """The Payout rows of `amount` over the contract's frozen payees (largest remainder, so the
+    parts add up to the cent); one per payee with a part. Call with the contract locked."""
+    payees = contract_payees_freeze(contract=contract)
+    if not payees or amount <= 0:
+        return []
+    parts = split_largest_remainder(amount, [p.share_bps for p in payees])
+    accounts = dict(
+        PaymentAccount.objects.filter(user_id__in=[p.user_id for p in payees]).values_list(
+            "user_id", "stripe_account_id"
         )
-        rows = []
-        for payee, part in zip(payees, parts, strict=True):
-            if part <= 0:
-                continue
-            rows.append(Payout.objects.create(
-                milestone=milestone, contract=contract, payee_id=payee.user_id,
-                stripe_account_id=accounts.get(payee.user_id, ""), amount=part,
-                currency=milestone.currency,
-                idempotency_key=_payout_key(milestone.pk, payee.user_id),
-            ))  # fmt: skip
-        return rows
+    )
+    rows = []
+    for payee, part in zip(payees, parts, strict=True):
+        if part <= 0:
+            continue
+        rows.append(Payout.objects.create(
+            milestone=milestone, contract=contract, payee_id=payee.user_id,
+            stripe_account_id=accounts.get(payee.user_id, ""), amount=part,
+            currency=contract.currency, idempotency_key=key(payee.user_id),
+        ))  # fmt: skip
+    return rows
 
 
 def milestone_pay(*, milestone_id: int) -> list[Payout]:
@@ -76,10 +91,36 @@ def milestone_pay(*, milestone_id: int) -> list[Payout]:
     Raises PaymentTransientError when Stripe is unreachable or failing (the task retries with
     the same keys); a rejected transfer marks its payout failed and is not retried.
     """
-    if not Milestone.objects.filter(pk=milestone_id).exists():
+    milestone = Milestone.objects.filter(pk=milestone_id).first()
+    if milestone is None:
         logger.info("milestone %s is gone; nothing to pay", milestone_id)
         return []
     payouts = _payouts_prepare(milestone_id)
+    if not payouts and milestone.status == Milestone.Status.APPROVED:
+        _mark_paid_by_deposit(milestone)
+    payouts_send(payouts)
+    return list(Payout.objects.filter(milestone_id=milestone_id))
+
+
+def _mark_paid_by_deposit(milestone: Milestone) -> None:
+    """An approved milestone its deposit part covers (an award at or below it) owes nothing
+    more: it is paid."""
+    contract = Contract.objects.get(pk=milestone.contract_id)
+    if (
+        contract_funded_payment(contract) is not None
+        and milestone.deposit_amount > 0
+        and milestone_payable(milestone) == 0
+    ):
+        with transaction.atomic():
+            bookings.milestone_mark_paid(milestone_id=milestone.pk)
+
+
+def payouts_send(payouts: list[Payout]) -> None:
+    """Send each payout not sent yet (same key each time: one transfer ever), then record it.
+
+    Shared by milestones and deposits. Raises PaymentTransientError after trying them all when
+    Stripe failed transiently; a rejected transfer marks its payout failed.
+    """
     transient: gateway.PaymentTransientError | None = None
     for payout in payouts:
         if payout.status == Payout.Status.SENT:
@@ -103,7 +144,7 @@ def milestone_pay(*, milestone_id: int) -> list[Payout]:
                 destination=payout.stripe_account_id,
                 transfer_group=f"aux-contract-{payout.contract_id}",
                 metadata={"aux_payout_id": str(payout.pk),
-                          "aux_milestone_id": str(payout.milestone_id)},
+                          "aux_milestone_id": str(payout.milestone_id or "")},
                 idempotency_key=payout.idempotency_key,
             )  # fmt: skip
         except gateway.PaymentTransientError as e:
@@ -115,7 +156,6 @@ def milestone_pay(*, milestone_id: int) -> list[Payout]:
         payout_record_transfer(payout_id=payout.pk, transfer=transfer)
     if transient is not None:
         raise transient
-    return list(Payout.objects.filter(milestone_id=milestone_id))
 
 
 def _escrow_covers(payout: Payout) -> bool:
@@ -148,9 +188,12 @@ def payout_record_transfer(*, payout_id: int, transfer: dict[str, Any]) -> Payou
     Called by the task with the create response and by the `transfer.created` webhook, in
     whichever order they come.
     """
-    payout = Payout.objects.select_related("milestone").get(pk=payout_id)
+    payout = Payout.objects.get(pk=payout_id)
     contract = Contract.objects.select_for_update().get(pk=payout.contract_id)
-    milestone = Milestone.objects.select_for_update().get(pk=payout.milestone_id)
+    milestone = (
+        None if payout.milestone_id is None
+        else Milestone.objects.select_for_update().get(pk=payout.milestone_id)
+    )  # fmt: skip
     payout = Payout.objects.select_for_update().get(pk=payout_id)
     if payout.status == Payout.Status.SENT:
         return payout
@@ -174,22 +217,25 @@ def payout_record_transfer(*, payout_id: int, transfer: dict[str, Any]) -> Payou
     payout.stripe_transfer_id, payout.failure_message = transfer["id"], ""
     payout.save(update_fields=["status", "sent_at", "stripe_transfer_id", "failure_message"])
     ledger_post(
-        kind=LedgerTransaction.Kind.PAYOUT, key=f"payout:{payout.pk}", contract=contract,
-        payout=payout, memo=f"{milestone.title}: paid",
+        kind=LedgerTransaction.Kind.PAYOUT if milestone else LedgerTransaction.Kind.DEPOSIT,
+        key=f"payout:{payout.pk}", contract=contract, payout=payout,
+        memo=f"{milestone.title}: paid" if milestone else f"Contract #{contract.pk}: deposit paid",
         lines=[(Account.ESCROW, -payout.amount, None),
                (Account.ARTIST_PAID, payout.amount, payout.payee)],
     )  # fmt: skip
     audit_record(actor=None, verb="payout.sent", target=payout, transfer=payout.stripe_transfer_id)
+    money = messages.money(payout.amount, payout.currency)
     _tell(
         kind="payout.sent", target=payout, users=[payout.payee],
-        text=gettext_noop("%(amount)s paid for %(milestone)s"),
-        params={
-            "amount": messages.money(payout.amount, payout.currency), "milestone": milestone.title
-        },
+        text=gettext_noop("%(amount)s paid for %(milestone)s") if milestone
+        else gettext_noop("%(amount)s deposit paid for %(brief)s"),
+        params={"amount": money, "milestone": milestone.title} if milestone
+        else {"amount": money, "brief": contract.brief.title},
         url=reverse("payments:earnings"),
     )  # fmt: skip
     if (
-        milestone.status == Milestone.Status.APPROVED
+        milestone is not None
+        and milestone.status == Milestone.Status.APPROVED
         and not milestone.payouts.exclude(status=Payout.Status.SENT).exists()
     ):
         bookings.milestone_mark_paid(milestone_id=milestone.pk)
@@ -203,7 +249,10 @@ def payout_retry(*, actor: User, payout: Payout) -> None:
     Payout.objects.filter(pk=payout.pk, status=Payout.Status.FAILED).update(
         status=Payout.Status.PENDING
     )
-    payout_schedule(milestone_id=payout.milestone_id)
+    if payout.milestone_id is None:
+        deposit_schedule(contract_id=payout.contract_id)
+    else:
+        payout_schedule(milestone_id=payout.milestone_id)
 
 
 def payout_schedule(*, milestone_id: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 
 from aux.dispatch import enqueue
 from aux.errors import ApplicationError
@@ -178,13 +178,18 @@ def _reconcile_open_payouts() -> list[str]:
 def payments_sweep(*, older_than_minutes: int = 5) -> int:
     """Queue again the money work whose task never reached a worker (the broker was down when
     it was sent, see aux.dispatch): payouts of approved deliverables of funded contracts that
-    have no failed payout, the refund of cancelled contracts that still hold escrow, and the
-    refund of decided disputes that has no row yet.
+    have no failed payout, the deposit of funded contracts not paid yet, the refund of
+    cancelled contracts that still hold escrow, and the refund of decided disputes that has no
+    row yet.
 
     Safe to run any time (the beat runs it every few minutes): the tasks are idempotent, keyed by
     the milestone, the cancellation and the dispute. Returns how many tasks it queued.
     """
-    from ..tasks import pay_milestone, refund_contract  # the task module imports the services
+    from ..tasks import (  # the task module imports the services
+        pay_deposit,
+        pay_milestone,
+        refund_contract,
+    )
 
     cutoff = _now() - timedelta(minutes=older_than_minutes)
     milestone_ids = list(
@@ -214,7 +219,14 @@ def payments_sweep(*, older_than_minutes: int = 5) -> int:
         Refund.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True)
     )
     dispute_ids = [pk for key, pk in keys.items() if key not in done]
+    deposits = Payout.objects.filter(contract=OuterRef("pk"), milestone__isnull=True)
+    deposit_contract_ids = list(
+        Contract.objects.filter(funded=True, deposit_amount__gt=0, funded_at__lt=cutoff)
+        .filter(~Exists(deposits) | Exists(deposits.filter(status=Payout.Status.PENDING)))
+        .values_list("pk", flat=True)
+    )
     queued = sum(enqueue(pay_milestone, mid) for mid in milestone_ids)
+    queued += sum(enqueue(pay_deposit, cid) for cid in deposit_contract_ids)
     queued += sum(
         enqueue(refund_contract, cid, "cancel", "Contract cancelled", None) for cid in contract_ids
     )

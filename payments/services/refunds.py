@@ -21,6 +21,7 @@ from ..models import LedgerTransaction, Payout, Refund
 from ._common import Account, _now, logger
 from .funding import contract_funded_payment
 from .ledger import contract_balances, ledger_post
+from .payouts import milestone_payable
 
 
 def _unspent(contract: Contract) -> int:
@@ -28,9 +29,8 @@ def _unspent(contract: Contract) -> int:
     balance = contract_balances(contract=contract)[Account.ESCROW]
     owed = 0
     for m in contract.milestones.filter(status=Milestone.Status.APPROVED):
-        amount = m.approved_amount if m.approved_amount is not None else m.amount
         sent = m.payouts.filter(status=Payout.Status.SENT).aggregate(s=Sum("amount"))["s"] or 0
-        owed += amount - sent
+        owed += milestone_payable(m) - sent
     return max(balance - owed, 0)
 
 
@@ -120,17 +120,21 @@ def on_contract_cancelled(*, contract_id: int) -> None:
 
 
 def on_dispute_resolved(*, dispute_id: int) -> bool:
-    """After commit of a decision: refund what the brand does not pay for this deliverable.
+    """After commit of a decision: refund what the brand does not pay for this deliverable, of
+    what the escrow holds for it (its fee minus its part of the deposit, paid out on funding).
     False when there is nothing to refund or the task could not be queued."""
     from ..tasks import refund_contract  # the task module imports the services
 
     dispute = Dispute.objects.select_related("milestone").get(pk=dispute_id)
     m = dispute.milestone
+    escrowed = m.amount - m.deposit_amount
     if dispute.decision == Dispute.Decision.CANCEL:
-        amount = m.amount
+        amount = escrowed
     elif dispute.decision == Dispute.Decision.PARTIAL and dispute.amount is not None:
-        amount = m.amount - dispute.amount
+        amount = escrowed - max(dispute.amount - m.deposit_amount, 0)
     else:
+        return False
+    if amount <= 0:
         return False
     return enqueue(
         refund_contract, m.contract_id, f"dispute-{dispute.pk}",

@@ -169,7 +169,8 @@ def test_artist_earnings_api_splits_paid_escrow_and_expected(brand, brand_owner)
     api.force_authenticate(artist.user)
     data = api.get("/api/v1/artists/me/earnings/").json()
     assert data["totals"] == [{"currency": "EUR", "paid": 200_000, "payout_pending": 0,
-                               "in_escrow": 200_000, "expected": 200_000, "fees": 0}]  # fmt: skip
+                               "in_escrow": 200_000, "expected": 200_000, "fees": 0,
+                               "deposits_paid": 0}]  # fmt: skip
     month = timezone.localdate().strftime("%Y-%m")
     assert data["by_month"] == [{"month": month, "currency": "EUR", "paid": 200_000}]
     assert data["by_brand"][0]["slug"] == brand.slug and data["by_brand"][0]["paid"] == 200_000

@@ -17,13 +17,14 @@ def onboard(user) -> None:
     services.payment_account_refresh(user=user)
 
 
-def signed_contract(*, onboarded: bool = True, social: bool = True):
-    """Brand manager, artist, and an active (signed, unfunded) contract with two milestones."""
+def signed_contract(*, onboarded: bool = True, social: bool = True, deposit_bps: int = 0):
+    """Brand manager, artist, and an active (signed, unfunded) contract with two milestones
+    (2 live shows €2,000, 3 social posts €900); `deposit_bps`: the artist's deposit share."""
     from campaigns.bookings.services import contract_sign, offer_accept
 
     manager = MembershipFactory(role="manager").user
     brief = booking_brief(manager.memberships.get().brand, social=social)
-    artist = booking_artist()
+    artist = booking_artist(deposit_bps=deposit_bps)
     if onboarded:
         onboard(artist.user)
     offer = make_offer(actor=manager, brief=brief, artist=artist)

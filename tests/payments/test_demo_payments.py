@@ -11,7 +11,7 @@ import pytest
 import stripe
 from django.core.management import call_command
 
-from campaigns.bookings.models import Contract, Milestone
+from campaigns.bookings.models import Contract, Milestone, Offer
 from payments.models import Payment, Payout
 from payments.selectors import artist_earnings
 from payments.services import ledger_totals, reconcile
@@ -109,6 +109,15 @@ def test_seed_demo_funds_and_pays_out_through_the_fake_stripe_and_is_idempotent(
     assert approved.exists()
     for m in approved:
         assert m.status == "paid" and m.payouts.filter(status="sent").exists(), m
+    # The band with a 25% deposit: an offer under each policy; the strict one funded, its
+    # deposit paid at once.
+    offers = Offer.objects.filter(artist__user__email="band3@aux.test", artist__deposit_bps=2_500)
+    assert {"flexible", "moderate", "strict"} <= set(
+        offers.values_list("cancellation_policy", flat=True)
+    )
+    strict = Contract.objects.get(offer__in=offers, cancellation_policy="strict")
+    assert strict.deposit_amount > 0
+    assert Payout.objects.get(contract=strict, milestone__isnull=True).status == "sent"
     assert set(ledger_totals().values()) == {0}
     assert reconcile() == []
     counts = (Payment.objects.count(), Payout.objects.count())

@@ -1,6 +1,11 @@
 """Random sequences of fund / approve / submit / refund / cancel / settle on a contract keep the
 ledger's invariants.
 
+The contract's artist asks for a 25% deposit on live work: the deposit is paid once on funding
+(a replayed funding or deposit task pays nothing more), each deliverable pays its fee minus its
+deposit part, no refund ever takes the deposit back, and a settlement by the cancellation terms
+(either side, amount pre-filled) keeps the same books.
+
 A hypothesis state machine drives the real services against the fake Stripe over HTTP (eager
 tasks, so approvals and settlements pay, and cancellations and settlements refund, at once).
 After every step: escrow never negative, paid out ≤ funded, every currency's entries sum to
@@ -30,6 +35,7 @@ from campaigns.bookings.models import Contract, Milestone
 from payments import services
 from payments.models import Payment, Payout, Refund
 from payments.services import contract_balances, ledger_totals
+from payments.services.payouts import milestone_payable
 
 from .factories import fund, signed_contract
 
@@ -41,7 +47,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def __init__(self):
         super().__init__()
-        self.manager, self.artist, self.contract = signed_contract()
+        self.manager, self.artist, self.contract = signed_contract(deposit_bps=2_500)
         self.refunds = 0
 
     def _contract(self) -> Contract:
@@ -127,10 +133,25 @@ class LedgerMachine(RuleBasedStateMachine):
                 bookings.settlement_accept(actor=self.artist.user, settlement=proposal)
 
     @precondition(lambda self: self._payment() is not None)
+    @rule(side=st.sampled_from(["brand", "artist"]))
+    def settle_by_terms(self, side):
+        """A side ends the contract with the amount its cancellation terms call for."""
+        user = self.manager if side == "brand" else self.artist.user
+        other = self.artist.user if side == "brand" else self.manager
+        try:
+            proposal = bookings.settlement_propose(actor=user, contract=self._contract())
+            bookings.settlement_accept(actor=other, settlement=proposal)
+        except (ApplicationError, ValidationError):
+            return
+
+    @precondition(lambda self: self._payment() is not None)
     @rule()
     def pay_again(self):
         for m in self._contract().milestones.filter(status__in=["approved", "paid"]):
             services.milestone_pay(milestone_id=m.pk)
+        # A replayed funding (a retried webhook) and a second deposit task pay nothing more.
+        services.payment_succeeded(payment=self._payment())
+        services.deposit_pay(contract_id=self.contract.pk)
 
     @invariant()
     def ledger_invariants_hold(self):
@@ -152,7 +173,19 @@ class LedgerMachine(RuleBasedStateMachine):
         assert b["refunds"] == refunded_amount + refunded_fee
         assert contract.funded == (payment is not None)
         if payment is None:
+            assert not Payout.objects.filter(contract=contract).exists()
             return
+        # The deposit: paid once, in full, on funding; never refunded.
+        deposit = Payout.objects.filter(contract=contract, milestone__isnull=True)
+        assert deposit.filter(status="sent").aggregate(s=Sum("amount"))["s"] == (
+            contract.deposit_amount
+        )
+        assert refunded_amount <= funded - contract.deposit_amount
+        # Each deliverable pays its (approved) amount minus its deposit part, once.
+        for m in contract.milestones.filter(status__in=["approved", "paid"]):
+            sent = m.payouts.filter(status="sent").aggregate(s=Sum("amount"))["s"] or 0
+            assert sent == (milestone_payable(m) if m.status == "paid" else sent)
+            assert sent <= milestone_payable(m) <= m.amount - m.deposit_amount
         # Stripe agrees with the books: the transfers and the refunds are exactly ours.
         client = stripe.StripeClient(
             dj_settings.STRIPE_SECRET_KEY,

@@ -51,6 +51,7 @@ from ..services import (
     settlement_expired,
     settlement_expires_at,
 )
+from ..terms import POLICIES, CancellationPolicy, policy_rows
 
 MAX_MINOR = 10**11
 
@@ -89,8 +90,31 @@ class OfferRevisionSerializer(StrictModelSerializer):
         fields = [
             "number", "author_side", "currency", "total", "start_date", "end_date",
             "usage_channels", "usage_territories", "usage_term_months", "exclusivity_category",
-            "exclusivity_months", "message", "lines", "created_at",
+            "exclusivity_months", "message", "cancellation_policy", "deposit_bps", "lines",
+            "created_at",
         ]  # fmt: skip
+
+
+class CancellationRowSerializer(StrictSerializer):
+    notice = serializers.CharField(help_text="Days before the first date of the work, in words.")
+    brand_owes = serializers.CharField(help_text="Share of the fee of work not handed in.")
+    artist_owes = serializers.CharField(help_text="Share of the fee of work not handed in.")
+
+
+class CancellationTermsSerializer(StrictSerializer):
+    """The chosen policy in words (campaigns.bookings.terms), in the reader's language."""
+
+    policy = serializers.ChoiceField(choices=CancellationPolicy.choices)
+    label = serializers.CharField()
+    summary = serializers.CharField()
+    rows = CancellationRowSerializer(many=True)
+
+
+def cancellation_terms(policy: str) -> dict:
+    return {
+        "policy": policy, "label": str(CancellationPolicy(policy).label),
+        "summary": str(POLICIES[policy].summary), "rows": policy_rows(policy),
+    }  # fmt: skip
 
 
 class ExclusivityConflictSerializer(StrictSerializer):
@@ -127,6 +151,7 @@ class OfferSerializer(StrictModelSerializer):
     lines = serializers.SerializerMethodField()
     contract = serializers.SerializerMethodField()
     time_left = serializers.SerializerMethodField()
+    cancellation_terms = serializers.SerializerMethodField()
 
     class Meta:
         model = Offer
@@ -136,9 +161,13 @@ class OfferSerializer(StrictModelSerializer):
             "currency", "total", "start_date", "end_date", "usage_channels", "usage_territories",
             "usage_term_months", "exclusivity_category", "exclusivity_months", "message",
             "below_min_fee", "decline_reason", "revision", "lines", "contract", "created_at",
-            "updated_at",
+            "updated_at", "cancellation_policy", "cancellation_terms", "deposit_bps",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(CancellationTermsSerializer)
+    def get_cancellation_terms(self, offer: Offer) -> dict:
+        return cancellation_terms(offer.cancellation_policy)
 
     def get_lines(self, offer: Offer) -> list[dict]:
         if offer.current_revision is None:
@@ -219,6 +248,10 @@ class OfferTermsInputSerializer(StrictSerializer):
         min_value=1, max_value=60, required=False, allow_null=True
     )
     message = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    cancellation_policy = serializers.ChoiceField(
+        choices=CancellationPolicy.choices, required=False,
+        help_text="flexible, moderate (default) or strict: see cancellation_terms.",
+    )  # fmt: skip
     expires_at = serializers.DateTimeField(required=False)
 
     def validate(self, attrs: dict) -> dict:
@@ -351,6 +384,7 @@ class MilestoneSerializer(StrictModelSerializer):
             "due_date", "status", "proof_note", "proof_links", "disclosure_confirmed",
             "submitted_at", "review_due_at", "changes_reason", "approved_at", "auto_approved",
             "approved_amount", "overdue_flagged_at", "paid_at", "attachments", "dispute",
+            "deposit_amount",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -391,6 +425,7 @@ class ContractSerializer(StrictModelSerializer):
     cancel_request_expires_at = serializers.SerializerMethodField()
     cancel_request_expired = serializers.SerializerMethodField()
     settlement = serializers.SerializerMethodField()
+    cancellation_terms = serializers.SerializerMethodField()
 
     class Meta:
         model = Contract
@@ -400,8 +435,13 @@ class ContractSerializer(StrictModelSerializer):
             "cancel_requested_by", "cancel_requested_at", "cancel_request_expires_at",
             "cancel_request_expired", "cancel_reason", "cancelled_at", "completed_at", "funded",
             "pdf_ready", "signatures", "milestones", "settlement", "created_at",
+            "cancellation_policy", "cancellation_terms", "deposit_bps", "deposit_amount",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(CancellationTermsSerializer)
+    def get_cancellation_terms(self, contract: Contract) -> dict:
+        return cancellation_terms(contract.cancellation_policy)
 
     def get_pdf_ready(self, contract: Contract) -> bool:
         return bool(contract.pdf)
@@ -495,9 +535,10 @@ class SubmitInputSerializer(StrictSerializer):
 
 class SettlementProposeInputSerializer(StrictSerializer):
     artist_amount = serializers.IntegerField(
-        min_value=0, max_value=MAX_MINOR,
+        min_value=0, max_value=MAX_MINOR, required=False,
         help_text="Minor units paid to the artist for the work done; at most the unspent escrow "
-        "of the open deliverables. The rest is refunded to the brand.",
+        "of the open deliverables. The rest is refunded to the brand. Left out: what the "
+        "contract's cancellation terms call for when your side ends it (the deposit counts).",
     )  # fmt: skip
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 

@@ -70,6 +70,7 @@ from .offers import (
 )
 from .reminders import milestone_review_remind, milestones_review_remind_due, review_reminder_lead
 from .settlements import (
+    contract_first_date,
     settlement_accept,
     settlement_decline,
     settlement_expired,
@@ -77,6 +78,7 @@ from .settlements import (
     settlement_limit,
     settlement_open_for,
     settlement_propose,
+    settlement_suggestion,
 )
 from .threads import (
     contact_details_visible,
@@ -108,6 +110,7 @@ __all__ = [
     "cancel_request_expires_at",
     "contact_details_visible",
     "contract_cancel",
+    "contract_first_date",
     "contract_mark_funded",
     "contract_requests_lapse",
     "contract_sign",
@@ -151,6 +154,7 @@ __all__ = [
     "settlement_limit",
     "settlement_open_for",
     "settlement_propose",
+    "settlement_suggestion",
     "terms_hash",
     "thread_is_open",
 ]

@@ -30,7 +30,7 @@ from ..models import Contract, Dispute, Message, Milestone, Offer, Review, Settl
 # model's ALLOWED_TRANSITIONS (ConflictError naming the current state) and the actor's side
 # (PermissionDeniedError), records an audit event and calls _notify after commit.
 
-CONTRACT_TEMPLATE_VERSION = "v1"
+CONTRACT_TEMPLATE_VERSION = "v2"
 USAGE_CHANNELS = {
     "social": "Social media",
     "online_video": "Online video",
@@ -45,7 +45,7 @@ USAGE_CHANNELS = {
 }
 OFFER_TERM_FIELDS = {
     "start_date", "end_date", "usage_channels", "usage_territories", "usage_term_months",
-    "exclusivity_category", "exclusivity_months", "message",
+    "exclusivity_category", "exclusivity_months", "message", "cancellation_policy",
 }  # fmt: skip
 
 

@@ -24,6 +24,7 @@ from brands.recipients import brand_recipients
 from .. import hooks
 from ..masking import mask_contact_details
 from ..models import Contract, Milestone, Offer, OfferRevision, Settlement, Side, Signature
+from ..terms import deposit_parts, is_live, policy_text_en, share_text
 from ._common import (
     BOTH_SIDES,
     CONTRACT_TEMPLATE_VERSION,
@@ -55,6 +56,7 @@ def _contract_terms_render(*, offer: Offer, revision: OfferRevision) -> str:
     # The terms are read (and signed) before signing: the typed note and line notes carry no
     # contact details, and the hash covers exactly the text both sides see.
     note = mask_contact_details(revision.message)
+    deposit = sum(_deposit_parts(revision, lines))
     channels = [USAGE_CHANNELS.get(c, c) for c in revision.usage_channels]
     territories = [str(dict(countries).get(c, c)) for c in revision.usage_territories]
     return render_to_string(
@@ -68,7 +70,18 @@ def _contract_terms_render(*, offer: Offer, revision: OfferRevision) -> str:
             "channels_text": ", ".join(channels) or "none",
             "territories_text": ", ".join(territories) or "worldwide",
             "has_social": any(is_social_type(line.deliverable_type) for line in lines),
+            "cancellation_text": policy_text_en(revision.cancellation_policy),
+            "deposit_percent": share_text(revision.deposit_bps),
+            "deposit_text": format_money(deposit, revision.currency) if deposit else "",
         },
+    )  # fmt: skip
+
+
+def _deposit_parts(revision: OfferRevision, lines: list) -> list[int]:
+    """Each line's part of the deposit (campaigns.bookings.terms), in the lines' order."""
+    return deposit_parts(
+        deposit_bps=revision.deposit_bps, amounts=[line.fee for line in lines],
+        live=[is_live(line.deliverable_type.slug) for line in lines],
     )  # fmt: skip
 
 
@@ -80,10 +93,14 @@ def _contract_create(*, offer: Offer) -> Contract:
     """Freeze the accepted revision as contract text and turn its lines into milestones."""
     revision = offer.current_revision
     text = contract_terms_render(offer=offer, revision=revision)
+    lines = list(revision.lines.select_related("deliverable_type"))
+    parts = _deposit_parts(revision, lines)
     contract = Contract(
         offer=offer, brief=offer.brief, brand=offer.brief.brand, artist=offer.artist,
         template_version=CONTRACT_TEMPLATE_VERSION, terms_text=text,
         terms_sha256=terms_hash(text), currency=revision.currency, total=revision.total,
+        cancellation_policy=revision.cancellation_policy, deposit_bps=revision.deposit_bps,
+        deposit_amount=sum(parts),
     )  # fmt: skip
     contract.full_clean(exclude=["offer"])
     contract.save()
@@ -92,9 +109,10 @@ def _contract_create(*, offer: Offer) -> Contract:
             contract=contract, title=f"{line.quantity} × {line.deliverable_type.name}",
             deliverable_type=line.deliverable_type,
             is_social=is_social_type(line.deliverable_type), amount=line.fee,
-            currency=revision.currency, due_date=line.due_date or revision.end_date,
+            deposit_amount=part, currency=revision.currency,
+            due_date=line.due_date or revision.end_date,
         )
-        for line in revision.lines.select_related("deliverable_type")
+        for line, part in zip(lines, parts, strict=True)
     )  # fmt: skip
     audit_record(actor=None, verb="contract.create", target=contract, sha256=contract.terms_sha256)
     _notify_on_commit("contract.ready", target=contract, sides=BOTH_SIDES)

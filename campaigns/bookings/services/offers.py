@@ -23,6 +23,7 @@ from campaigns.briefs.services import brief_lock
 
 from ..models import Offer, OfferLine, OfferRevision, Side
 from ..selectors import exclusivity_conflict_text, exclusivity_conflicts
+from ..terms import DEFAULT_POLICY, CancellationPolicy
 from ._common import (
     BOTH_SIDES,
     OFFER_EXPIRY_DAYS_MAX,
@@ -178,6 +179,11 @@ def _clean_terms(terms: dict[str, Any]) -> dict[str, Any]:
         errors["exclusivity_category"] = [gettext("Exclusivity needs a brand category.")]
     if months is not None and months and not 1 <= int(months) <= 60:
         errors["exclusivity_months"] = [gettext("Exclusivity lasts between 1 and 60 months.")]
+    policy = terms.get("cancellation_policy") or DEFAULT_POLICY
+    if policy not in CancellationPolicy.values:
+        errors["cancellation_policy"] = [
+            gettext("Choose flexible, moderate or strict cancellation terms.")
+        ]
     start, end = terms.get("start_date"), terms.get("end_date")
     if start and end and end < start:
         errors["end_date"] = [gettext("The work must end on or after its start date.")]
@@ -191,6 +197,7 @@ def _clean_terms(terms: dict[str, Any]) -> dict[str, Any]:
         "exclusivity_category": category,
         "exclusivity_months": int(months) if category is not None else None,
         "message": (terms.get("message") or "").strip(),
+        "cancellation_policy": policy,
     }
 
 
@@ -273,7 +280,7 @@ def _add_revision(
     number = (offer.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
     revision = OfferRevision(
         offer=offer, number=number, author_side=side, author=actor, currency=offer.currency,
-        total=sum(line["fee"] for line in lines),
+        total=sum(line["fee"] for line in lines), deposit_bps=offer.artist.deposit_bps,
         **{k: terms[k] for k in OFFER_TERM_FIELDS},
     )  # fmt: skip
     revision.full_clean(exclude=["offer"])
@@ -330,12 +337,15 @@ def offer_create(
     exclusivity_category: BrandCategory | None = None,
     exclusivity_months: int | None = None,
     message: str = "",
+    cancellation_policy: str = DEFAULT_POLICY,
 ) -> Offer:
     """A brand owner/manager offers a published brief's work to one artist.
 
     Lines default to the brief's deliverables priced at the artist's stated minimum; a fee below
-    that minimum is allowed and flagged (`below_min_fee`). An artist without payouts set up can
-    still receive offers (payouts are needed only to be paid). One open offer per (brief, artist).
+    that minimum is allowed and flagged (`below_min_fee`). The cancellation terms are one of
+    campaigns.bookings.terms' policies; each revision records the artist's deposit share then.
+    An artist without payouts set up can still receive offers (payouts are needed only to be
+    paid). One open offer per (brief, artist).
 
     The brand picks the expiry (`expires_in_days`, 1 to 30; default AUX_OFFER_TTL_DAYS). Work
     that would break an exclusivity the artist signed with another brand of the category is
@@ -362,6 +372,7 @@ def offer_create(
         "usage_territories": brief.territories if usage_territories is None else usage_territories,
         "usage_term_months": usage_term_months, "exclusivity_category": exclusivity_category,
         "exclusivity_months": exclusivity_months, "message": message,
+        "cancellation_policy": cancellation_policy,
     }  # fmt: skip
     if lines is None:
         lines = offer_prefill_lines(brief=brief, artist=artist)

@@ -1,5 +1,10 @@
 """Mutual settlement: ending a funded contract after work has started, by agreement.
 
+The amount a side proposes is pre-filled from the contract's cancellation terms
+(settlement_suggestion, below); the deposit, paid on funding, is never part of it:
+the amount is what the escrow pays on top (a deliverable whose part of the deposit was paid and
+that gets nothing more is cancelled, its deposit part kept by the artist).
+
 A cancellation never takes delivered work back (contracts.contract_cancel). Once the escrow is
 funded and work is under way, the two sides may instead agree on what the artist is paid for the
 work done: one side proposes an amount, the other accepts or declines. On acceptance the unpaid
@@ -11,7 +16,8 @@ award a staff decision on a dispute makes (an approved amount below the fee), ag
 sides instead.
 """
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,6 +32,7 @@ from aux.users.models import User
 
 from .. import hooks
 from ..models import Contract, Milestone, Settlement, Side
+from ..terms import POLICIES, notice_band, owed_to_artist, policy_rows
 from ._common import (
     BOTH_SIDES,
     _notify_on_commit,
@@ -86,7 +93,8 @@ def settlement_limit(*, contract: Contract, milestones: list[Milestone] | None =
     # The escrow is payments' ledger (above bookings): payments answers through the reader it
     # registers in campaigns.bookings.hooks.
     milestones = milestones if milestones is not None else list(contract.milestones.all())
-    open_fees = sum(m.amount for m in _open_work(milestones))
+    # A deliverable's part of the deposit was paid on funding: only the rest is still escrowed.
+    open_fees = sum(m.amount - m.deposit_amount for m in _open_work(milestones))
     return min(hooks.unspent_escrow_read(contract), open_fees)
 
 
@@ -96,16 +104,22 @@ def _other(side: str) -> str:
 
 @transaction.atomic
 def settlement_propose(
-    *, actor: User, contract: Contract, artist_amount: int, note: str = ""
+    *, actor: User, contract: Contract, artist_amount: int | None = None, note: str = ""
 ) -> Settlement:
     """One side proposes: the artist is paid `artist_amount` (minor units) for the work done and
-    the rest of the unspent escrow is refunded to the brand. Replaces an open proposal."""
+    the rest of the unspent escrow is refunded to the brand. Replaces an open proposal. Without
+    an amount, the one the cancellation terms call for when this side ends the contract."""
     side = acting_side(actor, brand=contract.brand, artist=contract.artist)
-    if isinstance(artist_amount, bool) or not isinstance(artist_amount, int) or artist_amount < 0:
+    if artist_amount is not None and (
+        isinstance(artist_amount, bool) or not isinstance(artist_amount, int) or artist_amount < 0
+    ):
         raise ValidationError({"artist_amount": gettext("Enter an amount of zero or more.")})
     contract = _lock_contract(contract)
     milestones = _lock_milestones(contract)
     _check_settleable(contract, milestones)
+    if artist_amount is None:
+        suggestion = settlement_suggestion(contract=contract, side=side, milestones=milestones)
+        artist_amount = suggestion["amount"]
     limit = settlement_limit(contract=contract, milestones=milestones)
     if artist_amount > limit:
         # A 409, not a 400: the bound is the contract's state (its escrow), not the input's form.
@@ -179,13 +193,14 @@ def settlement_accept(*, actor: User, settlement: Settlement) -> Settlement:
     remaining = settlement.artist_amount
     awards = {}
     for m in work:
-        part = min(remaining, m.amount)
+        part = min(remaining, m.amount - m.deposit_amount)
         remaining -= part
         if part > 0:
-            # The dispute award path: approved for `part`, paid by the payout task after commit.
+            # The dispute award path: approved for `part` on top of its deposit part (paid on
+            # funding), so the payout task pays `part` after commit.
             _milestone_transition(m, Milestone.Status.APPROVED)
             m.approved_at, m.approved_by, m.review_due_at = now, actor, None
-            m.approved_amount, m.auto_approved = part, False
+            m.approved_amount, m.auto_approved = part + m.deposit_amount, False
             m.save()
             hooks.announce(hooks.milestone_approved, milestone_id=m.pk)
         else:
@@ -239,3 +254,49 @@ def settlement_decline(*, actor: User, settlement: Settlement) -> Settlement:
 def settlement_open_for(*, contract: Contract) -> Settlement | None:
     """The contract's open proposal (expired or not), if any."""
     return contract.settlements.filter(status=Settlement.Status.OPEN).first()
+
+
+# --- What the cancellation terms call for (campaigns.bookings.terms) ---------------------------
+HANDED_IN = (Milestone.Status.SUBMITTED, Milestone.Status.CHANGES_REQUESTED)
+
+
+def contract_first_date(*, contract: Contract, milestones: list[Milestone]) -> date | None:
+    """The first date of the work: the offer's start date, else the earliest due date."""
+    if contract.offer.start_date:
+        return contract.offer.start_date
+    dates = [m.due_date for m in milestones if m.due_date]
+    return min(dates) if dates else None
+
+
+def settlement_suggestion(
+    *, contract: Contract, side: str, milestones: list[Milestone] | None = None,
+    today: date | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """What the terms give the artist when `side` ends the contract now.
+
+    `amount`: what the escrow pays the artist on top of the deposit (0 up to the settlement
+    limit) — the proposal's pre-filled amount; `owed`: the artist's due for the open work by the
+    terms; `deposit`: the deposit parts of the open work, already paid; `owes_back`: what the
+    artist owes the brand when the deposit exceeds their due (recovered through a dispute);
+    `limit`: settlement_limit, the most a settlement can pay.
+    """
+    milestones = milestones if milestones is not None else list(contract.milestones.all())
+    work = _open_work(milestones)
+    today = today or _now().date()
+    band = notice_band(first_date=contract_first_date(contract=contract, milestones=milestones),
+                       today=today)  # fmt: skip
+    handed_in = sum(m.amount for m in work if m.status in HANDED_IN)
+    owed = owed_to_artist(
+        policy=contract.cancellation_policy, side=side, band=band, handed_in=handed_in,
+        not_handed_in=sum(m.amount for m in work) - handed_in,
+    )  # fmt: skip
+    deposit = sum(m.deposit_amount for m in work)
+    limit = settlement_limit(contract=contract, milestones=milestones)
+    return {
+        "policy": contract.cancellation_policy, "side": side, "band": band,
+        "notice": policy_rows(contract.cancellation_policy)[band]["notice"],
+        "summary": str(POLICIES[contract.cancellation_policy].summary),
+        "owed": max(owed, 0), "deposit": deposit,
+        "amount": min(max(owed - deposit, 0), limit), "owes_back": max(deposit - owed, 0),
+        "currency": contract.currency, "limit": limit,
+    }  # fmt: skip

@@ -89,7 +89,10 @@ class BriefReportSerializer(StrictSerializer):
     budget_min = serializers.IntegerField(allow_null=True)
     budget_max = serializers.IntegerField(allow_null=True)
     spend = serializers.IntegerField(help_text="Sum of signed contracts' totals, minor units.")
-    paid = serializers.IntegerField(help_text="Approved or paid deliverables, minor units.")
+    paid = serializers.IntegerField(
+        help_text="Approved or paid deliverables and the deposits paid on funding, minor units."
+    )
+    deposits = serializers.IntegerField(help_text="Deposits paid on funding, minor units.")
     budget_left = serializers.IntegerField(allow_null=True)
     spend_share_of_budget = serializers.FloatField()
     contracts_total = serializers.IntegerField()
@@ -106,6 +109,7 @@ class BriefReportSerializer(StrictSerializer):
 class _EarningsTotal(StrictSerializer):
     currency = serializers.CharField()
     paid = serializers.IntegerField()
+    deposits_paid = serializers.IntegerField(help_text="The deposits among `paid`.")
     payout_pending = serializers.IntegerField()
     in_escrow = serializers.IntegerField()
     expected = serializers.IntegerField()
