@@ -461,9 +461,9 @@ def seed_demo() -> dict[str, int]:
     bookings = _bookings(password_hash)
     # Imported here: aux.demo_splits builds on this module's helpers (a circular import).
     from .demo_splits import seed_split_contract
+    from .demo_terms import seed_deposit_and_terms
 
     bookings += seed_split_contract(password_hash)
-    from .demo_terms import seed_deposit_and_terms
 
     bookings += seed_deposit_and_terms()
     payments = _payments()

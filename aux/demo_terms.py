@@ -7,6 +7,7 @@ the band asks for a deposit.
 """
 
 from artists.models import Artist
+from artists.services import artist_set_deposit
 from brands.models import Membership
 from campaigns.briefs.models import Brief
 
@@ -24,8 +25,6 @@ OFFERS = [
 
 def seed_deposit_and_terms() -> int:
     """The band's 25% deposit and its three offers; returns how many offers were made."""
-    from artists.services import artist_set_deposit
-
     band = Artist.objects.filter(user__email=DEPOSIT_LOGIN).first()
     if band is None or band.deposit_bps:
         return 0

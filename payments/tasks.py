@@ -5,7 +5,7 @@ import smtplib
 
 from celery import shared_task
 
-from .services import milestone_pay, payments_sweep, refund_issue
+from .services import deposit_pay, milestone_pay, payments_sweep, refund_issue
 from .services import reconcile as run
 from .services.contract_splits import split_invitation_send_email
 from .stripe_gateway import PaymentTransientError
@@ -52,8 +52,6 @@ def pay_milestone(milestone_id: int) -> list[int]:
 )
 def pay_deposit(contract_id: int) -> list[int]:
     """Transfer a funded contract's deposit to its payees (one transfer each, ever)."""
-    from .services import deposit_pay
-
     _fresh_content_types()
     return [p.pk for p in deposit_pay(contract_id=contract_id)]
 

@@ -246,7 +246,7 @@ def payment_failed(*, payment: Payment, message: str) -> Payment:
 
 def deposit_schedule(*, contract_id: int) -> None:
     """Enqueue the deposit task (payments.services.deposits.deposit_pay) after funding."""
-    from ..tasks import pay_deposit
+    from ..tasks import pay_deposit  # the task module imports the services
 
     enqueue(pay_deposit, contract_id)
 
