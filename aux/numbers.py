@@ -19,10 +19,11 @@ def format_number(value: float, decimals: int = 0, locale: str | None = None) ->
     return text
 
 
-def format_percent(share: float, locale: str | None = None) -> str:
+def format_percent(share: float, locale: str | None = None, decimals: int | None = None) -> str:
     """A share in [0, 1] as a percentage: whole from 10% up, one decimal below (`7.9%`,
-    fr `7,9 %`)."""
+    fr `7,9 %`); `decimals` when the figure must be exact (a payout split's `33.33%`)."""
     pct = share * 100
-    decimals = 0 if pct >= 10 or pct == int(pct) else 1
+    if decimals is None:
+        decimals = 0 if pct >= 10 or pct == int(pct) else 1
     number = format_number(pct, decimals, locale)
     return f"{number}{NARROW_NBSP}%" if _french(locale) else f"{number}%"
