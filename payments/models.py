@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from aux.money import Currency
-from aux.numbers import format_percent
+from aux.numbers import format_bps_percent
 
 
 class PaymentAccount(models.Model):
@@ -197,8 +197,7 @@ class ContractSplit(models.Model):
     @property
     def share_label(self) -> str:
         """`30%`, `33.33%` (fr `30 %`, `33,33 %`): exact, in the page's language."""
-        whole = self.share_bps % 100 == 0
-        return format_percent(self.share_bps / 10_000, decimals=0 if whole else 2)
+        return format_bps_percent(self.share_bps)
 
 
 class Payment(models.Model):
