@@ -37,14 +37,14 @@ from .verification import artist_verification_decide, platform_of
 
 @admin.register(Genre, Mood)
 class TaxonomyAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
+    list_display = ["name", "name_fr", "slug"]
+    search_fields = ["name", "name_fr"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(DeliverableType)
 class DeliverableTypeAdmin(TaxonomyAdmin):
-    list_display = ["name", "slug", "description"]
+    list_display = ["name", "name_fr", "slug", "description"]
 
 
 class _DryRun(Exception):

@@ -1,6 +1,7 @@
 """Fixed vocabularies and limits of the artist profile, shared by services, forms and the API."""
 
 from django.conf.locale import LANG_INFO
+from django.utils.translation import gettext
 
 # ISO 639-1 two-letter language codes.
 _ISO_639_1 = """
@@ -36,5 +37,7 @@ PHOTO_MAX_SIDE = 800
 
 
 def language_name(code: str) -> str:
-    """English name of an ISO 639-1 code when Django knows it, else the code itself."""
-    return LANG_INFO.get(code, {}).get("name", code)
+    """Name of an ISO 639-1 code in the active language (Django's own catalogue translates the
+    names it knows), else the code itself."""
+    name = LANG_INFO.get(code, {}).get("name")
+    return gettext(name) if name else code

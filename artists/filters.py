@@ -167,7 +167,7 @@ class ArtistFilter(filters.FilterSet):
         help_text=_("Mood slugs; an artist matches any of them."),
     )
     country = filters.ChoiceFilter(
-        choices=list(countries),
+        choices=lambda: list(countries),
         field_name="country",
         label=_("Country"),
         help_text=_("ISO 3166-1 alpha-2 code of the artist's home country."),

@@ -22,7 +22,10 @@ from . import services
 from .constants import MAX_MEDIA_LINKS, PLATFORMS
 from .models import AgeShare, Artist, DeliverableType, Genre, MediaLink, Mood
 
-COUNTRY_CHOICES = [("", "—"), *((code, name) for code, name in countries)]
+
+def country_choices() -> list[tuple[str, str]]:
+    """Country names in the request's language (a callable: not frozen at import)."""
+    return [("", "—"), *countries]
 
 
 def _share_field(*, required: bool = False, **kwargs) -> forms.DecimalField:
@@ -45,7 +48,7 @@ class IdentityForm(forms.Form):
         help_text=_("Markdown: **bold**, *italic*, [links](https://…), lists."),
     )
     city = forms.CharField(label=_("City"), max_length=80, required=False)
-    country = forms.ChoiceField(label=_("Country"), choices=COUNTRY_CHOICES, required=False)
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices, required=False)
     languages = forms.CharField(
         label=_("Languages"),
         required=False,
@@ -108,7 +111,7 @@ class AudienceForm(forms.Form):
 
 
 class CountryShareForm(forms.Form):
-    country = forms.ChoiceField(label=_("Country"), choices=COUNTRY_CHOICES)
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices)
     share = _share_field(label=_("Share"), required=True)
 
 

@@ -7,11 +7,12 @@ from django_countries.fields import CountryField
 
 from aux.files import public_storage
 from aux.money import Currency
+from aux.translated_names import NamedInFrench
 from aux.utils import validate_slug_not_reserved
 from brands.models import VerificationRequestBase
 
 
-class Genre(models.Model):
+class Genre(NamedInFrench):
     """A music genre of the seeded taxonomy (house, hip-hop, indie pop ...).
 
     `parent`: the broader genre it belongs to (reggaeton → latin, deep house → house →
@@ -32,11 +33,8 @@ class Genre(models.Model):
     class Meta:
         ordering = ["name"]
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class Mood(models.Model):
+class Mood(NamedInFrench):
     """A mood of the seeded taxonomy (euphoric, melancholic ...)."""
 
     name = models.CharField(max_length=60, unique=True)
@@ -45,11 +43,8 @@ class Mood(models.Model):
     class Meta:
         ordering = ["name"]
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class DeliverableType(models.Model):
+class DeliverableType(NamedInFrench):
     """Something a brand books: a live show, a social post, a playlist, a sync licence ..."""
 
     name = models.CharField(max_length=80, unique=True)
@@ -58,9 +53,6 @@ class DeliverableType(models.Model):
 
     class Meta:
         ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ArtistQuerySet(models.QuerySet["Artist"]):

@@ -2,13 +2,15 @@
 
 One list, used by `manage.py seed_taxonomy` (an empty production database) and by the demo.
 Seeding adds what is missing by slug and never renames or deletes: staff may have edited names.
-Names are English: the models have no translated name field yet.
+Names are English; each row's French name (`name_fr`) is filled where it is empty.
 """
 
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.text import slugify
+
+from aux.translated_names import fill_french_names
 
 from .models import DeliverableType, Genre, Mood
 
@@ -46,6 +48,34 @@ DELIVERABLE_TYPES = [
     ("Original track", "A new piece of music written for the brand."),
     ("Recording session", "Studio work: features, jingles, sound design."),
 ]
+
+# French names by slug (rows staff add get theirs in the admin).
+GENRES_FR = {
+    "alternative": "Alternatif", "arabic": "Musique arabe", "brazilian": "Musique brésilienne",
+    "classical": "Classique", "deep-house": "Deep house", "drum-bass": "Drum & bass",
+    "electronic": "Électronique", "hip-hop": "Hip-hop", "indian": "Musique indienne",
+    "indie-pop": "Pop indé", "indie-rock": "Rock indé", "j-pop": "J-pop", "k-pop": "K-pop",
+    "latin": "Musique latine", "regional-mexican": "Musique mexicaine régionale",
+}  # fmt: skip
+MOODS_FR = {
+    "chill": "Détendu", "dark": "Sombre", "dreamy": "Rêveur", "energetic": "Énergique",
+    "euphoric": "Euphorique", "feel-good": "Bonne humeur", "melancholic": "Mélancolique",
+    "nostalgic": "Nostalgique", "playful": "Espiègle", "romantic": "Romantique",
+    "uplifting": "Entraînant", "rebellious": "Rebelle",
+}  # fmt: skip
+DELIVERABLE_TYPES_FR = {
+    "live-show": "Concert", "dj-set": "DJ set", "event-appearance": "Apparition à un événement",
+    "social-post": "Publication sur les réseaux", "short-video": "Vidéo courte",
+    "branded-playlist": "Playlist de marque", "sync-licence": "Licence de synchronisation",
+    "original-track": "Morceau original", "recording-session": "Session d’enregistrement",
+}  # fmt: skip
+
+
+def fill_taxonomy_french_names(genre, mood, deliverable_type) -> None:
+    """The French names of the seeded rows that have none (also run by a data migration)."""
+    fill_french_names(genre, GENRES_FR)
+    fill_french_names(mood, MOODS_FR)
+    fill_french_names(deliverable_type, DELIVERABLE_TYPES_FR)
 
 
 @dataclass
@@ -85,4 +115,5 @@ def taxonomy_seed() -> Seeded:
     _set_parents(genres, new_genres)
     moods, m, _ = _upsert(Mood, [(n, {}) for n in MOODS])
     types, d, _ = _upsert(DeliverableType, [(n, {"description": t}) for n, t in DELIVERABLE_TYPES])
+    fill_taxonomy_french_names(Genre, Mood, DeliverableType)
     return Seeded(genres=genres, moods=moods, deliverables=types, created=g + m + d)

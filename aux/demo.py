@@ -227,7 +227,7 @@ def _profile(artist: Artist, name: str, city: str) -> tuple[list, list, list]:
         links.append(MediaLink(artist=artist, kind=MediaLink.Kind.VIDEO, title="Live session",
                                url=f"https://video.example/{artist.slug}/live"))  # fmt: skip
     if prng.random() < 0.4:
-        links.append(MediaLink(artist=artist, kind=MediaLink.Kind.PRESS_KIT, title="Press kit",
+        links.append(MediaLink(artist=artist, kind=MediaLink.Kind.PRESS_KIT, title="EPK 2026",
                                url=f"https://press.example/{artist.slug}.pdf"))  # fmt: skip
     return country_shares, age_shares, links
 

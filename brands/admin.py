@@ -13,8 +13,8 @@ from .verification import brand_verification_decide
 
 @admin.register(BrandCategory)
 class BrandCategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
+    list_display = ["name", "name_fr", "slug"]
+    search_fields = ["name", "name_fr"]
     prepopulated_fields = {"slug": ["name"]}
 
 

@@ -18,6 +18,12 @@ class BrandForm(forms.ModelForm):
     class Meta:
         model = Brand
         fields = ["name", "category", "website", "description"]
+        labels = {
+            "name": _("Brand name"),
+            "category": _("Category"),
+            "website": _("Website"),
+            "description": _("Description"),
+        }
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
     def changes(self) -> dict:

@@ -3,12 +3,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aux.files import public_storage
+from aux.translated_names import NamedInFrench
 from aux.utils import validate_slug_not_reserved
 
 from .validators import validate_brand_name
 
 
-class BrandCategory(models.Model):
+class BrandCategory(NamedInFrench):
     """A brand's line of business (beverages, fashion, alcohol ...). Artists may refuse some."""
 
     name = models.CharField(max_length=60, unique=True)
@@ -17,9 +18,6 @@ class BrandCategory(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "brand categories"
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Brand(models.Model):

@@ -11,8 +11,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aux.money import Currency
+from aux.numbers import format_bps_percent
 
 
 class PaymentAccount(models.Model):
@@ -194,7 +196,8 @@ class ContractSplit(models.Model):
 
     @property
     def share_label(self) -> str:
-        return f"{self.share_percent}%"
+        """`30%`, `33.33%` (fr `30 %`, `33,33 %`): exact, in the page's language."""
+        return format_bps_percent(self.share_bps)
 
 
 class Payment(models.Model):
@@ -295,7 +298,7 @@ class Payout(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
-        SENT = "sent", _("Sent")
+        SENT = "sent", pgettext_lazy("payout", "Sent")  # "envoyé": the offer's "Sent" is "envoyée"
         FAILED = "failed", _("Failed")
 
     milestone = models.ForeignKey(
@@ -372,6 +375,16 @@ class LedgerTransaction(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Ledger transactions are append-only.")
+
+    @property
+    def description(self) -> str:
+        """What the movement was, in the page's language (the memo is English, or the refund's
+        reason as typed)."""
+        if self.kind == self.Kind.PAYOUT and self.payout_id:
+            return _("%(deliverable)s: paid") % {"deliverable": self.payout.milestone.display_title}
+        if self.kind == self.Kind.FUNDING:
+            return _("Contract #%(n)s funded") % {"n": self.contract_id}
+        return self.memo or str(self.get_kind_display())
 
 
 class LedgerEntry(models.Model):

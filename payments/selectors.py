@@ -36,7 +36,9 @@ def _brand_ids(user: User) -> list[int]:
 
 def payouts_visible_to(*, user: User) -> QuerySet[Payout]:
     """Payees see their payouts; brand members see the payouts of their brands' contracts."""
-    qs = Payout.objects.select_related("milestone", "contract__artist", "contract__brand", "payee")
+    qs = Payout.objects.select_related(
+        "milestone__deliverable_type", "contract__artist", "contract__brand", "payee"
+    )
     if user.is_staff:
         return qs
     return qs.filter(Q(payee=user) | Q(contract__brand_id__in=_brand_ids(user)))
@@ -44,7 +46,9 @@ def payouts_visible_to(*, user: User) -> QuerySet[Payout]:
 
 def ledger_lines_for(*, user: User) -> QuerySet[LedgerEntry]:
     """The caller's own ledger lines: what they were paid (payee) or their brands' movements."""
-    qs = LedgerEntry.objects.select_related("transaction", "contract__artist", "contract__brand")
+    qs = LedgerEntry.objects.select_related(
+        "transaction__payout__milestone__deliverable_type", "contract__artist", "contract__brand"
+    )
     return qs.filter(
         Q(user=user) | Q(brand_id__in=_brand_ids(user), account__in=["brand_cash", "refunds"])
     ).order_by("-created_at", "-id")
@@ -163,7 +167,7 @@ def co_owner_statement(*, user: User) -> list[dict[str, Any]]:
     payouts: dict[int, list[Payout]] = {}
     for p in (
         Payout.objects.filter(payee=user, contract_id__in=[s.contract_id for s in splits])
-        .select_related("milestone")
+        .select_related("milestone__deliverable_type")
         .order_by("milestone__due_date", "milestone_id")
     ):
         payouts.setdefault(p.contract_id, []).append(p)

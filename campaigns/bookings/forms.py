@@ -15,21 +15,29 @@ from .terms import DEFAULT_POLICY, CancellationPolicy
 class TermsForm(forms.Form):
     """The terms of an offer or a counter-offer, plus one fee field per deliverable line."""
 
-    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(
+        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
     usage_channels = forms.MultipleChoiceField(
-        choices=list(USAGE_CHANNELS.items()), widget=forms.CheckboxSelectMultiple, required=False
-    )
-    usage_territories = forms.CharField(
-        required=False, help_text=_("Country codes separated by commas (empty: worldwide)."),
+        label=_("Channels"), choices=list(USAGE_CHANNELS.items()),
+        widget=forms.CheckboxSelectMultiple, required=False,
     )  # fmt: skip
-    usage_term_months = forms.IntegerField(min_value=1, max_value=120, initial=12)
-    exclusivity_category = forms.ModelChoiceField(
-        queryset=BrandCategory.objects.all(), required=False
+    usage_territories = forms.CharField(
+        label=_("Territories"), required=False,
+        help_text=_("Country codes separated by commas (empty: worldwide)."),
+    )  # fmt: skip
+    usage_term_months = forms.IntegerField(
+        label=_("Usage term (months)"), min_value=1, max_value=120, initial=12
     )
-    exclusivity_months = forms.IntegerField(min_value=1, max_value=60, required=False)
-    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                              max_length=5000)  # fmt: skip
+    exclusivity_category = forms.ModelChoiceField(
+        label=_("Exclusivity"), queryset=BrandCategory.objects.all(), required=False
+    )
+    exclusivity_months = forms.IntegerField(
+        label=_("Exclusivity (months)"), min_value=1, max_value=60, required=False
+    )
+    message = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}),
+                              required=False, max_length=5000)  # fmt: skip
     cancellation_policy = forms.ChoiceField(
         label=_("Cancellation terms"), choices=CancellationPolicy.choices, initial=DEFAULT_POLICY,
         required=False,  # empty: the default policy (campaigns.bookings.terms)
@@ -41,7 +49,7 @@ class TermsForm(forms.Form):
         self.lines = lines
         for i, line in enumerate(lines):
             self.fields[f"fee_{i}"] = forms.DecimalField(
-                label=f"{line['quantity']} × {line['deliverable_type'].name} ({currency})",
+                label=f"{line['quantity']} × {line['deliverable_type']} ({currency})",
                 min_value=Decimal("0.01"), max_digits=12, decimal_places=2,
                 initial=Decimal(line["fee"]) / 100 if line.get("fee") else None,
             )  # fmt: skip
@@ -163,8 +171,10 @@ class SettlementForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    links = forms.CharField(required=False, help_text=_("Web addresses, one per line."),
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}),
+                           required=False)  # fmt: skip
+    links = forms.CharField(label=_("Links"), required=False,
+                            help_text=_("Web addresses, one per line."),
                             widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
     disclosure_confirmed = forms.BooleanField(
         required=False, label=_("Published with the paid-partnership disclosure (#ad or label)")

@@ -364,6 +364,15 @@ class Milestone(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.get_status_display()})"
 
+    @property
+    def display_title(self) -> str:
+        """The title in the page's language: the stored one is "2 × Live show" (English, written
+        when the contract was made); its type's name is read again in the active language."""
+        count, sep, _name = self.title.partition(" × ")
+        if sep and count.isdigit() and self.deliverable_type_id:
+            return f"{count} × {self.deliverable_type}"
+        return self.title
+
 
 class Message(models.Model):
     """One message in the thread of an offer (and of its contract, which shares the thread).

@@ -202,7 +202,7 @@ def diff_revisions(previous: OfferRevision | None, current: OfferRevision) -> li
     new_lines = {ln.deliverable_type_id: ln for ln in current.lines.all()}
     for key in list(old_lines) + [k for k in new_lines if k not in old_lines]:
         old, new = old_lines.get(key), new_lines.get(key)
-        name = (new or old).deliverable_type.name
+        name = str((new or old).deliverable_type)
 
         def text(line):
             if line is None:
@@ -223,7 +223,7 @@ def diff_revisions(previous: OfferRevision | None, current: OfferRevision) -> li
     def excl(r: OfferRevision) -> str:
         if r.exclusivity_category_id is None:
             return gettext("none")
-        return f"{r.exclusivity_category.name}, {months(r.exclusivity_months)}"
+        return f"{r.exclusivity_category}, {months(r.exclusivity_months)}"
 
     add(gettext("Total"), format_money(previous.total, cur), format_money(current.total, cur))
     add(gettext("Start"), day(previous.start_date), day(current.start_date))
@@ -397,7 +397,7 @@ def offer_exclusivity_conflicts(*, offer: Offer) -> list[Contract]:
 def exclusivity_conflict_text(contract: Contract, *, side: str) -> str:
     """The warning in words: the artist reads "your" exclusivity, the brand "the artist's"."""
     params = {
-        "category": contract.exclusivity_category.name,
+        "category": str(contract.exclusivity_category),
         "until": date_format(contract.exclusivity_until, "j M Y"),
     }
     if side == "artist":

@@ -22,6 +22,12 @@ class BriefBasicsForm(forms.ModelForm):
     class Meta:
         model = Brief
         fields = ["title", "objective", "description", "visibility"]
+        labels = {
+            "title": _("Title"),
+            "objective": _("Objective"),
+            "description": _("Description"),
+            "visibility": _("Visibility"),
+        }
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
 
@@ -29,6 +35,11 @@ DeliverableFormSet = inlineformset_factory(
     Brief,
     BriefDeliverable,
     fields=["deliverable_type", "quantity", "notes"],
+    labels={
+        "deliverable_type": _("Deliverable type"),
+        "quantity": _("Quantity"),
+        "notes": _("Notes"),
+    },
     extra=1,
     max_num=20,
     can_delete=True,
@@ -38,15 +49,19 @@ DeliverableFormSet = inlineformset_factory(
 
 class BriefAudienceForm(forms.ModelForm):
     territories = forms.MultipleChoiceField(
-        choices=list(countries), required=False, widget=forms.SelectMultiple(attrs={"size": 8}),
+        # A callable: country names in the request's language, not the one at import.
+        label=_("Territories"), choices=lambda: list(countries), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Countries the campaign targets (Ctrl/⌘-click for several)."),
     )  # fmt: skip
     genres = forms.ModelMultipleChoiceField(
-        queryset=Genre.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
-    )
+        label=_("Genres"), queryset=Genre.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
     moods = forms.ModelMultipleChoiceField(
-        queryset=Mood.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
-    )
+        label=_("Moods"), queryset=Mood.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
     emerging_percent = forms.IntegerField(
         label=_("Wanted share of emerging artists (%)"), min_value=0, max_value=100,
         help_text=_("The ranked list guarantees this share at every position."),
@@ -60,6 +75,11 @@ class BriefAudienceForm(forms.ModelForm):
         widgets = {
             name: forms.NumberInput(attrs={"min": AGE_LOWEST, "max": AGE_HIGHEST})
             for name in ("age_min", "age_max")
+        }
+        labels = {
+            "age_min": _("Youngest audience age"),
+            "age_max": _("Oldest audience age"),
+            "fairness": _("Fairness"),
         }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -88,6 +108,11 @@ class BriefBudgetForm(forms.ModelForm):
     class Meta:
         model = Brief
         fields = ["currency", "start_date", "end_date"]
+        labels = {
+            "currency": _("Currency"),
+            "start_date": _("Start date"),
+            "end_date": _("End date"),
+        }
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "end_date": forms.DateInput(attrs={"type": "date"}),

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aux.charts import horizontal_bar_chart, line_chart, month_label
-from aux.money import format_money
+from aux.money import format_money, from_minor
 from aux.users.models import User
 from aux.utils import month_key as _month
 from brands.models import Brand
@@ -223,43 +223,47 @@ def brief_report_json(report: dict) -> dict:
     }
 
 
-CSV_HEADER = ["section", "key", "label", "value"]
+CSV_HEADER = ["section", "key", "label", "value", "currency"]
 
 
 def brief_report_rows(report: dict) -> list[list]:
-    """The CSV export: one figure per row (section, key, label, value), money in minor units."""
+    """The CSV export: one figure per row (section, key, label, value, currency); amounts in the
+    currency's units ("1234.50", "EUR"), the currency empty for counts and shares."""
     cur = report["currency"]
+
+    def money(amount: int | None) -> list:
+        return ["", ""] if amount is None else [str(from_minor(amount, cur)), cur]
+
     rows: list[list] = [
-        ["summary", "brief_id", "Brief", report["brief"].pk],
-        ["summary", "brief_title", "Title", report["brief"].title],
-        ["summary", "currency", "Currency", cur],
-        ["summary", "budget_max", "Budget (max, minor units)", report["budget_max"] or ""],
-        ["summary", "spend", "Spend (minor units)", report["spend"]],
-        ["summary", "paid", "Paid so far (minor units)", report["paid"]],
-        ["summary", "deposits", "Deposits paid on funding (minor units)", report["deposits"]],
-        ["summary", "cost_per_1000_views", "Cost per 1,000 views (minor units)",
-         "" if report["cost_per_1000_views"] is None else report["cost_per_1000_views"]],
-        ["summary", "cost_per_stream", "Cost per stream (minor units)",
-         "" if report["cost_per_stream"] is None else report["cost_per_stream"]],
-        ["deliverables", "total", "Deliverables", report["deliverables"]["total"]],
-        ["deliverables", "done", "Done", report["deliverables"]["done"]],
-        ["deliverables", "late", "Late", report["deliverables"]["late"]],
+        ["summary", "brief_id", "Brief", report["brief"].pk, ""],
+        ["summary", "brief_title", "Title", report["brief"].title, ""],
+        ["summary", "currency", "Currency", cur, ""],
+        ["summary", "budget_max", "Budget (max)", *money(report["budget_max"])],
+        ["summary", "spend", "Spend", *money(report["spend"])],
+        ["summary", "paid", "Paid so far", *money(report["paid"])],
+        ["summary", "deposits", "Deposits paid on funding", *money(report["deposits"])],
+        ["summary", "cost_per_1000_views", "Cost per 1,000 views",
+         *money(report["cost_per_1000_views"])],
+        ["summary", "cost_per_stream", "Cost per stream", *money(report["cost_per_stream"])],
+        ["deliverables", "total", "Deliverables", report["deliverables"]["total"], ""],
+        ["deliverables", "done", "Done", report["deliverables"]["done"], ""],
+        ["deliverables", "late", "Late", report["deliverables"]["late"], ""],
     ]  # fmt: skip
     rows += [
-        ["contracts", s["status"], s["label"], s["count"]] for s in report["contracts_by_state"]
+        ["contracts", s["status"], s["label"], s["count"], ""] for s in report["contracts_by_state"]
     ]
-    rows += [["results", r["kind"], r["label"], r["total"]] for r in report["results"]]
+    rows += [["results", r["kind"], r["label"], r["total"], ""] for r in report["results"]]
     for a in report["artists"]:
         key = a["slug"]
         rows += [
-            ["artist", key, f"{a['name']}: spend", a["spend"]],
-            ["artist", key, f"{a['name']}: spend share", f"{a['spend_share']:.4f}"],
-            ["artist", key, f"{a['name']}: paid", a["paid"]],
-            ["artist", key, f"{a['name']}: results", a["results_total"]],
-            ["artist", key, f"{a['name']}: results share", f"{a['results_share']:.4f}"],
+            ["artist", key, f"{a['name']}: spend", *money(a["spend"])],
+            ["artist", key, f"{a['name']}: spend share", f"{a['spend_share']:.4f}", ""],
+            ["artist", key, f"{a['name']}: paid", *money(a["paid"])],
+            ["artist", key, f"{a['name']}: results", a["results_total"], ""],
+            ["artist", key, f"{a['name']}: results share", f"{a['results_share']:.4f}", ""],
         ]
         rows += [
-            ["artist", key, f"{a['name']}: {KIND_LABELS[k]}", v]
+            ["artist", key, f"{a['name']}: {KIND_LABELS[k]}", v, ""]
             for k, v in a["results"].items()
             if v
         ]

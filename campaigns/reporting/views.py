@@ -48,7 +48,9 @@ def brief_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
     writer.writerow(reporting.CSV_HEADER)
     for row in reporting.brief_report_rows(report):
         # Neutralise spreadsheet formulas in text cells (titles and names are user input).
-        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+        # (v[:1] of an empty cell is "", which `in` finds in any string: not a formula.)
+        writer.writerow(["'" + v if isinstance(v, str) and v[:1] and v[:1] in "=+-@" else v
+                         for v in row])  # fmt: skip
     return response
 
 

@@ -6,6 +6,8 @@ page shows splits without the bookings layer knowing about them.
 
 from django import template
 
+from aux.numbers import format_bps_percent
+
 from ..selectors import contract_splits_for
 
 register = template.Library()
@@ -19,5 +21,5 @@ def contract_splits(context, contract) -> dict:
 
 @register.filter
 def bps_percent(bps: int | None) -> str:
-    """4000 → "40.00%" (basis points as a percentage with two decimals)."""
-    return "" if bps is None else f"{bps / 100:.2f}%"
+    """4000 → "40%" (fr "40 %"), 3333 → "33.33%": basis points as an exact percentage."""
+    return "" if bps is None else format_bps_percent(bps)

@@ -67,3 +67,29 @@ def test_seed_taxonomy_puts_sub_genres_under_their_family_and_keeps_staff_change
     parent = dict(Genre.objects.values_list("slug", "parent__slug"))
     assert parent["grime"] == "electronic"  # a staff choice is never overwritten
     assert parent["trap"] is None
+
+
+def test_taxonomy_names_read_in_french_on_french_pages_and_rows_staff_add_fall_back_to_english():
+    from django.utils import translation
+
+    _seed()
+    live, alcohol = (
+        DeliverableType.objects.get(slug="live-show"),
+        BrandCategory.objects.get(slug="alcohol"),
+    )
+    added = Genre.objects.create(name="Hyperpop", slug="hyperpop")  # no French name yet
+    with translation.override("fr"):
+        assert (str(live), str(alcohol), str(Mood.objects.get(slug="dreamy"))) == (
+            "Concert", "Alcool", "Rêveur",
+        )  # fmt: skip
+        assert str(Genre.objects.get(slug="electronic")) == "Électronique"
+        assert str(added) == "Hyperpop"
+    with translation.override("en"):
+        assert (str(live), str(alcohol)) == ("Live show", "Alcohol")
+
+
+def test_seeding_again_keeps_the_french_name_staff_wrote():
+    _seed()
+    Genre.objects.filter(slug="latin").update(name_fr="Latino")
+    _seed()
+    assert Genre.objects.get(slug="latin").name_fr == "Latino"

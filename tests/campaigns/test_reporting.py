@@ -44,13 +44,15 @@ def test_report_csv_has_the_same_totals(client, brand_owner, seeded):
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["section", "key", "label", "value"]
+    assert rows[0] == ["section", "key", "label", "value", "currency"]
     cell = {(r[0], r[1], r[2]): r[3] for r in rows[1:]}
     by_key = {(r[0], r[1]): r[3] for r in rows[1:] if r[0] != "artist"}
-    assert by_key[("summary", "spend")] == str(EXPECTED["spend"])
-    assert by_key[("summary", "paid")] == str(EXPECTED["paid"])
-    assert by_key[("summary", "cost_per_1000_views")] == str(EXPECTED["cost_per_1000_views"])
-    assert by_key[("summary", "cost_per_stream")] == str(EXPECTED["cost_per_stream"])
+    currency = {(r[0], r[1]): r[4] for r in rows[1:] if r[0] != "artist"}
+    # Amounts in euros with their currency, never cents.
+    for key in ("spend", "paid", "cost_per_1000_views", "cost_per_stream"):
+        assert by_key[("summary", key)] == f"{EXPECTED[key] / 100:.2f}", key
+        assert currency[("summary", key)] == "EUR", key
+    assert currency[("results", "views")] == ""
     assert by_key[("results", "views")] == "150000"
     assert by_key[("results", "streams")] == "10000"
     assert by_key[("contracts", "active")] == "2"

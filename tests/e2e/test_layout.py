@@ -1,27 +1,43 @@
-"""What people see: key pages fit phones, tablets and desktops, in English and French.
+"""What people see: every page fits phones, tablets and desktops, in English and French.
 
-For each page, role, width and language: the document is no wider than the viewport (no sideways
+The pages are those each role (visitor, brand, artist, co-owner, staff) reaches by following
+links from its start page on the seeded demo, one per view (tests/e2e/crawl.py), plus the key
+pages of each role in the states the crawl may miss (a published brief's matches, an offer, a
+contract).
+
+Words, for every page of every role, in English and French, read from the HTML the server sends
+(tests/e2e/seen.py): no English msgid of the catalogue on a French page, no number in scientific
+notation, no "slug", "basis points", "ISO 3166" or raw enum code.
+
+Layout, in Chromium, for each page once (as the first role that reaches it), at 390, 768 and
+1366 px, in English and French: the document is no wider than the viewport (no sideways
 scrolling), and no two visible form controls, headings, paragraphs or cards overlap, as the page
-loads, with the header's menu open and with its other <details> open; no chart text is drawn past
-its chart's edge. A full-page
-PNG of each goes to test-results/layout/<role>-<page>-<width>-<lang>.png so that a person can look
-at them (-menu.png: the header's menu opened on narrow screens; -open.png: every other <details>
-of the page opened, such as the search filters' drawer), with the measured widths in
-test-results/layout/widths.tsv. All failures of a run are
-listed together, each with the elements that collide.
+loads, with the header's menu open (narrow screens) and with its other <details> open (390 px);
+no chart text is drawn past its chart's edge. A full-page PNG of each goes to
+test-results/layout/<role>-<page>-<width>-<lang>.png so that a person can look at them
+(-menu.png: the header's menu opened; -open.png: every other <details> of the page opened, such
+as the search filters' drawer), with the measured widths in test-results/layout/widths.tsv.
+
+The PDFs the crawl finds (the contract, the earnings statement) are drawn to PNG by pdftoppm
+(test-results/layout/pdf-*.png) and every word of them, the signature block's too, must lie
+inside its page. All failures of a run are listed together.
 """
 
 import os
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 from playwright.sync_api import Browser, Page
 
-from aux.demo import DEMO_LOGINS, DEMO_PASSWORD
+from aux.demo import DEMO_LOGINS
 from campaigns.bookings.models import Contract, Offer
 from campaigns.briefs.models import Brief
+
+from .crawl import START, crawl, signed_in_client
+from .seen import visible_texts, words_problems
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -98,8 +114,8 @@ CHART_TEXT_OUTSIDE = """() => [...document.querySelectorAll("svg.chart")].flatMa
 })"""
 
 
-def _pages() -> dict[str, dict[str, str]]:
-    """The key pages of each role on the demo world (ids looked up, never guessed)."""
+def _key_pages() -> dict[str, dict[str, str]]:
+    """Pages in states the crawl may not reach first (ids looked up on the demo, never guessed)."""
     from artists.models import Artist
 
     brand_email = DEMO_LOGINS["brand"]
@@ -107,25 +123,60 @@ def _pages() -> dict[str, dict[str, str]]:
     brief = briefs.filter(status=Brief.Status.PUBLISHED).order_by("pk").first()
     offer = Offer.objects.filter(brief__in=briefs).order_by("pk").first()
     contract = Contract.objects.filter(offer__brief__in=briefs).order_by("pk").first()
-    # The demo artist's public page: a full profile (rates, media, charts).
+    # The demo artist's public page: a full profile (rates, media, charts, reviews).
     artist = Artist.objects.get(user__email=DEMO_LOGINS["artist"])
-    public = {
-        "home": "/",
-        "artists": "/artists/",
-        "artist": f"/artists/{artist.slug}/",
-    }
     return {
-        "anonymous": {**public, "login": "/accounts/login/", "signup": "/accounts/signup/"},
+        "anonymous": {"artist": f"/artists/{artist.slug}/"},
         "brand": {
-            **public,
-            "dashboard": "/brands/dashboard/",
             "brief": f"/briefs/{brief.pk}/",
             "matches": f"/briefs/{brief.pk}/matches/",
             "offer": f"/bookings/offers/{offer.pk}/",
             "contract": f"/bookings/contracts/{contract.pk}/",
-            "notifications": "/notifications/",
         },
     }
+
+
+def _name(view: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", view.lower())
+
+
+def _crawled(pdfs: dict[str, bytes]) -> dict[str, dict[str, tuple[str, str | None]]]:
+    """Page name → (path, its English HTML when the crawl has it), per role."""
+    pages = {}
+    for role in START:
+        found = {_name(view): page for view, page in crawl(role, pdfs).items()}
+        keys = {name: (path, None) for name, path in _key_pages().get(role, {}).items()}
+        pages[role] = {**found, **keys}
+    return pages
+
+
+def _words_failures(crawled: dict[str, dict[str, tuple[str, str | None]]]) -> list[str]:
+    """Every page of every role, in English and French, read from the HTML the server sends."""
+    failures = []
+    for role, pages in crawled.items():
+        client = signed_in_client(role)
+        for lang in LANGUAGES:
+            client.cookies["django_language"] = lang
+            for name, (path, html) in pages.items():
+                if lang != "en" or html is None:
+                    response = client.get(path)
+                    assert response.status_code == 200, (role, path, response.status_code)
+                    html = response.content.decode()
+                found = words_problems(visible_texts(html, lang), lang)
+                failures += [f"{role} {name} {path}, {lang}: {f}" for f in found]
+    return failures
+
+
+def _layout_pages(crawled: dict[str, dict[str, tuple[str, str | None]]]) -> dict[str, dict]:
+    """Each page once, as the first role that reaches it (the header of every role is on its
+    own pages); the key pages as their role."""
+    seen: set[str] = set()
+    pages: dict[str, dict[str, str]] = {}
+    for role, found in crawled.items():
+        keys = _key_pages().get(role, {})
+        pages[role] = {n: p for n, (p, _html) in found.items() if n not in seen or n in keys}
+        seen |= set(found)
+    return pages
 
 
 def _page_for(browser: Browser, base: str, role: str, width: int, lang: str) -> Page:
@@ -137,9 +188,7 @@ def _page_for(browser: Browser, base: str, role: str, width: int, lang: str) -> 
     )
     context.add_cookies([{"name": "django_language", "value": lang, "url": base}])
     if role != "anonymous":
-        client = Client()
-        assert client.login(email=DEMO_LOGINS[role], password=DEMO_PASSWORD)
-        cookie = client.cookies["sessionid"]
+        cookie = signed_in_client(role).cookies["sessionid"]
         context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": base}])
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -171,9 +220,10 @@ def _problems(page: Page, root: str = "body") -> tuple[int, list[str]]:
     return size["doc"], found
 
 
-def _check(page: Page, path: str, lang: str, shot: str) -> tuple[int, list[str]]:
-    """Opens the page as it loads, then with the menu open, then with every other <details>
-    open; writes a screenshot of each; returns the document's width as loaded and what is wrong."""
+def _check(page: Page, path: str, lang: str, shot: str, *, opened: bool) -> tuple[int, list[str]]:
+    """Opens the page as it loads, then with the menu open, then (when `opened`) with every
+    other <details> open; writes a screenshot of each; returns the document's width as loaded
+    and what is wrong."""
     response = page.goto(path)
     assert response is not None and response.status == 200, (path, response)
     assert page.locator("html").get_attribute("lang") == lang, (path, lang)
@@ -187,20 +237,48 @@ def _check(page: Page, path: str, lang: str, shot: str) -> tuple[int, list[str]]
         found += [f"menu open: {f}" for f in in_menu]
         page.screenshot(path=SHOTS / f"{shot}-menu.png")
         menu.click()
-    if page.evaluate(OPEN_DETAILS):
+    if opened and page.evaluate(OPEN_DETAILS):
         _, opened = _problems(page)
         found += [f"details open: {f}" for f in opened]
         page.screenshot(path=SHOTS / f"{shot}-open.png", full_page=True)
     return width, found
 
 
-def test_key_pages_fit_phone_tablet_and_desktop_widths_without_overlapping_controls(
+def _pdf_problems(name: str, pdf: bytes) -> list[str]:
+    """Draws the PDF to PNG beside the screenshots; every word (pdftotext -bbox) must lie inside
+    its page, the contract's signature block's too."""
+    path = SHOTS / f"pdf-{name}.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", path, SHOTS / f"pdf-{name}"], check=True)
+    xml = subprocess.run(
+        ["pdftotext", "-bbox", path, "-"], capture_output=True, text=True, check=True
+    ).stdout
+    path.unlink()
+    found, text = [], []
+    for n, page in enumerate(re.findall(r"<page (.*?)</page>", xml, re.S), start=1):
+        width, height = map(float, re.search(r'width="([\d.]+)" height="([\d.]+)"', page).groups())
+        for box, word in re.findall(r"<word ([^>]*)>(.*?)</word>", page):
+            b = {k: float(v) for k, v in re.findall(r'(\w+)="([\d.]+)"', box)}
+            text.append(word)
+            if b["xMin"] < 0 or b["yMin"] < 0 or b["xMax"] > width or b["yMax"] > height:
+                found.append(f"{name} page {n}: {word!r} drawn past the page's edge")
+    if name.endswith("contract-pdf") and "SIGNATURES" not in text:
+        found.append(f"{name}: no signature block")
+    return found
+
+
+def test_every_page_fits_phone_tablet_and_desktop_and_reads_right_in_english_and_french(
     live_server, browser: Browser
 ):
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     SHOTS.mkdir(parents=True, exist_ok=True)
-    pages = _pages()
-    failures: list[str] = []
+    pdfs: dict[str, bytes] = {}
+    crawled = _crawled(pdfs)
+    assert len(crawled["brand"]) > 15 and len(crawled["artist"]) > 10  # the crawl really walked
+    assert {"bookings:contract_pdf", "payments:earnings_statement_pdf"} <= set(pdfs), set(pdfs)
+    failures = [f for view, pdf in pdfs.items() for f in _pdf_problems(_name(view), pdf)]
+    failures += _words_failures(crawled)
+    pages = _layout_pages(crawled)
     widths = ["role\tpage\tviewport\tlang\tdocument_width"]
     visited = 0
     for role, paths in pages.items():
@@ -209,7 +287,10 @@ def test_key_pages_fit_phone_tablet_and_desktop_widths_without_overlapping_contr
                 page = _page_for(browser, live_server.url, role, width, lang)
                 for name, path in paths.items():
                     visited += 1
-                    doc_width, found = _check(page, path, lang, f"{role}-{name}-{width}-{lang}")
+                    shot = f"{role}-{name}-{width}-{lang}"
+                    # Every <details> opened on phones (the filters' drawer, the charts' tables).
+                    opened = width == 390
+                    doc_width, found = _check(page, path, lang, shot, opened=opened)
                     widths.append(f"{role}\t{name}\t{width}\t{lang}\t{doc_width}")
                     failures += [f"{role} {name} {path} at {width} px, {lang}: {f}" for f in found]
                 page.context.close()

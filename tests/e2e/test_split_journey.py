@@ -36,7 +36,7 @@ def test_artist_proposes_a_split_and_the_co_owner_accepts_by_the_emailed_link(
     first.get_by_label("Share, in percent").fill("30")
     band.get_by_role("button", name="Save the splits").click()
     expect(band.get_by_text("Splits saved; new co-owners were e-mailed.")).to_be_visible()
-    expect(band.get_by_text("Artist's share: 70.00%")).to_be_visible()
+    expect(band.get_by_text("Artist's share: 70%")).to_be_visible()
     expect(band.get_by_role("row", name=re.compile(CO_OWNER))).to_contain_text("Invited")
 
     # The brand learns that the fees are shared, not with whom nor how much.
@@ -53,7 +53,7 @@ def test_artist_proposes_a_split_and_the_co_owner_accepts_by_the_emailed_link(
     link = re.search(r"https?://\S+(/payments/splits/invitation/\S+/)", invite.body).group(1)
     drummer = browser.new_context().new_page()
     drummer.goto(base + link)
-    expect(drummer.get_by_text("your share is 30.00%")).to_be_visible()
+    expect(drummer.get_by_text("your share is 30%")).to_be_visible()
     drummer.get_by_role("article").get_by_role("button", name="Sign up").click()
     drummer.get_by_label("an artist").check()
     drummer.get_by_label("Your name").fill("Dee Drums")
@@ -67,10 +67,10 @@ def test_artist_proposes_a_split_and_the_co_owner_accepts_by_the_emailed_link(
     drummer.get_by_role("button", name="Set up payouts").click()
     drummer.get_by_role("button", name="Complete test onboarding").click()
     expect(drummer).to_have_url(re.compile(r"/payments/splits/invitation/$"))
-    drummer.get_by_role("button", name="Accept my 30.00% share").click()
+    drummer.get_by_role("button", name="Accept my 30% share").click()
     expect(drummer.get_by_text("You accepted your share")).to_be_visible()
     expect(drummer.get_by_role("heading", name="Contracts you co-own")).to_be_visible()
-    expect(drummer.get_by_text("Your share: 30.00%")).to_be_visible()
+    expect(drummer.get_by_text("Your share: 30%")).to_be_visible()
     split = ContractSplit.objects.get(email=CO_OWNER)
     assert split.status == "accepted" and split.user.name == "Dee Drums"
 
