@@ -275,8 +275,11 @@ STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=20.0)
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
 
 # --- Marketplace rules ----------------------------------------------------------------------------
-# An artist below this many monthly listeners is "emerging" (derived, never stored by hand).
+# "Emerging" is derived, never stored by hand: under this many monthly listeners and followers
+# (summed over platforms), and a first release at most this many years ago when it is known
+# (0: no career limit). See artists.models.is_emerging.
 AUX_EMERGING_MAX_LISTENERS = env.int("AUX_EMERGING_MAX_LISTENERS", default=50_000)
+AUX_EMERGING_MAX_CAREER_YEARS = env.int("AUX_EMERGING_MAX_CAREER_YEARS", default=8)
 # A brand invitation link works for this many days.
 AUX_INVITATION_TTL_DAYS = env.int("AUX_INVITATION_TTL_DAYS", default=7)
 # Uploaded images (artist photos, brand logos): size limit before decoding, checked by content.

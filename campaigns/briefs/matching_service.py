@@ -33,7 +33,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from artists.models import AgeShare, Artist, AudienceShare, Genre, Mood, Rate, Unavailability
+from artists.models import (
+    AgeShare,
+    Artist,
+    AudienceShare,
+    Genre,
+    Mood,
+    Rate,
+    Unavailability,
+    emerging_since,
+)
 from aux.dispatch import enqueue
 from aux.notifications.models import Notification
 from aux.notifications.services import notify
@@ -91,12 +100,14 @@ def _records(artist_filter: dict[str, Any], related_filter: dict[str, Any] | Non
     rows = Artist.objects.filter(**artist_filter).order_by("id").values_list(
         "id", "stage_name", "bio", "search_tags", "monthly_listeners", "verified",
         Cast("followers", TextField()), Cast("engagement_rate", FloatField()),
+        "first_release_year",
     )  # fmt: skip
     loads = json.loads
-    for aid, name, bio, tags, listeners, verified, followers, engagement in _stream(rows):
+    for aid, name, bio, tags, listeners, verified, followers, engagement, first in _stream(rows):
         records[aid] = {
             "id": aid,
             "monthly_listeners": listeners,
+            "first_release_year": first,
             "followers": {k: int(v) for k, v in loads(followers or "{}").items()},
             "engagement_rate": engagement,
             "verified": bool(verified),
@@ -196,7 +207,7 @@ def _columns(lo: int, hi: int) -> ArtistColumns:
     )
     rows = Artist.objects.filter(id__gte=lo, id__lte=hi).order_by("id").values_list(
         "id", "stage_name", "bio", "search_tags", "monthly_listeners", "verified",
-        followers_sql, Cast("engagement_rate", FloatField()),
+        followers_sql, Cast("engagement_rate", FloatField()), "first_release_year",
     )  # fmt: skip
     artists = _fetch(rows)
     if not artists:
@@ -204,7 +215,9 @@ def _columns(lo: int, hi: int) -> ArtistColumns:
             ids=[], monthly_listeners=[], followers_total=[], engagement_rate=[], verified=[],
             texts=[],
         )  # fmt: skip
-    ids, names, bios, tags, listeners, verified, followers, engagement = zip(*artists, strict=True)
+    ids, names, bios, tags, listeners, verified, followers, engagement, first = zip(
+        *artists, strict=True
+    )
     del artists
     ratings = _ratings({"id__gte": lo, "id__lte": hi})
     loads = json.loads
@@ -229,6 +242,7 @@ def _columns(lo: int, hi: int) -> ArtistColumns:
         verified=verified,
         texts=[f"{n} {b} {t}" for n, b, t in zip(names, bios, tags, strict=True)],
         rating=[ratings.get(i, np.nan) for i in ids],
+        first_release_year=[y or 0 for y in first],
         genres=related(Artist.genres.through.objects, "artist_id", "genre_id"),
         moods=related(Artist.moods.through.objects, "artist_id", "mood_id"),
         refused_categories=related(
@@ -419,6 +433,7 @@ def brief_rank(brief: Brief, *, k: int | None = None) -> Ranking | None:
         curation=curation_for(brief),
         k=k or settings.AUX_MATCHES_KEPT,
         emerging_threshold=settings.AUX_EMERGING_MAX_LISTENERS,
+        emerging_since=emerging_since(),
         fx=settings.AUX_FX_RATES,
     )
 

@@ -712,9 +712,12 @@ def rank(
     curation: Curation | None = None,
     k: int = 50,
     emerging_threshold: int,
+    emerging_since: int = 0,
     fx: Mapping[str, float] | None = None,
 ) -> Ranking:
-    """Filter, score, curate and fairly re-rank; return the top ``k`` with explanations."""
+    """Filter, score, curate and fairly re-rank; return the top ``k`` with explanations.
+    Emerging: see `emerging_rows` (``emerging_since``: the earliest first-release year an
+    emerging artist may have; 0: no career limit)."""
     weights, wvec = _checked_weights(
         tuple((DEFAULT_WEIGHTS if weights is None else weights).items())
     )
@@ -749,7 +752,7 @@ def rank(
             where = hit.nonzero()[0]
             boost = np.array([lookup[int(i)] for i in ids[where].tolist()], dtype=np.float32)
             score[where] += boost
-    emerging = a["listeners"][rows] < emerging_threshold
+    emerging = emerging_rows(snap, emerging_threshold, emerging_since)[rows]
 
     # pins: in pin order, those that passed the filters and are not hidden
     pins_dropped: list[dict[str, Any]] = []
@@ -881,6 +884,27 @@ def rank(
     )
 
 
+def emerging_rows(snap: ArtistSnapshot, threshold: int, since: int = 0) -> np.ndarray:
+    """Per snapshot row, is the artist emerging? Two signals, both required: a small audience
+    everywhere (monthly listeners and the followers summed over platforms both under
+    ``threshold``: a large following on one platform is not emerging) and a short career (a first
+    release in ``since`` or later; an unknown year does not count against the artist, and
+    ``since`` = 0 sets no career limit: a veteran with few listeners is not emerging).
+    Memoised per snapshot."""
+    cache = _snap_cache(snap)
+    key = ("emerging", int(threshold), int(since))
+    out = cache.get(key)
+    if out is None:
+        a = snap.arrays
+        out = (a["listeners"] < threshold) & (a["followers_total"] < threshold)
+        if since:
+            first = a["first_release"]
+            out &= (first == 0) | (first >= since)
+        out.flags.writeable = False
+        cache[key] = out
+    return out
+
+
 def _known_at(known: np.ndarray | bool, idx: np.ndarray) -> np.ndarray:
     if known is True or known is False:
         return np.full(len(idx), known, dtype=bool)
@@ -919,5 +943,6 @@ __all__ = [
     "Curation",
     "MatchResult",
     "Ranking",
+    "emerging_rows",
     "rank",
 ]

@@ -8,9 +8,9 @@ cache.
 Layout (N rows; a row is an artist, ``ids[row]`` its primary key; rows are never reordered by
 `with_updates`, which tombstones and appends):
 - dense per-row columns: ids, alive, listeners, reach_log, engagement, rating, rating_part,
-  verified, tag_count/tag_invnorm, age_norm (7 × N, column-major so a bucket is contiguous),
-  age_total, tags and cat_bits (packed uint64 bit sets over the genre/mood and refused-category
-  vocabularies);
+  verified, first_release (year of the first release, 0 = unknown), tag_count/tag_invnorm,
+  age_norm (7 × N, column-major so a bucket is contiguous), age_total, tags and cat_bits
+  (packed uint64 bit sets over the genre/mood and refused-category vocabularies);
 - rates: one contiguous column per deliverable type (``fee[t]``, uint32 minor units,
   ``NO_FEE`` = not offered; ``fee_cur[t]``, an index into CURRENCIES): the type vocabulary is
   small and a brief reads only its own types' columns;
@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-FORMAT = 1
+FORMAT = 2  # 2: first_release
 AGE_BUCKETS: tuple[str, ...] = ("13-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")
 # Inclusive age bounds per bucket; "65+" is taken as 65–79 for overlap fractions.
 AGE_BOUNDS: tuple[tuple[int, int], ...] = (
@@ -147,7 +147,7 @@ class ArtistRecord:
     rates: deliverable type id → (min fee in minor units, currency code in CURRENCIES);
     audience: ISO country → share; age: bucket label (AGE_BUCKETS) → share; unavailable:
     inclusive (start, end) date pairs; text: stage name + bio + genre/mood names; rating 0–5 or
-    None when the artist has no review yet.
+    None when the artist has no review yet; first_release_year: None when unknown.
     """
 
     id: int
@@ -164,6 +164,7 @@ class ArtistRecord:
     refused_categories: Sequence[int] = ()
     text: str = ""
     rating: float | None = None
+    first_release_year: int | None = None
 
 
 def _as_record(r: ArtistRecord | Mapping[str, Any]) -> ArtistRecord:
@@ -234,6 +235,7 @@ ARRAYS: tuple[str, ...] = (
     "age_total", "fee", "fee_cur", "aud_indptr", "aud_country", "aud_share", "audc_indptr",
     "audc_rows", "audc_share", "unav_indptr", "unav_start", "unav_end", "unav_row",
     "txt_indptr", "txt_tok", "txtp_indptr", "txtp_rows", "id_sorted", "row_of_sorted",
+    "first_release",
 )  # fmt: skip
 
 
@@ -332,6 +334,9 @@ class ArtistSnapshot:
             (np.nan if r.rating is None else r.rating for r in recs), dtype=np.float32, count=n
         )
         verified = np.fromiter((bool(r.verified) for r in recs), dtype=bool, count=n)
+        first_release = np.fromiter(
+            (r.first_release_year or 0 for r in recs), dtype=np.uint16, count=n
+        )
 
         age_raw = np.zeros((len(AGE_BUCKETS), n), dtype=np.float32)
         bucket_idx = {b: i for i, b in enumerate(AGE_BUCKETS)}
@@ -380,6 +385,7 @@ class ArtistSnapshot:
             "engagement": engagement,
             "rating": rating,
             "verified": verified,
+            "first_release": first_release,
             "tags": _bits(tag_keys, tag_idx),
             "tag_count": tag_count,
             "cat_bits": _bits(cat_keys, cat_idx),
@@ -562,6 +568,7 @@ class ArtistSnapshot:
             "engagement_rate": round(float(a["engagement"][r]), 6),
             "verified": bool(a["verified"][r]),
             "rating": None if np.isnan(a["rating"][r]) else round(float(a["rating"][r]), 4),
+            "first_release_year": int(a["first_release"][r]) or None,
             "rates": {
                 self.type_vocab[t]: (int(a["fee"][t, r]), CURRENCIES[int(a["fee_cur"][t, r])])
                 for t in range(len(self.type_vocab))
@@ -659,7 +666,7 @@ class SnapshotStore:
 # ---- helpers -----------------------------------------------------------------------------
 _ROW_ARRAYS = (
     "ids", "alive", "listeners", "followers_total", "engagement", "rating", "verified", "tags",
-    "tag_count", "cat_bits", "age_total",
+    "tag_count", "cat_bits", "age_total", "first_release",
 )  # fmt: skip
 _COL_ARRAYS = ("fee", "fee_cur", "age_norm")
 _CSR = {
@@ -770,7 +777,7 @@ class ArtistColumns:
 
     followers_total: Σ of the followers per platform; rating: NaN for no review yet; texts: the
     artist's text (stage name + bio + genre/mood names); unavailable days: days since
-    1970-01-01 (`to_day`), inclusive.
+    1970-01-01 (`to_day`), inclusive; first_release_year: 0 when unknown.
     """
 
     ids: Sequence[int]
@@ -780,6 +787,7 @@ class ArtistColumns:
     verified: Sequence[bool]
     texts: Sequence[str]
     rating: Sequence[float] | None = None
+    first_release_year: Sequence[int] | None = None
     genres: tuple[Sequence[int], Sequence[int]] = ((), ())
     moods: tuple[Sequence[int], Sequence[int]] = ((), ())
     refused_categories: tuple[Sequence[int], Sequence[int]] = ((), ())
@@ -809,6 +817,7 @@ class ArtistColumns:
             verified=[bool(r.verified) for r in recs],
             texts=[r.text for r in recs],
             rating=[np.nan if r.rating is None else r.rating for r in recs],
+            first_release_year=[r.first_release_year or 0 for r in recs],
             genres=pairs("genres"),
             moods=pairs("moods"),
             refused_categories=pairs("refused_categories"),
@@ -972,6 +981,11 @@ def _base_from_columns(
             else column(c.rating, np.float64).astype(np.float32)
         ),
         "verified": column(c.verified, bool),
+        "first_release": (
+            np.zeros(n, dtype=np.uint16)
+            if c.first_release_year is None
+            else column(c.first_release_year, np.uint16)
+        ),
         "tags": _bits_at(n, t_rows, t_pos, len(tag_vocab)),
         "tag_count": np.bincount(pairs, minlength=n).astype(np.uint8),
         "cat_bits": _bits_at(n, cat_rows, cat_pos, len(cat_vocab)),

@@ -23,6 +23,7 @@ from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from artists.models import artist_is_emerging
 from aux.charts import horizontal_bar_chart, line_chart, month_label
 from aux.money import format_money
 from aux.users.models import User
@@ -409,10 +410,19 @@ def marketplace_overview() -> dict:
     contracts = list(
         Contract.objects.filter(signed_at__isnull=False)
         .exclude(status=Contract.Status.CANCELLED)
-        .values("total", "currency", "signed_at", "artist__monthly_listeners")
+        .values(
+            "total", "currency", "signed_at", "artist__monthly_listeners", "artist__followers",
+            "artist__first_release_year",
+        )
+    )  # fmt: skip
+    emerging = sum(
+        artist_is_emerging(
+            listeners=c["artist__monthly_listeners"],
+            followers=c["artist__followers"],
+            first_release_year=c["artist__first_release_year"],
+        )
+        for c in contracts
     )
-    threshold = settings.AUX_EMERGING_MAX_LISTENERS
-    emerging = sum(1 for c in contracts if c["artist__monthly_listeners"] < threshold)
     gmv: dict[tuple[str, str], int] = defaultdict(int)
     for c in contracts:
         gmv[(_month(c["signed_at"]), c["currency"])] += c["total"]
