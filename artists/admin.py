@@ -239,7 +239,10 @@ class ArtistAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["user", "stage_name", "slug", "bio", "photo"]}),
         (_("Where and what"), {"fields": ["city", "country", "languages", "genres", "moods"]}),
-        (_("Audience"), {"fields": ["monthly_listeners", "followers", "engagement_rate"]}),
+        (
+            _("Audience"),
+            {"fields": ["monthly_listeners", "followers", "engagement_rate", "first_release_year"]},
+        ),
         (_("Values"), {"fields": ["refused_categories"]}),
         (
             _("Verification (use the list actions)"),

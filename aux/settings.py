@@ -481,8 +481,8 @@ AUX_SNAPSHOT_DIR = env("AUX_SNAPSHOT_DIR", default=str(BASE_DIR / "var" / "snaps
 AUX_MATCH_WEIGHTS = env.dict(
     "AUX_MATCH_WEIGHTS",
     cast={"value": float},
-    default={"genre": 3.0, "territory": 2.0, "age": 1.5, "budget": 1.0, "reach": 1.5,
-             "engagement": 1.0, "rating": 1.0, "text": 1.0, "verified": 0.5},
+    default={"genre": 3.0, "territory": 2.0, "language": 1.5, "age": 1.5, "budget": 1.0,
+             "reach": 1.5, "engagement": 1.0, "rating": 1.0, "text": 1.0, "verified": 0.5},
 )  # fmt: skip
 # 1 unit of each currency in EUR, to compare fees with budgets in another currency.
 AUX_FX_RATES = env.dict(

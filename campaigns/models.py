@@ -18,7 +18,15 @@ from campaigns.bookings.models import (
     Side,
     Signature,
 )
-from campaigns.briefs.models import Brief, BriefDeliverable, Match, MatchCuration, Shortlist
+from campaigns.briefs.models import (
+    Brief,
+    BriefDeliverable,
+    Match,
+    MatchCuration,
+    MatchExposure,
+    MatchOutcome,
+    Shortlist,
+)
 from campaigns.reporting.models import MilestoneResult
 
 __all__ = [
@@ -30,6 +38,8 @@ __all__ = [
     "Dispute",
     "Match",
     "MatchCuration",
+    "MatchExposure",
+    "MatchOutcome",
     "Message",
     "Milestone",
     "MilestoneResult",

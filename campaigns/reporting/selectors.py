@@ -111,7 +111,8 @@ def brief_report(*, brief: Brief, today: date | None = None) -> dict:
         Contract.objects.filter(brief=brief)
         .select_related("artist")
         .only("id", "status", "total", "currency", "signed_at", "artist__id",
-              "artist__stage_name", "artist__slug", "artist__monthly_listeners")
+              "artist__stage_name", "artist__slug", "artist__monthly_listeners",
+              "artist__followers", "artist__first_release_year")
         .order_by("id")
     )  # fmt: skip
     signed = [c for c in contracts if c.status in SIGNED_STATUSES]
@@ -299,7 +300,8 @@ def brand_report(*, brand: Brand) -> dict:
         Contract.objects.filter(brand=brand, status__in=SIGNED_STATUSES)
         .select_related("artist")
         .only("id", "brief_id", "total", "currency", "signed_at", "artist__id",
-              "artist__stage_name", "artist__slug", "artist__monthly_listeners")
+              "artist__stage_name", "artist__slug", "artist__monthly_listeners",
+              "artist__followers", "artist__first_release_year")
     )  # fmt: skip
     results = list(
         MilestoneResult.objects.filter(

@@ -3,8 +3,10 @@ and followers) and a short career (first release year, when known). A veteran wi
 followers, or an act with few streams but a large following, is not emerging."""
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
 from django.test import override_settings
 
 from artists.models import Artist
@@ -79,3 +81,20 @@ def test_the_profile_the_lists_and_the_engine_agree():
     assert set(Artist.objects.established().values_list("pk", flat=True)) == {
         veteran.pk, followed.pk, big.pk,
     }  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_the_import_reads_the_first_release_year(tmp_path):
+    path = tmp_path / "artists.csv"
+    path.write_text(
+        "slug,stage_name,monthly_listeners,first_release_year\n"
+        "vet,Veteran,3000,1991\nnew,Newcomer,3000,\nbad,Bad,3000,19x1\n",
+        encoding="utf-8",
+    )
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_artists", str(path), stdout=out, stderr=err)
+    assert "2 created, 0 updated, 1 rejected" in out.getvalue()
+    assert "first_release_year" in err.getvalue()
+    years = dict(Artist.objects.values_list("slug", "first_release_year"))
+    assert years == {"vet": 1991, "new": None}
+    assert not Artist.objects.get(slug="vet").is_emerging

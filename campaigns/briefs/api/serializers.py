@@ -46,8 +46,8 @@ class BriefSerializer(StrictModelSerializer):
         model = Brief
         fields = [
             "id", "brand", "title", "description", "objective", "status", "visibility",
-            "fairness", "territories", "age_min", "age_max", "audience_size", "genres", "moods",
-            "budget_min",
+            "fairness", "territories", "age_min", "age_max", "audience_size", "languages", "genres",
+            "moods", "budget_min",
             "budget_max", "currency", "start_date", "end_date", "emerging_share", "deliverables",
             "created_at", "updated_at", "submitted_at", "published_at", "closed_at",
             "matches_computed_at", "open_call",
