@@ -1,8 +1,9 @@
 """A simulated history of what brands did with their matches, so that
 `bench/ranking_quality.py --fit` has outcomes to learn the part weights from.
 
-For every published brief, six weekly lists shown to the brand (the current ranking, earlier
-weeks with the positions shuffled a little), and for every artist shown a furthest outcome drawn
+For every brief the engine can rank (published or not: a brand's past and future campaigns),
+six weekly lists shown to the brand (its ranking today, earlier weeks with the positions shuffled
+a little), and for every artist shown a furthest outcome drawn
 from a simulated buyer: it cares about genre, the audience in the brief's countries and the
 artist's size for the objective, ignores text and the verified badge, and looks at the top of a
 list more than at its bottom. Seeded: the same demo every time; skipped once exposures exist.
@@ -12,7 +13,10 @@ import math
 import random
 from datetime import timedelta
 
-from campaigns.briefs.models import Brief, Match, MatchExposure, MatchOutcome
+from django.utils import timezone
+
+from campaigns.briefs.matching_service import brief_rank
+from campaigns.briefs.models import Brief, MatchExposure, MatchOutcome
 
 WEEKS = 6
 KINDS = ["opened", "shortlisted", "offered", "accepted", "booked"]
@@ -29,13 +33,15 @@ def _utility(parts: dict, best_position: int) -> float:
 
 
 def seed_outcomes() -> int:
-    """Exposures and outcomes for the published briefs' current matches; returns the outcomes."""
+    """Exposures and outcomes for every rankable brief's top 50; returns the outcomes."""
     if MatchExposure.objects.exists():
         return 0
     rng = random.Random(20261208)
+    now = timezone.now()
     exposures, outcomes = [], []
-    for brief in Brief.objects.filter(status=Brief.Status.PUBLISHED).order_by("pk"):
-        matches = list(Match.objects.filter(brief=brief).order_by("rank")[:50])
+    for brief in Brief.objects.order_by("pk"):
+        ranking = brief_rank(brief, k=50)
+        matches = [] if ranking is None else ranking.matches
         best: dict[int, int] = {}
         for week in range(WEEKS):
             order = sorted(matches, key=lambda m: m.rank + (rng.gauss(0, 4) if week else 0))
@@ -44,8 +50,8 @@ def seed_outcomes() -> int:
                 exposures.append(
                     MatchExposure(
                         brief=brief, artist_id=m.artist_id, position=position, score=m.score,
-                        parts={name: p.get("value") for name, p in m.parts.items()},
-                        computed_at=m.computed_at - timedelta(days=7 * week),
+                        parts={name: p["value"] for name, p in m.parts.items()},
+                        computed_at=now - timedelta(days=7 * week),
                     )
                 )  # fmt: skip
         for m in matches:

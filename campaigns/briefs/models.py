@@ -156,8 +156,11 @@ class Brief(models.Model):
             errors["end_date"] = _("The campaign must end on or after its start date.")
         if self.age_max is not None and self.age_min is not None and self.age_max < self.age_min:
             errors["age_max"] = _("The oldest age must be at least the youngest.")
-        languages = self.languages if isinstance(self.languages, list) else [self.languages]
-        unknown = [str(c) for c in languages if c not in LANGUAGE_CODES]
+        languages = self.languages
+        if isinstance(languages, list):
+            unknown = [str(c) for c in languages if c not in LANGUAGE_CODES]
+        else:  # not a list of codes at all
+            unknown, languages = [str(languages)], []
         if unknown:
             errors["languages"] = _(
                 "Unknown language code: %(codes)s. Use ISO 639-1 codes such as en, fr, pt."

@@ -2,8 +2,11 @@
 than genres, and the artist's languages are a part of their own."""
 
 import pytest
+from rest_framework.test import APIClient
 
+from campaigns.briefs import matching_service
 from campaigns.matching import DEFAULT_WEIGHTS, PARTS
+from tests.campaigns.factories import BriefDeliverableFactory, BriefFactory
 
 from .test_matching import ONLY, artist, brief, part, run
 
@@ -61,3 +64,20 @@ def test_a_singer_in_the_briefs_language_ranks_first_all_else_equal():
 
 def test_language_has_a_default_weight():
     assert "language" in PARTS and DEFAULT_WEIGHTS["language"] > 0
+
+
+@pytest.mark.django_db
+def test_a_brand_names_the_briefs_languages_and_the_ranking_reads_them(brand, brand_owner):
+    brief_obj = BriefFactory(brand=brand)
+    BriefDeliverableFactory(brief=brief_obj)
+    api = APIClient()
+    api.force_authenticate(brand_owner)
+    url = f"/api/v1/briefs/{brief_obj.pk}/"
+    assert api.patch(url, {"languages": ["xx"]}, format="json").status_code == 400
+    assert api.patch(url, {"languages": "fr"}, format="json").status_code == 400
+    response = api.patch(url, {"languages": ["fr", "es"]}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["languages"] == ["fr", "es"]
+    brief_obj.refresh_from_db()
+    assert brief_obj.languages == ["fr", "es"]
+    assert list(matching_service.brief_query(brief_obj).languages) == ["fr", "es"]

@@ -1,6 +1,7 @@
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
+from artists.constants import LANGUAGE_CODES, MAX_LANGUAGES
 from artists.models import DeliverableType, Genre, Mood
 from aux.api.fields import ShareField
 from aux.api.serializers import StrictModelSerializer
@@ -39,6 +40,11 @@ class BriefSerializer(StrictModelSerializer):
                                           allow_null=True)  # fmt: skip
     budget_max = serializers.IntegerField(min_value=0, max_value=10**11, required=False,
                                           allow_null=True)  # fmt: skip
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=sorted(LANGUAGE_CODES)),
+        required=False,
+        max_length=MAX_LANGUAGES,
+    )
     age_min = serializers.IntegerField(min_value=13, max_value=100, required=False)
     age_max = serializers.IntegerField(min_value=13, max_value=100, required=False)
 
