@@ -81,8 +81,8 @@ def brief_matches_page(request: HttpRequest, pk: int) -> HttpResponse:
     if shortlisted:
         matches = matches.filter(artist_id__in=starred)
     page = Paginator(matches, 25).get_page(request.GET.get("page"))
-    member = brand_role(request.user, brief.brand) is not None
-    if member:  # what the brand was shown, for learning from outcomes (not staff's views)
+    role = brand_role(request.user, brief.brand)
+    if role is not None:  # what the brand was shown, for learning from outcomes (not staff's)
         outcomes.exposures_record(matches=page.object_list)
     rows = [
         {
@@ -120,7 +120,7 @@ def brief_matches_page(request: HttpRequest, pk: int) -> HttpResponse:
             "hints": hint_sentences(brief=brief, hints=stats.get("relax") or []),
             "asked_percent": round(float(brief.emerging_share) * 100),
             "offer_url": reverse("campaigns:offer_new", args=[brief.pk])
-            if brand_role(request.user, brief.brand) in ("owner", "manager")
+            if role in ("owner", "manager")
             else None,
         },
     )
