@@ -62,7 +62,11 @@ def test_offer_acceptance_and_signature_are_outcomes(brand, brand_manager):
     assert outcomes(brief) == {(artist.pk, "offered")}
     contract = bookings.offer_accept(actor=artist.user, offer=offer).contract
     assert outcomes(brief) == {(artist.pk, "offered"), (artist.pk, "accepted")}
-    bookings.contract_sign(actor=brand_manager, contract=contract, full_name="B", confirm=True)
+    bookings.contract_sign(
+        actor=brand_manager, contract=contract, full_name=brand_manager.name, confirm=True
+    )
     assert (artist.pk, "booked") not in outcomes(brief)  # one signature is not a booking
-    bookings.contract_sign(actor=artist.user, contract=contract, full_name="A", confirm=True)
+    bookings.contract_sign(
+        actor=artist.user, contract=contract, full_name=artist.user.name, confirm=True
+    )
     assert (artist.pk, "booked") in outcomes(brief)
