@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -194,7 +193,7 @@ class UnavailabilityInline(ServiceInline):
 
 
 class EmergingFilter(admin.SimpleListFilter):
-    """Emerging is derived (monthly listeners below AUX_EMERGING_MAX_LISTENERS), not stored."""
+    """Emerging is derived (artists.models.artist_is_emerging), not stored."""
 
     title = _("emerging")
     parameter_name = "emerging"
@@ -240,7 +239,10 @@ class ArtistAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["user", "stage_name", "slug", "bio", "photo"]}),
         (_("Where and what"), {"fields": ["city", "country", "languages", "genres", "moods"]}),
-        (_("Audience"), {"fields": ["monthly_listeners", "followers", "engagement_rate"]}),
+        (
+            _("Audience"),
+            {"fields": ["monthly_listeners", "followers", "engagement_rate", "first_release_year"]},
+        ),
         (_("Values"), {"fields": ["refused_categories"]}),
         (
             _("Verification (use the list actions)"),
@@ -250,7 +252,7 @@ class ArtistAdmin(admin.ModelAdmin):
 
     @admin.display(boolean=True, description=_("emerging"))
     def emerging(self, obj: Artist) -> bool:
-        return obj.monthly_listeners < settings.AUX_EMERGING_MAX_LISTENERS
+        return obj.is_emerging
 
     def save_model(self, request: HttpRequest, obj: Artist, form, change: bool) -> None:
         """Staff edits of the artist's own fields are recorded in its audit trail too."""

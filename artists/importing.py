@@ -20,6 +20,7 @@ Columns (lists are separated by `;`, pairs by `:`):
     monthly_listeners  whole number >= 0
     engagement_rate    decimal between 0 and 1, e.g. 0.043
     followers          platform:count pairs, e.g. spotify:12000;instagram:5400
+    first_release_year year of the artist's first release, e.g. 2019 (empty: unknown)
     verified           true/false (also yes/no, 1/0); becoming verified records the time
     rates              deliverable-slug:CURRENCY:min-fee-in-minor-units,
                        e.g. live-show:EUR:150000;social-post:EUR:80000
@@ -109,6 +110,7 @@ COLUMNS: dict[str, str] = {
     "monthly_listeners": "whole number >= 0",
     "engagement_rate": "decimal 0-1",
     "followers": "platform:count;...",
+    "first_release_year": "year, e.g. 2019",
     "verified": "true/false",
     "rates": "deliverable:CUR:minor_units;...",
     "audience": "CC:share;...",
@@ -126,6 +128,7 @@ SCALAR_COLUMNS = {
     "monthly_listeners": "monthly_listeners",
     "engagement_rate": "engagement_rate",
     "followers": "followers",
+    "first_release_year": "first_release_year",
 }
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,60}$")
 MAX_INT = 2_147_483_647
@@ -321,6 +324,11 @@ class _Parser:
                     raise ValueError(f"unknown platform {platform!r}")
                 followers[platform] = self._count(count.strip())
             s["followers"] = followers
+        elif column == "first_release_year":
+            year = int(value) if value.isdigit() else None
+            if value and not (year and 1900 <= year <= 2100):
+                raise ValueError(f"{value!r} is not a year between 1900 and 2100")
+            s["first_release_year"] = year
         elif column == "verified":
             flag = value.lower()
             if flag not in TRUE | FALSE:

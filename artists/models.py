@@ -1,7 +1,10 @@
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -55,23 +58,63 @@ class DeliverableType(NamedInFrench):
         ordering = ["name"]
 
 
+def emerging_since() -> int:
+    """The earliest first-release year an emerging artist may have (0: no career limit)."""
+    years = settings.AUX_EMERGING_MAX_CAREER_YEARS
+    return dt.date.today().year - years if years else 0
+
+
+def artist_is_emerging(*, listeners: int, followers: dict, first_release_year: int | None) -> bool:
+    """Emerging: a small audience everywhere (monthly listeners and the followers summed over
+    platforms both under AUX_EMERGING_MAX_LISTENERS) and, when the first release year is known,
+    a short career (see emerging_since). The matching engine applies the same rule
+    (campaigns.matching.engine.emerging_rows)."""
+    limit = settings.AUX_EMERGING_MAX_LISTENERS
+    since = emerging_since()
+    return (
+        listeners < limit
+        and sum(int(v) for v in (followers or {}).values()) < limit
+        and not (since and first_release_year and first_release_year < since)
+    )
+
+
 class ArtistQuerySet(models.QuerySet["Artist"]):
     def listed(self) -> "ArtistQuerySet":
         """Profiles shown in discovery: not those of a closed account (kept, anonymised, only
         while contracts point at them)."""
         return self.filter(user__closed_at__isnull=True)
 
+    def _with_followers_total(self) -> "ArtistQuerySet":
+        # a constant expression (no parameter): Σ of the followers per platform
+        total = RawSQL(
+            "(SELECT COALESCE(SUM(TRUNC(value::numeric)), 0)"
+            " FROM jsonb_each_text(artists_artist.followers))",
+            (),
+            output_field=models.BigIntegerField(),
+        )
+        return self.alias(followers_total=total)
+
+    @staticmethod
+    def _emerging_q() -> Q:
+        limit = settings.AUX_EMERGING_MAX_LISTENERS
+        q = Q(monthly_listeners__lt=limit, followers_total__lt=limit)
+        since = emerging_since()
+        if since:
+            q &= Q(first_release_year__isnull=True) | Q(first_release_year__gte=since)
+        return q
+
     def emerging(self) -> "ArtistQuerySet":
-        return self.filter(monthly_listeners__lt=settings.AUX_EMERGING_MAX_LISTENERS)
+        """See artist_is_emerging."""
+        return self._with_followers_total().filter(self._emerging_q())
 
     def established(self) -> "ArtistQuerySet":
-        return self.filter(monthly_listeners__gte=settings.AUX_EMERGING_MAX_LISTENERS)
+        return self._with_followers_total().exclude(self._emerging_q())
 
 
 class Artist(models.Model):
     """An artist's public profile. `user` is empty for a profile imported but not yet claimed.
 
-    "Emerging" is derived from `monthly_listeners` and AUX_EMERGING_MAX_LISTENERS, never stored.
+    "Emerging" is derived (see artist_is_emerging), never stored.
     """
 
     user = models.OneToOneField(
@@ -103,6 +146,13 @@ class Artist(models.Model):
         default=0,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text="Average engagement per post, 0–1.",
+    )
+    first_release_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        help_text="Year of the artist's first release; with a small audience, tells an emerging "
+        "artist from a veteran.",
     )
     verified = models.BooleanField(default=False)
     deposit_bps = models.PositiveSmallIntegerField(
@@ -151,7 +201,11 @@ class Artist(models.Model):
 
     @property
     def is_emerging(self) -> bool:
-        return self.monthly_listeners < settings.AUX_EMERGING_MAX_LISTENERS
+        return artist_is_emerging(
+            listeners=self.monthly_listeners,
+            followers=self.followers,
+            first_release_year=self.first_release_year,
+        )
 
 
 class Rate(models.Model):

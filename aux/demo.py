@@ -67,6 +67,8 @@ from payments.services import (
 )
 from payments.stripe_gateway import PaymentError, account_retrieve
 
+from .demo_outcomes import seed_outcomes
+
 # Demo credentials only: printed by the command and the README, never used outside the demo.
 DEMO_PASSWORD = "aux-demo-2026"  # noqa: S105
 DEMO_LOGINS = {
@@ -243,6 +245,18 @@ def _merge_periods(periods: list[Unavailability]) -> list[Unavailability]:
     return merged
 
 
+def _first_release(slug: str, listeners: int, year: int) -> int | None:
+    """A career length for the demo (its own generator: the rest of the demo stays as it was):
+    unknown for a third, recent for most small acts, and some veterans with a small audience
+    (who are not emerging)."""
+    rng = random.Random(f"career-{slug}")
+    if rng.random() < 0.33:
+        return None
+    if listeners < 50_000 and rng.random() < 0.8:
+        return year - rng.randint(0, 6)
+    return year - rng.randint(9, 35)
+
+
 def _artists(rng: random.Random, tax: dict, artist_user: User) -> int:
     genres = list(tax["genres"].values())
     moods = list(tax["moods"].values())
@@ -274,6 +288,7 @@ def _artists(rng: random.Random, tax: dict, artist_user: User) -> int:
             country=code,
             monthly_listeners=listeners,
             verified=listeners > 200_000 or rng.random() < 0.15,
+            first_release_year=_first_release(slug, listeners, today.year),
         )
         extras = _profile(artist, name, artist.city)
         created.append((artist, *picks, extras))
@@ -464,10 +479,10 @@ def seed_demo() -> dict[str, int]:
     from .demo_terms import seed_deposit_and_terms
 
     bookings += seed_split_contract(password_hash)
-
     bookings += seed_deposit_and_terms()
     payments = _payments()
     answers = _review_answers()
+    outcomes = seed_outcomes()
     return {
         "artists created": new_artists,
         "artists in total": Artist.objects.count(),
@@ -479,6 +494,7 @@ def seed_demo() -> dict[str, int]:
         "results reported": _results(),
         "payments (fake Stripe)": payments,
         "review answers written": answers,
+        "match outcomes simulated": outcomes,
     }
 
 

@@ -296,8 +296,11 @@ STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=20.0)
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
 
 # --- Marketplace rules ----------------------------------------------------------------------------
-# An artist below this many monthly listeners is "emerging" (derived, never stored by hand).
+# "Emerging" is derived, never stored by hand: under this many monthly listeners and followers
+# (summed over platforms), and a first release at most this many years ago when it is known
+# (0: no career limit). See artists.models.is_emerging.
 AUX_EMERGING_MAX_LISTENERS = env.int("AUX_EMERGING_MAX_LISTENERS", default=50_000)
+AUX_EMERGING_MAX_CAREER_YEARS = env.int("AUX_EMERGING_MAX_CAREER_YEARS", default=8)
 # A brand invitation link works for this many days.
 AUX_INVITATION_TTL_DAYS = env.int("AUX_INVITATION_TTL_DAYS", default=7)
 # Uploaded images (artist photos, brand logos): size limit before decoding, checked by content.
@@ -533,8 +536,8 @@ AUX_SNAPSHOT_DIR = env("AUX_SNAPSHOT_DIR", default=str(BASE_DIR / "var" / "snaps
 AUX_MATCH_WEIGHTS = env.dict(
     "AUX_MATCH_WEIGHTS",
     cast={"value": float},
-    default={"genre": 3.0, "territory": 2.0, "age": 1.5, "budget": 1.0, "reach": 1.5,
-             "engagement": 1.0, "rating": 1.0, "text": 1.0, "verified": 0.5},
+    default={"genre": 3.0, "territory": 2.0, "language": 1.5, "age": 1.5, "budget": 1.0,
+             "reach": 1.5, "engagement": 1.0, "rating": 1.0, "text": 1.0, "verified": 0.5},
 )  # fmt: skip
 # 1 unit of each currency in EUR, to compare fees with budgets in another currency.
 AUX_FX_RATES = env.dict(

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/matching.py                 # N = 10k, 100k, 1M
     .venv/bin/python bench/matching.py --n 10000 --json
+    .venv/bin/python bench/matching.py --sql           # + the same brief in PostgreSQL
 
 For each N: builds N synthetic artists (power-law audience, several genres and moods, 1–20
 countries each, rates in three currencies, unavailability ranges, refused categories, a bio),
@@ -9,6 +10,15 @@ times `ArtistSnapshot.from_records` (and `from_batches` of the same artists as `
 database path's build), then times the full ranking of one brief (filters + score +
 FA*IR + top 50 with parts) over repeated runs; at 10k and 100k also a naive per-artist Python
 loop over the same records, and prints the ratio.
+
+Side by side in the same run, what the ranking is measured against:
+- the floor: one numpy pass that reads once every array the brief's score and filters read
+  (`floor_pass`): no ranking can read its data faster, so rank ÷ floor is the engine's overhead
+  (goal: within 2.5×);
+- with ``--sql``: the same artists in PostgreSQL (a throwaway cluster on ``--pg-port``, the
+  tables of bench/matching_sql.py) and the brief as one SQL query: hard filters, the weighted
+  score, top 50 (no fair-exposure re-rank); what a team without an engine would write.
+The load average is printed: the machine may be shared.
 """
 
 from __future__ import annotations
@@ -18,9 +28,11 @@ import datetime as dt
 import gc
 import json
 import math
+import os
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +44,7 @@ from campaigns.matching.engine import (
     DEFAULT_FX,
     DEFAULT_WEIGHTS,
     ENGAGEMENT_FULL,
+    MOOD_SHARE,
     NO_DATA_SCORE,
     OBJECTIVE_REACH,
     RELEVANCE_FLOOR,
@@ -39,6 +52,8 @@ from campaigns.matching.engine import (
     TERRITORY_FULL_LOG,
     TERRITORY_FULL_SHARE,
     BriefQuery,
+    _age_weights,
+    _text_tokens,
     rank,
     share_table,
 )
@@ -156,7 +171,9 @@ BRIEF = BriefQuery(
 def naive_rank(records: list[dict[str, Any]], brief: BriefQuery, k: int = 50) -> list[int]:
     """The same ranking as a plain per-artist Python loop (the baseline)."""
     s0, e0 = brief.start_date, brief.end_date
-    want_tags = {("g", g) for g in brief.genres} | {("m", m) for m in brief.moods}
+    want_g, want_m = {("g", g) for g in brief.genres}, {("m", m) for m in brief.moods}
+    wg = (1 - MOOD_SHARE) / len(want_g) if want_g and want_m else 1 / max(len(want_g), 1)
+    wm = (MOOD_SHARE if want_g else 1.0) / max(len(want_m), 1)
     q_tokens = set(tokenize(brief.text))
     terr = set(brief.territories)
     target, width, saturate = OBJECTIVE_REACH[brief.objective]
@@ -176,7 +193,11 @@ def naive_rank(records: list[dict[str, Any]], brief: BriefQuery, k: int = 50) ->
         if fee > brief.budget_max:
             continue
         tags = {("g", g) for g in r["genres"]} | {("m", m) for m in r["moods"]}
-        genre = len(tags & want_tags) / len(want_tags) if want_tags else None  # no families here
+        genre = (  # no families here
+            min(1.0, wg * len(tags & want_g) + wm * len(tags & want_m))
+            if want_g or want_m
+            else None
+        )
         shares = r["audience"]
         territory = None
         if terr and shares and sum(shares.values()) > 0:
@@ -210,7 +231,8 @@ def naive_rank(records: list[dict[str, Any]], brief: BriefQuery, k: int = 50) ->
         den = sum(DEFAULT_WEIGHTS[p] for p, v in parts.items() if v is not None)
         num = sum(DEFAULT_WEIGHTS[p] * v for p, v in parts.items() if v is not None)
         score = 100 * num / den if den else NO_DATA_SCORE
-        scored.append((score, r["id"], r["monthly_listeners"] < EMERGING, genre))
+        emerging = r["monthly_listeners"] < EMERGING and sum(r["followers"].values()) < EMERGING
+        scored.append((score, r["id"], emerging, genre))
     scored.sort(key=lambda x: (-x[0], x[1]))
     s = np.array([x[0] for x in scored])
     top = s.max() if len(s) else 0.0
@@ -223,6 +245,71 @@ def naive_rank(records: list[dict[str, Any]], brief: BriefQuery, k: int = 50) ->
     table = share_table(mtable(k, p, adjusted_alpha(k, p, brief.alpha)), p, min(k, len(s)))
     sel = fair_merge(s, prot, table, k, tie_ids=ids)
     return [int(ids[i]) for i in sel.order]
+
+
+def floor_pass(snap: ArtistSnapshot, brief: BriefQuery) -> float:
+    """One pass reading once every array the brief's filters and score read: the per-row
+    columns, the brief's fee columns and age buckets, the unavailability ranges and the
+    postings of its countries and words (a reduction each, the cheapest full read numpy has)."""
+    a = snap.arrays
+    arrays = [a[name] for name in (
+        "alive", "listeners", "followers_total", "reach_log", "engagement", "rating",
+        "rating_part", "verified", "tags", "cat_bits", "lang_bits", "age_total", "first_release",
+        "unav_start", "unav_end", "unav_row",
+    )]  # fmt: skip
+    for t in brief.deliverables:
+        ti = snap.type_index[int(t)]
+        arrays += [a["fee"][ti], a["fee_cur"][ti]]
+    age_w = _age_weights(int(brief.age_min), int(brief.age_max))
+    arrays += [a["age_norm"][b] for b in np.flatnonzero(age_w)]
+    ptr = a["audc_indptr"]
+    for c in brief.territories:
+        i = snap.country_index[c]
+        arrays += [a["audc_rows"][ptr[i] : ptr[i + 1]], a["audc_share"][ptr[i] : ptr[i + 1]]]
+    tptr = a["txtp_indptr"]
+    for t in _text_tokens(brief.text, tuple(brief.ignore_words)).tolist():
+        arrays.append(a["txtp_rows"][tptr[t] : tptr[t + 1]])
+    total = 0.0
+    for arr in arrays:
+        if len(arr):
+            total += float(np.max(arr))
+    return total
+
+
+def sql_times(
+    records: list[dict[str, Any]], port: int, runs: int
+) -> tuple[list[float], float, list[int]]:
+    """Load the artists into a throwaway PostgreSQL cluster and time the brief's SQL query;
+    returns the times (ms), the load time (s) and the query's top 50 ids."""
+    import tempfile
+
+    import psycopg2
+
+    from bench import _common
+    from bench.matching_sql import load, query
+
+    run_dir = Path(tempfile.gettempdir()) / f"aux-bench-matching-{port}"
+    _common.pg_start(run_dir, port)
+    try:
+        conn = psycopg2.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres")
+        t = time.perf_counter()
+        load(conn, records)
+        load_s = time.perf_counter() - t
+        sql, params = query(BRIEF, DEFAULT_WEIGHTS)
+        with conn.cursor() as cur:
+            cur.execute("SET max_parallel_workers_per_gather = 2")
+            cur.execute(sql, params)  # warm up
+            top = [row[0] for row in cur.fetchall()]
+
+            def once() -> None:
+                cur.execute(sql, params)
+                cur.fetchall()
+
+            times = timed(once, runs)
+        conn.close()
+    finally:
+        _common.pg_stop(run_dir)
+    return times, load_s, top
 
 
 def timed(fn: Any, runs: int) -> list[float]:
@@ -238,7 +325,15 @@ def p95(xs: list[float]) -> float:
     return float(np.percentile(xs, 95))
 
 
-def bench(n: int, runs: int, naive_runs: int, *, want_naive: bool) -> dict[str, Any]:
+def bench(
+    n: int,
+    runs: int,
+    naive_runs: int,
+    *,
+    want_naive: bool,
+    sql_port: int | None = None,
+    sql_runs: int = 5,
+) -> dict[str, Any]:
     records = synth(n)
     gc.collect()
     t = time.perf_counter()
@@ -270,10 +365,24 @@ def bench(n: int, runs: int, naive_runs: int, *, want_naive: bool) -> dict[str, 
         if not agree:
             print(f"warning: naive and vectorised top-50 differ at n={n}", file=sys.stderr)
     res = run()
+    floor = statistics.median(timed(lambda: floor_pass(snap, BRIEF), runs))
+    sql = load_s = None
+    if sql_port:
+        sql_t, load_s, sql_top = sql_times(records, sql_port, sql_runs)
+        sql = statistics.median(sql_t)
+        # the engine's order by score alone (no fair-exposure re-rank), as the query sorts
+        by_score = rank(snap, replace(BRIEF, emerging_share=0.0), k=50, emerging_threshold=EMERGING)
+        same = len({m.artist_id for m in by_score.matches} & set(sql_top))
+        if same < len(sql_top):
+            print(f"note: SQL and engine top 50 share {same} artists at n={n}", file=sys.stderr)
     return {
         "n": n,
         "median_ms": round(statistics.median(times), 3),
         "p95_ms": round(p95(times), 3),
+        "floor_median_ms": round(floor, 3),
+        "sql_median_ms": None if sql is None else round(sql, 1),
+        "sql_load_s": None if load_s is None else round(load_s, 1),
+        "load_average": round(os.getloadavg()[0], 2),
         "naive_median_ms": None if naive is None else round(naive, 1),
         "snapshot_build_s": round(build_s, 2),
         "snapshot_build_columns_s": round(columns_s, 2),
@@ -289,9 +398,15 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=31)
     ap.add_argument("--naive-runs", type=int, default=3)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--sql", action="store_true", help="time the brief as one PostgreSQL query")
+    ap.add_argument("--pg-port", type=int, default=55424, help="the throwaway cluster's port")
+    ap.add_argument("--sql-runs", type=int, default=5)
     args = ap.parse_args()
     for n in args.n:
-        r = bench(n, args.runs, args.naive_runs, want_naive=n <= 100_000)
+        r = bench(
+            n, args.runs, args.naive_runs, want_naive=n <= 100_000,
+            sql_port=args.pg_port if args.sql else None, sql_runs=args.sql_runs,
+        )  # fmt: skip
         if args.json:
             print(json.dumps({k: v for k, v in r.items() if not k.startswith("_")}), flush=True)
             continue
@@ -305,6 +420,16 @@ def main() -> None:
             f"             snapshot build {r['snapshot_build_s']} s (from columns "
             f"{r['snapshot_build_columns_s']} s), {r['snapshot_mb']} MB; "
             f"candidates {r['_candidates']:,}, removed {r['_removed']}",
+            flush=True,
+        )
+        sql = r["sql_median_ms"]
+        print(
+            f"             side by side: rank {r['median_ms']} ms, "
+            + (f"SQL {sql} ms (load {r['sql_load_s']} s), " if sql else "")
+            + f"floor {r['floor_median_ms']} ms; "
+            + (f"rank ÷ SQL {r['median_ms'] / sql:.3f}, " if sql else "")
+            + f"rank ÷ floor {r['median_ms'] / r['floor_median_ms']:.2f}; "
+            f"load average {r['load_average']}",
             flush=True,
         )
 

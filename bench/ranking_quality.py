@@ -3,6 +3,7 @@
     .venv/bin/python bench/ranking_quality.py                 # 2,400 artists, 12 briefs
     .venv/bin/python bench/ranking_quality.py --artists 5000 --seed 3 --json
     .venv/bin/python bench/ranking_quality.py --brief french-rap --show 20
+    .venv/bin/python bench/ranking_quality.py --fit          # learn weights from outcomes (DB)
 
 A seeded synthetic world that looks like a real catalogue: artists in ~40 real music cities, each
 city with its own genre mix (Lagos: afrobeats, Medellín: reggaeton, Nashville: country, Berlin:
@@ -40,6 +41,17 @@ exposure 1/log2(1 + position) over the top 20, 0 below it; 1 = parity).
 
 tests/campaigns/test_ranking_quality.py pins the engine's averages (a change that lowers them
 fails) and its lead over the baseline.
+
+`--fit` learns the part weights from what brands did with their matches (the database's
+MatchExposure and MatchOutcome rows: `manage.py seed_demo` seeds a history): one row per artist
+shown for a brief, its part values and best position, labelled by its furthest outcome (opened
+1, shortlisted 2, offered 3, accepted 4, booked 5). A logistic regression (numpy, Newton steps,
+L2) of "shortlisted or better" on the part values (no data: the part's mean, as neutral as the
+engine's leaving it out) and log2(1 + position) (so that being shown first is not credited to
+the parts) on 70 % of the briefs; the learned weights are the positive coefficients, scaled to
+the hand weights' sum. Both weightings then re-rank the other 30 % of the briefs' shown artists
+and are compared by nDCG@10 (gain 2^grade − 1). The hand weights (settings.AUX_MATCH_WEIGHTS)
+stay the ranking's weights; the script only says whether the learned ones would win.
 """
 
 from __future__ import annotations
@@ -72,7 +84,7 @@ if not apps.ready:  # run as a script; under pytest Django is already set up
 from django.conf import settings  # noqa: E402
 
 from artists.taxonomy import DELIVERABLE_TYPES, GENRE_PARENTS, GENRES, MOODS  # noqa: E402
-from campaigns.matching import ArtistSnapshot, BriefQuery, rank  # noqa: E402
+from campaigns.matching import PARTS, ArtistSnapshot, BriefQuery, rank  # noqa: E402
 
 TODAY = dt.date(2027, 3, 1)
 DATES = (TODAY + dt.timedelta(days=60), TODAY + dt.timedelta(days=67))  # every brief's
@@ -396,6 +408,7 @@ def _profile(a: Artist, rng: random.Random) -> dict[str, Any]:
         "rates": {TYPE_ID[t]: fee for t, fee in a.fees.items()},
         "unavailable": list(a.unavailable),
         "refused_categories": [ALCOHOL] if a.refuses_alcohol else [],
+        "languages": list(a.languages),
         "text": f"{a.name} {', '.join(tags)} from {a.city}, sings in {lang_words}. {bio}",
         "rating": round(rng.uniform(3.0, 5.0), 1) if rng.random() < 0.25 else None,
     }
@@ -469,6 +482,7 @@ def engine_query(b: Brief) -> BriefQuery:
         genre_families={GENRE_ID[g]: GENRE_ID[family(g)] for g in GENRES if family(g) != g},
         ignore_words=[*GENRES, *MOODS],
         audience_size=b.audience_size,
+        languages=(b.language,) if b.language else (),
     )
 
 
@@ -514,8 +528,9 @@ def metrics(top: list[int], grades: dict[int, int], b: Brief, by_id: dict[int, A
         there = a.listeners * sum(a.audience.get(c, 0.0) for c in b.territories)
         return there >= b.local_min or a.country in b.territories
 
-    def emerging(a: Artist) -> bool:  # as the engine sees it: the profile's listeners
-        return a.profile["monthly_listeners"] < emerging_max
+    def emerging(a: Artist) -> bool:  # as the engine sees it: listeners and followers
+        followers = sum(a.profile["followers"].values())
+        return a.profile["monthly_listeners"] < emerging_max and followers < emerging_max
 
     out["market@20"] = sum(local(a) for a in top20) / n20
     out["emerging@20"] = sum(emerging(a) for a in top20) / n20
@@ -577,6 +592,116 @@ def show(artists: list[Artist], key: str, n: int) -> None:
                   f"{a.listeners:>10,}  langs {langs}")  # fmt: skip
 
 
+# ---- learning the part weights from outcomes -----------------------------------------------------
+GRADE = {"opened": 1, "shortlisted": 2, "offered": 3, "accepted": 4, "booked": 5}
+
+
+def outcome_rows() -> list[dict[str, Any]]:
+    """One row per (brief, artist) shown: its part values (as last shown), best position and
+    furthest outcome (0: none)."""
+    from campaigns.briefs.models import MatchExposure, MatchOutcome
+
+    grades: dict[tuple[int, int], int] = {}
+    for key in MatchOutcome.objects.values_list("brief_id", "artist_id", "kind"):
+        grades[key[:2]] = max(grades.get(key[:2], 0), GRADE[key[2]])
+    rows: dict[tuple[int, int], dict[str, Any]] = {}
+    shown = MatchExposure.objects.order_by("shown_at", "pk")
+    for brief, artist, position, parts in shown.values_list(
+        "brief_id", "artist_id", "position", "parts"
+    ).iterator():
+        r = rows.setdefault((brief, artist), {"brief": brief, "position": position})
+        r["position"] = min(r["position"], position)
+        r["parts"] = parts
+    for key, r in rows.items():
+        r["grade"] = grades.get(key, 0)
+    return list(rows.values())
+
+
+def _matrix(rows: Sequence[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
+    """Part values (NaN: no data) and their known flags, one column per part."""
+    x = np.array(
+        [[np.nan if r["parts"].get(p) is None else r["parts"][p] for p in PARTS] for r in rows],
+        dtype=np.float64,
+    ).reshape(len(rows), len(PARTS))
+    return x, ~np.isnan(x)
+
+
+def weighted_scores(x: np.ndarray, known: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """The engine's score: 100 × Σ w·v / Σ w over the known parts (50 with none known)."""
+    num = np.where(known, x, 0.0) @ w
+    den = known @ w
+    return np.where(den > 0, 100 * num / np.where(den > 0, den, 1.0), 50.0)
+
+
+def _logistic(z: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
+    """Coefficients (intercept first) of an L2-penalised logistic regression, Newton steps."""
+    z = np.column_stack([np.ones(len(z)), z])
+    beta = np.zeros(z.shape[1])
+    penalty = np.full(z.shape[1], l2)
+    penalty[0] = 0.0
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-(z @ beta)))
+        grad = z.T @ (p - y) + penalty * beta
+        hess = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty) + 1e-9 * np.eye(len(beta))
+        step = np.linalg.solve(hess, grad)
+        beta -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return beta
+
+
+def fit_weights(
+    rows: Sequence[dict[str, Any]],
+    hand: dict[str, float],
+    *,
+    seed: int = 0,
+    test_share: float = 0.3,
+    l2: float = 1.0,
+) -> dict[str, Any]:
+    """Learned part weights from the training briefs' rows and both weightings' nDCG@10 on
+    the held-out briefs (see the module docstring)."""
+    briefs = sorted({r["brief"] for r in rows})
+    if len(briefs) < 2:
+        raise ValueError("outcomes of at least two briefs are needed (seed_demo records some)")
+    random.Random(seed).shuffle(briefs)
+    held = set(briefs[: max(1, round(test_share * len(briefs)))])
+    train = [r for r in rows if r["brief"] not in held]
+    test = [r for r in rows if r["brief"] in held]
+    x, known = _matrix(train)
+    mean = np.where(known, x, 0.0).sum(axis=0) / np.maximum(known.sum(axis=0), 1)
+    filled = np.where(known, x, mean)
+    position = np.log2(1 + np.array([r["position"] for r in train], dtype=np.float64))
+    feats = np.column_stack([filled, position])
+    mu, sd = feats.mean(axis=0), feats.std(axis=0)
+    sd[sd == 0] = 1.0
+    y = np.array([r["grade"] >= 2 for r in train], dtype=np.float64)
+    beta = _logistic((feats - mu) / sd, y, l2)[1:] / sd
+    hand_w = np.array([float(hand.get(p, 0.0)) for p in PARTS])
+    learned_w = np.maximum(beta[: len(PARTS)], 0.0)
+    if learned_w.sum() > 0:
+        learned_w *= hand_w.sum() / learned_w.sum()
+
+    def ndcg10(w: np.ndarray) -> float:
+        vals = []
+        for b in sorted(held):
+            rs = [r for r in test if r["brief"] == b]
+            xb, kb = _matrix(rs)
+            order = np.lexsort(([r["position"] for r in rs], -weighted_scores(xb, kb, w)))
+            got = [rs[i]["grade"] for i in order]
+            best = dcg(sorted(got, reverse=True)[:10])
+            if best:
+                vals.append(dcg(got[:10]) / best)
+        return float(np.mean(vals)) if vals else float("nan")
+
+    return {
+        "rows": len(rows), "train_briefs": len(briefs) - len(held), "test_briefs": len(held),
+        "positives": int(y.sum()),
+        "learned": {p: round(float(v), 2) for p, v in zip(PARTS, learned_w, strict=True)},
+        "position_coef": round(float(beta[-1]), 3),
+        "ndcg@10_hand": round(ndcg10(hand_w), 3), "ndcg@10_learned": round(ndcg10(learned_w), 3),
+    }  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--artists", type=int, default=2_400)
@@ -584,7 +709,29 @@ def main() -> None:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--brief", help="print this brief's top list (with --show)")
     ap.add_argument("--show", type=int, default=20)
+    ap.add_argument("--fit", action="store_true", help="learn part weights from outcomes (DB)")
     args = ap.parse_args()
+    if args.fit:
+        res = fit_weights(outcome_rows(), dict(settings.AUX_MATCH_WEIGHTS), seed=args.seed)
+        if args.json:
+            print(json.dumps(res, indent=1))
+            return
+        print(
+            f"{res['rows']:,} artists shown; briefs: {res['train_briefs']} to fit, "
+            f"{res['test_briefs']} held out; {res['positives']} shortlisted or better"
+        )
+        print(f"{'part':<12} {'hand':>6} {'learned':>8}")
+        for p in PARTS:
+            print(
+                f"{p:<12} {settings.AUX_MATCH_WEIGHTS.get(p, 0.0):>6.2f} {res['learned'][p]:>8.2f}"
+            )
+        print(f"position (log2(1 + position)) coefficient: {res['position_coef']}")
+        hand, learned = res["ndcg@10_hand"], res["ndcg@10_learned"]
+        print(f"held-out nDCG@10: hand {hand:.3f}, learned {learned:.3f}")
+        verdict = "would win" if learned > hand else "do not win"
+        print(f"The learned weights {verdict}; the hand weights stay the ranking's weights "
+              "(settings.AUX_MATCH_WEIGHTS) until learned ones win on more outcomes.")  # fmt: skip
+        return
     if args.brief:
         show(world(args.artists, seed=args.seed), args.brief, args.show)
         return

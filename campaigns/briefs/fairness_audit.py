@@ -15,11 +15,11 @@ exists on PostgreSQL and Django registers it on SQLite, so both run the same que
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.conf import settings
 from django.db.models import Count, F, FloatField, Q, Sum, Value
 from django.db.models.functions import Log, TruncWeek
 from django.utils.safestring import SafeString
 
+from artists.models import artist_is_emerging
 from aux.charts import line_chart
 
 from .models import Match
@@ -71,7 +71,7 @@ class ArtistExposure:
     artist_id: int
     slug: str
     stage_name: str
-    emerging: bool  # the artist's current profile: monthly listeners ≤ AUX_EMERGING_MAX_LISTENERS
+    emerging: bool  # the artist's current profile (artists.models.artist_is_emerging)
     emerging_matches: int  # of their Match rows, how many ranked them as emerging
     matches: int
     exposure: float
@@ -140,17 +140,27 @@ def top_artists_by_exposure(*, limit: int = 20) -> list[ArtistExposure]:
     """The artists with the most cumulative exposure across all briefs: one query."""
     rows = (
         Match.objects.order_by()
-        .values("artist_id", "artist__slug", "artist__stage_name", "artist__monthly_listeners")
+        .values(
+            "artist_id",
+            "artist__slug",
+            "artist__stage_name",
+            "artist__monthly_listeners",
+            "artist__followers",
+            "artist__first_release_year",
+        )
         .annotate(**_sums(), emerging_matches=Count("id", filter=Q(emerging=True)))
         .order_by("-exposure", "artist_id")[:limit]
     )
-    threshold = settings.AUX_EMERGING_MAX_LISTENERS
     return [
         ArtistExposure(
             artist_id=r["artist_id"],
             slug=r["artist__slug"],
             stage_name=r["artist__stage_name"],
-            emerging=r["artist__monthly_listeners"] <= threshold,
+            emerging=artist_is_emerging(
+                listeners=r["artist__monthly_listeners"],
+                followers=r["artist__followers"],
+                first_release_year=r["artist__first_release_year"],
+            ),
             emerging_matches=r["emerging_matches"],
             matches=r["matches"],
             exposure=float(r["exposure"] or 0),

@@ -62,6 +62,10 @@ class BriefAudienceForm(forms.ModelForm):
         label=_("Moods"), queryset=Mood.objects.all(), required=False,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
+    languages = forms.CharField(
+        label=_("Languages"), required=False,
+        help_text=_("ISO 639-1 codes separated by commas, e.g. en, fr, pt."),
+    )  # fmt: skip
     emerging_percent = forms.IntegerField(
         label=_("Wanted share of emerging artists (%)"), min_value=0, max_value=100,
         help_text=_("The ranked list guarantees this share at every position."),
@@ -85,6 +89,11 @@ class BriefAudienceForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["emerging_percent"].initial = int(self.instance.emerging_share * 100)
+        self.fields["languages"].initial = ", ".join(self.instance.languages or [])
+
+    def clean_languages(self) -> list[str]:
+        text = (self.cleaned_data.get("languages") or "").replace(";", ",")
+        return list(dict.fromkeys(c.strip().lower() for c in text.split(",") if c.strip()))
 
     def cleaned_fields(self) -> dict:
         data = dict(self.cleaned_data)

@@ -11,6 +11,7 @@ from campaigns.matching import PARTS
 from campaigns.matching.engine import (
     ENGAGEMENT_FULL,
     GENRE_RELATED,
+    MOOD_SHARE,
     OBJECTIVE_REACH,
     RELEVANCE_FLOOR,
     TERRITORY_FULL_LOG,
@@ -51,6 +52,8 @@ def how_matching_works(request: HttpRequest) -> HttpResponse:
             "emerging_max": settings.AUX_EMERGING_MAX_LISTENERS,
             "floor_percent": round(100 * RELEVANCE_FLOOR),
             "related_percent": round(100 * GENRE_RELATED),
+            "mood_percent": round(100 * MOOD_SHARE),
+            "career_years": settings.AUX_EMERGING_MAX_CAREER_YEARS,
             "territory_full": round(10**TERRITORY_FULL_LOG),
             "engagement_full_percent": round(100 * ENGAGEMENT_FULL),
             "alpha_percent": round(100 * settings.AUX_FAIRNESS_ALPHA),

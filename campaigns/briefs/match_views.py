@@ -4,19 +4,20 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from artists.models import Artist
 from aux.charts import horizontal_bar_chart
 from aux.errors import ApplicationError
 from aux.users.decorators import role_required
 from aux.users.models import User
 from campaigns.matching import PARTS
 
-from . import services
+from . import outcomes, services
 from .models import Brief, Match
 from .permissions import brand_role, can_see_matches
 from .relaxation import hint_sentences
@@ -34,7 +35,8 @@ COMPARE_MAX = 3  # artists side by side: a fourth column no longer fits a phone
 
 PART_LABELS = {
     "genre": gettext_lazy("Genre & mood"), "territory": gettext_lazy("Audience in territories"),
-    "age": gettext_lazy("Age fit"), "budget": gettext_lazy("Budget fit"),
+    "language": gettext_lazy("Language"), "age": gettext_lazy("Age fit"),
+    "budget": gettext_lazy("Budget fit"),
     "reach": gettext_lazy("Reach for the objective"), "engagement": gettext_lazy("Engagement"),
     "rating": gettext_lazy("Rating"), "text": gettext_lazy("Text relevance"),
     "verified": gettext_lazy("Verified"),
@@ -79,6 +81,9 @@ def brief_matches_page(request: HttpRequest, pk: int) -> HttpResponse:
     if shortlisted:
         matches = matches.filter(artist_id__in=starred)
     page = Paginator(matches, 25).get_page(request.GET.get("page"))
+    role = brand_role(request.user, brief.brand)
+    if role is not None:  # what the brand was shown, for learning from outcomes (not staff's)
+        outcomes.exposures_record(matches=page.object_list)
     rows = [
         {
             "match": m,
@@ -115,10 +120,20 @@ def brief_matches_page(request: HttpRequest, pk: int) -> HttpResponse:
             "hints": hint_sentences(brief=brief, hints=stats.get("relax") or []),
             "asked_percent": round(float(brief.emerging_share) * 100),
             "offer_url": reverse("campaigns:offer_new", args=[brief.pk])
-            if brand_role(request.user, brief.brand) in ("owner", "manager")
+            if role in ("owner", "manager")
             else None,
         },
     )
+
+
+@login_required
+def match_open(request: HttpRequest, pk: int, artist_id: int) -> HttpResponse:
+    """The match list's link to an artist's profile: records that the brand opened it."""
+    brief = _visible_brief(request, pk)
+    artist = get_object_or_404(Artist, pk=artist_id)
+    if brand_role(request.user, brief.brand) is not None:
+        outcomes.outcome_record(brief_id=brief.pk, artist_id=artist.pk, kind=outcomes.Kind.OPENED)
+    return redirect("artists:detail", slug=artist.slug)
 
 
 @login_required

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from artists.models import Artist, Genre, Mood
+from artists.models import Artist, Genre, Mood, emerging_since
 from aux.dispatch import enqueue
 from aux.notifications.models import Notification
 from aux.notifications.services import notify
@@ -66,6 +66,7 @@ def brief_query(brief: Brief) -> BriefQuery | None:
         emerging_share=float(brief.emerging_share),
         fairness=brief.fairness,
         audience_size=brief.audience_size,
+        languages=list(brief.languages),
         alpha=settings.AUX_FAIRNESS_ALPHA,
         text=f"{brief.title} {brief.description}",
         genre_families=genre_families(),
@@ -112,6 +113,7 @@ def brief_rank(brief: Brief, *, snapshot: ArtistSnapshot, k: int | None = None) 
         curation=curation_for(brief),
         k=k or settings.AUX_MATCHES_KEPT,
         emerging_threshold=settings.AUX_EMERGING_MAX_LISTENERS,
+        emerging_since=emerging_since(),
         fx=settings.AUX_FX_RATES,
     )
 

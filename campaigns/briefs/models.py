@@ -5,9 +5,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from artists.constants import LANGUAGE_CODES, MAX_LANGUAGES
 from aux.money import Currency
 
 from .ranges import RANGE_FIELDS, brief_range_errors
@@ -95,6 +97,11 @@ class Brief(models.Model):
         help_text=_("The size of audience you want the artists to have: it decides the reach "
                     "part of the score."),
     )  # fmt: skip
+    languages = models.JSONField(
+        _("artists' languages"), default=list, blank=True,
+        help_text=_("ISO 639-1 codes: artists who perform in one of them score higher (empty: "
+                    "any language)."),
+    )  # fmt: skip
     open_call = models.BooleanField(
         default=False,
         help_text="Open call: artists who pass the hard filters may apply while it is published.",
@@ -144,6 +151,17 @@ class Brief(models.Model):
     def clean(self) -> None:
         # Field-level messages for the range rules (the constraints stay as the DB's last word).
         errors = brief_range_errors({name: getattr(self, name) for name in RANGE_FIELDS})
+        languages = self.languages
+        if isinstance(languages, list):
+            unknown = [str(c) for c in languages if c not in LANGUAGE_CODES]
+        else:  # not a list of codes at all
+            unknown, languages = [str(languages)], []
+        if unknown:
+            errors["languages"] = _(
+                "Unknown language code: %(codes)s. Use ISO 639-1 codes such as en, fr, pt."
+            ) % {"codes": ", ".join(unknown)}
+        elif len(languages) > MAX_LANGUAGES:
+            errors["languages"] = _("List at most %(n)d languages.") % {"n": MAX_LANGUAGES}
         if errors:
             raise ValidationError(errors)
 
@@ -215,6 +233,57 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.rank} {self.artist} for {self.brief} ({self.score:.3f})"
+
+
+class MatchExposure(models.Model):
+    """An artist shown to a brand in a brief's ranked list: its position, score and part values
+    (0–1, None for no data) as shown. One row per artist per computed list (`computed_at`: the
+    list's Match.computed_at; showing the same list again adds nothing). With MatchOutcome, what
+    `bench/ranking_quality.py --fit` learns part weights from."""
+
+    brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="exposures")
+    artist = models.ForeignKey("artists.Artist", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField()
+    score = models.FloatField()
+    parts = models.JSONField(default=dict, help_text="Part name → value 0–1 (null: no data).")
+    computed_at = models.DateTimeField()
+    shown_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brief", "artist", "computed_at"], name="exposure_once_per_list"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.artist} shown #{self.position} for {self.brief}"
+
+
+class MatchOutcome(models.Model):
+    """What came of a matched artist for a brief, once per kind: the brand opened the profile
+    from the list, shortlisted the artist, sent an offer; the artist accepted it; the contract
+    was signed (booked)."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("Opened")
+        SHORTLISTED = "shortlisted", _("Shortlisted")
+        OFFERED = "offered", _("Offered")
+        ACCEPTED = "accepted", _("Accepted")
+        BOOKED = "booked", _("Booked")
+
+    brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="outcomes")
+    artist = models.ForeignKey("artists.Artist", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["brief", "artist", "kind"], name="outcome_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.artist} {self.kind} for {self.brief}"
 
 
 class MatchCuration(models.Model):

@@ -18,6 +18,7 @@ from aux.errors import ConflictError, PermissionDeniedError
 from aux.users.models import User
 from brands.models import Brand
 
+from . import outcomes
 from .models import Brief, BriefDeliverable, MatchCuration, Shortlist
 from .permissions import brand_role, check_brand_verified, check_can_edit_brand_briefs
 from .tasks import brief_compute_matches
@@ -25,7 +26,7 @@ from .tasks import brief_compute_matches
 BRIEF_FIELDS = {
     "title", "description", "objective", "visibility", "fairness", "territories", "age_min",
     "age_max", "budget_min", "budget_max", "currency", "start_date", "end_date", "emerging_share",
-    "audience_size",
+    "audience_size", "languages",
 }  # fmt: skip
 
 
@@ -262,4 +263,5 @@ def shortlist_toggle(*, actor: User, brief: Brief, artist_id: int) -> bool:
     if deleted:
         return False
     Shortlist.objects.create(brief=brief, artist_id=artist_id, added_by=actor)
+    outcomes.outcome_record(brief_id=brief.pk, artist_id=artist_id, kind=outcomes.Kind.SHORTLISTED)
     return True

@@ -76,12 +76,17 @@ def _records(artist_filter: dict[str, Any], related_filter: dict[str, Any] | Non
     rows = Artist.objects.filter(**artist_filter).order_by("id").values_list(
         "id", "stage_name", "bio", "search_tags", "monthly_listeners", "verified",
         Cast("followers", TextField()), Cast("engagement_rate", FloatField()),
+        "first_release_year", Cast("languages", TextField()),
     )  # fmt: skip
     loads = json.loads
-    for aid, name, bio, tags, listeners, verified, followers, engagement in _stream(rows):
+    for aid, name, bio, tags, listeners, verified, followers, engagement, first, langs in _stream(
+        rows
+    ):
         records[aid] = {
             "id": aid,
+            "languages": loads(langs or "[]"),
             "monthly_listeners": listeners,
+            "first_release_year": first,
             "followers": {k: int(v) for k, v in loads(followers or "{}").items()},
             "engagement_rate": engagement,
             "verified": bool(verified),
@@ -181,7 +186,8 @@ def _columns(lo: int, hi: int) -> ArtistColumns:
     )
     rows = Artist.objects.filter(id__gte=lo, id__lte=hi).order_by("id").values_list(
         "id", "stage_name", "bio", "search_tags", "monthly_listeners", "verified",
-        followers_sql, Cast("engagement_rate", FloatField()),
+        followers_sql, Cast("engagement_rate", FloatField()), "first_release_year",
+        Cast("languages", TextField()),
     )  # fmt: skip
     artists = _fetch(rows)
     if not artists:
@@ -189,7 +195,10 @@ def _columns(lo: int, hi: int) -> ArtistColumns:
             ids=[], monthly_listeners=[], followers_total=[], engagement_rate=[], verified=[],
             texts=[],
         )  # fmt: skip
-    ids, names, bios, tags, listeners, verified, followers, engagement = zip(*artists, strict=True)
+    ids, names, bios, tags, listeners, verified, followers, engagement, first, langs = zip(
+        *artists, strict=True
+    )
+    lang_pairs = [(i, c) for i, text in zip(ids, langs, strict=True) for c in json.loads(text)]
     del artists
     ratings = _ratings({"id__gte": lo, "id__lte": hi})
     loads = json.loads
@@ -214,6 +223,11 @@ def _columns(lo: int, hi: int) -> ArtistColumns:
         verified=verified,
         texts=[f"{n} {b} {t}" for n, b, t in zip(names, bios, tags, strict=True)],
         rating=[ratings.get(i, np.nan) for i in ids],
+        first_release_year=[y or 0 for y in first],
+        languages=(
+            [i for i, _ in lang_pairs],
+            [code for _, code in lang_pairs],
+        ),
         genres=related(Artist.genres.through.objects, "artist_id", "genre_id"),
         moods=related(Artist.moods.through.objects, "artist_id", "mood_id"),
         refused_categories=related(

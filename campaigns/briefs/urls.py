@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/delete/", views.brief_delete, name="brief_delete"),
     path("<int:pk>/matches/", match_views.brief_matches_page, name="brief_matches"),
     path("<int:pk>/compare/", match_views.compare, name="compare"),
+    path("<int:pk>/matches/<int:artist_id>/open/", match_views.match_open, name="match_open"),
     path(
         "<int:pk>/shortlist/<int:artist_id>/",
         match_views.shortlist_toggle,

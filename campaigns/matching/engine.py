@@ -52,11 +52,12 @@ from .snapshot import (
 
 FILTERS: tuple[str, ...] = ("deliverables", "availability", "category", "budget", "hidden")
 PARTS: tuple[str, ...] = (
-    "genre", "territory", "age", "budget", "reach", "engagement", "rating", "text", "verified",
+    "genre", "territory", "language", "age", "budget", "reach", "engagement", "rating", "text",
+    "verified",
 )  # fmt: skip
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "genre": 3.0, "territory": 2.0, "age": 1.5, "budget": 1.0, "reach": 1.5, "engagement": 1.0,
-    "rating": 1.0, "text": 1.0, "verified": 0.5,
+    "genre": 3.0, "territory": 2.0, "language": 1.5, "age": 1.5, "budget": 1.0, "reach": 1.5,
+    "engagement": 1.0, "rating": 1.0, "text": 1.0, "verified": 0.5,
 }  # fmt: skip
 # 1 unit of the currency in EUR; a fixed table passed in by the caller (settings).
 DEFAULT_FX: dict[str, float] = {"EUR": 1.0, "USD": 0.92, "GBP": 1.17}
@@ -81,6 +82,9 @@ AUDIENCE_SIZES: dict[str, tuple[float, float]] = {
 SIZE_WIDTH = 1.5
 ENGAGEMENT_FULL = 0.10  # an engagement rate of 10 % or more earns the whole part
 GENRE_RELATED = 0.5  # credit for a brief genre the artist lacks but has a genre of its family
+# When a brief names genres and moods, the moods are this share of the genre part: a mood is a
+# nuance of the genre, and three moods must not outweigh the one genre asked for.
+MOOD_SHARE = 0.25
 # Territory: log10(listeners in the target countries) / TERRITORY_FULL_LOG (10^6 = the whole
 # part); evidence is full from this many listed countries and this sum of shares.
 TERRITORY_FULL_LOG = 6.0
@@ -125,6 +129,8 @@ class BriefQuery:
     ignore_words: Sequence[str] = ()
     # a key of AUDIENCE_SIZES: the audience size the brand wants ("": the objective's band)
     audience_size: str = ""
+    # ISO 639-1 codes: the artist should perform in one of them (empty: no language part)
+    languages: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -176,8 +182,11 @@ class Ranking:
 class _Query:
     snap: ArtistSnapshot
     brief: BriefQuery
-    tag_bits: np.ndarray
-    n_tags: int
+    genre_bits: np.ndarray
+    n_genres: int
+    mood_bits: np.ndarray
+    n_moods: int
+    lang_bits: np.ndarray | None  # None: the brief names no language
     related: list[tuple[np.ndarray, np.ndarray]]  # per brief genre with kin: (its bit, kin bits)
     countries: np.ndarray
     country_lut: np.ndarray  # bool per snapshot country: a target of the brief
@@ -251,12 +260,19 @@ def _prepare(snap: ArtistSnapshot, brief: BriefQuery, emerging_threshold: int = 
         lut = np.zeros(max(len(snap.countries), 1), dtype=bool)
         lut[countries] = True
         ctry = cache[ckey] = (countries, lut)
+    lkey = ("languages", tuple(brief.languages))
+    langs = cache.get(lkey)
+    if langs is None:
+        langs = cache[lkey] = _lang_mask(snap, brief.languages)
     return _Query(
         snap=snap,
         brief=brief,
-        tag_bits=tags[0],
-        n_tags=tags[1],
-        related=tags[2],
+        genre_bits=tags[0],
+        n_genres=tags[1],
+        mood_bits=tags[2],
+        n_moods=tags[3],
+        lang_bits=langs,
+        related=tags[4],
         countries=ctry[0],
         country_lut=ctry[1],
         age_w=_age_weights(int(brief.age_min), int(brief.age_max)),
@@ -265,23 +281,34 @@ def _prepare(snap: ArtistSnapshot, brief: BriefQuery, emerging_threshold: int = 
     )
 
 
+def _bits_of(keys: Collection[Any], index: Mapping[Any, int], words: int) -> np.ndarray:
+    out = np.zeros(words, dtype=np.uint64)
+    for key in keys:
+        pos = index.get(key)
+        if pos is not None:
+            out[pos // 64] |= np.uint64(1) << np.uint64(pos % 64)
+    return out
+
+
+def _lang_mask(snap: ArtistSnapshot, languages: Sequence[str]) -> np.ndarray | None:
+    if not languages:
+        return None
+    return _bits_of(set(languages), snap.lang_index, snap.arrays["lang_bits"].shape[1])
+
+
 def _tag_masks(
     snap: ArtistSnapshot, brief: BriefQuery, families: dict[int, int]
-) -> tuple[np.ndarray, int, list[tuple[np.ndarray, np.ndarray]]]:
-    """The brief's tag bits, how many distinct tags it names, and for each brief genre whose
-    family has other genres in the snapshot: (its own bit, the bits of those kin genres)."""
+) -> tuple[np.ndarray, int, np.ndarray, int, list[tuple[np.ndarray, np.ndarray]]]:
+    """The brief's genre bits and how many distinct genres it names, the same for its moods,
+    and for each brief genre whose family has other genres in the snapshot: (its own bit, the
+    bits of those kin genres)."""
     words = snap.arrays["tags"].shape[1]
 
     def bits_of(keys: Collection[int]) -> np.ndarray:
-        out = np.zeros(words, dtype=np.uint64)
-        for key in keys:
-            pos = snap.tag_index.get(key)
-            if pos is not None:
-                out[pos // 64] |= np.uint64(1) << np.uint64(pos % 64)
-        return out
+        return _bits_of(keys, snap.tag_index, words)
 
     genres = {int(g) for g in brief.genres}
-    keys = {tag_key("genre", g) for g in genres} | {tag_key("mood", m) for m in brief.moods}
+    moods = {tag_key("mood", m) for m in brief.moods}
     related = []
     if families:
         snap_genres = [k // 2 for k in snap.tag_vocab if k % 2 == 0]
@@ -292,7 +319,8 @@ def _tag_masks(
                 kin_bits = bits_of([tag_key("genre", h) for h in kin])
                 if kin_bits.any():
                     related.append((bits_of([tag_key("genre", g)]), kin_bits))
-    return bits_of(keys), len(keys), related
+    genre_keys = {tag_key("genre", g) for g in genres}
+    return bits_of(genre_keys), len(genre_keys), bits_of(moods), len(moods), related
 
 
 def _row_wise(q: _Query, rows: np.ndarray) -> bool:
@@ -301,29 +329,54 @@ def _row_wise(q: _Query, rows: np.ndarray) -> bool:
 
 
 def part_genre(q: _Query, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray | bool]:
-    """Coverage of the brief's genres and moods: for each one the artist has, 1; for a brief
-    genre the artist lacks but has a genre of the same family (the taxonomy's branch),
-    GENRE_RELATED; averaged over the brief's tags. Other genres of the artist never lower it.
-    A brief with no genre and no mood: unknown."""
+    """Coverage of the brief's genres and of its moods. Genres: for each brief genre the artist
+    has, 1; for one it lacks but has a genre of the same family (the taxonomy's branch),
+    GENRE_RELATED; averaged over the brief's genres. Moods: the share of the brief's moods the
+    artist has. The part: the genre coverage, with the moods as MOOD_SHARE of it when the brief
+    names both (only moods: the moods' coverage). Coverage never counts the artist's other
+    genres or moods, so tagging more of them never raises (nor lowers) it. A brief with no
+    genre and no mood: unknown."""
     a = q.snap.arrays
-    if q.n_tags == 0:
+    ng, nm = q.n_genres, q.n_moods
+    if ng == 0 and nm == 0:
         return np.zeros(len(rows), dtype=np.float32), False
+    # the weight of one matching genre / mood in the part
+    wg = (1.0 - MOOD_SHARE) / ng if ng and nm else (1.0 / ng if ng else 0.0)
+    wm = (MOOD_SHARE if ng else 1.0) / nm if nm else 0.0
     tags = a["tags"][rows]
     if tags.shape[1] == 1:
         t = tags[:, 0]
-        out = np.bitwise_count(t & q.tag_bits[0]).astype(np.float32)
+        out = np.bitwise_count(t & q.genre_bits[0]).astype(np.float32)
         for own, kin in q.related:
             partial = (t & kin[0]) != 0
             partial &= (t & own[0]) == 0
             out += partial * np.float32(GENRE_RELATED)
+        out *= np.float32(wg)
+        if nm:
+            out += np.bitwise_count(t & q.mood_bits[0]) * np.float32(wm)
     else:
-        out = np.bitwise_count(tags & q.tag_bits).sum(axis=1, dtype=np.uint16).astype(np.float32)
+        out = np.bitwise_count(tags & q.genre_bits).sum(axis=1, dtype=np.uint16)
+        out = out.astype(np.float32)
         for own, kin in q.related:
             partial = (tags & kin).any(axis=1)
             partial &= ~(tags & own).any(axis=1)
             out += partial * np.float32(GENRE_RELATED)
-    out *= np.float32(1.0 / q.n_tags)
+        out *= np.float32(wg)
+        if nm:
+            moods = np.bitwise_count(tags & q.mood_bits).sum(axis=1, dtype=np.uint16)
+            out += moods * np.float32(wm)
     return np.minimum(out, np.float32(1.0), out=out), True
+
+
+def part_language(q: _Query, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray | bool]:
+    """1 when the artist performs in one of the brief's languages, else 0. A brief naming no
+    language, or an artist listing none: unknown."""
+    if q.lang_bits is None:
+        return np.zeros(len(rows), dtype=np.float32), False
+    langs = q.snap.arrays["lang_bits"][rows]
+    known = langs.any(axis=1)
+    out = (langs & q.lang_bits).any(axis=1).astype(np.float32)
+    return out, known
 
 
 def _segments(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -642,6 +695,7 @@ def score_rows(
 _PART_FUNCS = {
     "genre": part_genre,
     "territory": part_territory,
+    "language": part_language,
     "age": part_age,
     "engagement": part_engagement,
     "rating": part_rating,
@@ -712,9 +766,12 @@ def rank(
     curation: Curation | None = None,
     k: int = 50,
     emerging_threshold: int,
+    emerging_since: int = 0,
     fx: Mapping[str, float] | None = None,
 ) -> Ranking:
-    """Filter, score, curate and fairly re-rank; return the top ``k`` with explanations."""
+    """Filter, score, curate and fairly re-rank; return the top ``k`` with explanations.
+    Emerging: see `emerging_rows` (``emerging_since``: the earliest first-release year an
+    emerging artist may have; 0: no career limit)."""
     weights, wvec = _checked_weights(
         tuple((DEFAULT_WEIGHTS if weights is None else weights).items())
     )
@@ -749,7 +806,7 @@ def rank(
             where = hit.nonzero()[0]
             boost = np.array([lookup[int(i)] for i in ids[where].tolist()], dtype=np.float32)
             score[where] += boost
-    emerging = a["listeners"][rows] < emerging_threshold
+    emerging = emerging_rows(snap, emerging_threshold, emerging_since)[rows]
 
     # pins: in pin order, those that passed the filters and are not hidden
     pins_dropped: list[dict[str, Any]] = []
@@ -881,6 +938,27 @@ def rank(
     )
 
 
+def emerging_rows(snap: ArtistSnapshot, threshold: int, since: int = 0) -> np.ndarray:
+    """Per snapshot row, is the artist emerging? Two signals, both required: a small audience
+    everywhere (monthly listeners and the followers summed over platforms both under
+    ``threshold``: a large following on one platform is not emerging) and a short career (a first
+    release in ``since`` or later; an unknown year does not count against the artist, and
+    ``since`` = 0 sets no career limit: a veteran with few listeners is not emerging).
+    Memoised per snapshot."""
+    cache = _snap_cache(snap)
+    key = ("emerging", int(threshold), int(since))
+    out = cache.get(key)
+    if out is None:
+        a = snap.arrays
+        out = (a["listeners"] < threshold) & (a["followers_total"] < threshold)
+        if since:
+            first = a["first_release"]
+            out &= (first == 0) | (first >= since)
+        out.flags.writeable = False
+        cache[key] = out
+    return out
+
+
 def _known_at(known: np.ndarray | bool, idx: np.ndarray) -> np.ndarray:
     if known is True or known is False:
         return np.full(len(idx), known, dtype=bool)
@@ -919,5 +997,6 @@ __all__ = [
     "Curation",
     "MatchResult",
     "Ranking",
+    "emerging_rows",
     "rank",
 ]

@@ -8,8 +8,9 @@ cache.
 Layout (N rows; a row is an artist, ``ids[row]`` its primary key; rows are never reordered by
 `with_updates`, which tombstones and appends):
 - dense per-row columns: ids, alive, listeners, reach_log, engagement, rating, rating_part,
-  verified, tag_count/tag_invnorm, age_norm (7 × N, column-major so a bucket is contiguous),
-  age_total, tags and cat_bits (packed uint64 bit sets over the genre/mood and refused-category
+  verified, first_release (year of the first release, 0 = unknown), tag_count/tag_invnorm,
+  age_norm (7 × N, column-major so a bucket is contiguous), age_total, tags, cat_bits and
+  lang_bits (packed uint64 bit sets over the genre/mood, refused-category and language
   vocabularies);
 - rates: one contiguous column per deliverable type (``fee[t]``, uint32 minor units,
   ``NO_FEE`` = not offered; ``fee_cur[t]``, an index into CURRENCIES): the type vocabulary is
@@ -36,7 +37,9 @@ from typing import Any
 
 import numpy as np
 
-FORMAT = 1
+# the vocabularies: tag keys, refused categories, countries, deliverable types, languages
+Vocabs = tuple[list[int], list[int], list[str], list[int], list[str]]
+FORMAT = 2  # 2: first_release, lang_bits
 AGE_BUCKETS: tuple[str, ...] = ("13-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")
 # Inclusive age bounds per bucket; "65+" is taken as 65–79 for overlap fractions.
 AGE_BOUNDS: tuple[tuple[int, int], ...] = (
@@ -147,7 +150,7 @@ class ArtistRecord:
     rates: deliverable type id → (min fee in minor units, currency code in CURRENCIES);
     audience: ISO country → share; age: bucket label (AGE_BUCKETS) → share; unavailable:
     inclusive (start, end) date pairs; text: stage name + bio + genre/mood names; rating 0–5 or
-    None when the artist has no review yet.
+    None when the artist has no review yet; first_release_year: None when unknown.
     """
 
     id: int
@@ -162,8 +165,10 @@ class ArtistRecord:
     rates: Mapping[int, tuple[int, str]] = field(default_factory=dict)
     unavailable: Sequence[tuple[Any, Any]] = ()
     refused_categories: Sequence[int] = ()
+    languages: Sequence[str] = ()
     text: str = ""
     rating: float | None = None
+    first_release_year: int | None = None
 
 
 def _as_record(r: ArtistRecord | Mapping[str, Any]) -> ArtistRecord:
@@ -230,10 +235,12 @@ def _invert(
 
 ARRAYS: tuple[str, ...] = (
     "ids", "alive", "listeners", "reach_log", "followers_total", "engagement", "rating",
-    "rating_part", "verified", "tags", "tag_count", "tag_invnorm", "cat_bits", "age_norm",
+    "rating_part", "verified", "tags", "tag_count", "tag_invnorm", "cat_bits", "lang_bits",
+    "age_norm",
     "age_total", "fee", "fee_cur", "aud_indptr", "aud_country", "aud_share", "audc_indptr",
     "audc_rows", "audc_share", "unav_indptr", "unav_start", "unav_end", "unav_row",
     "txt_indptr", "txt_tok", "txtp_indptr", "txtp_rows", "id_sorted", "row_of_sorted",
+    "first_release",
 )  # fmt: skip
 
 
@@ -252,6 +259,7 @@ class ArtistSnapshot:
         cat_vocab: list[int],
         countries: list[str],
         type_vocab: list[int],
+        lang_vocab: list[str] = (),
         version: str | None = None,
     ) -> None:
         missing = set(ARRAYS) - set(arrays)
@@ -264,10 +272,12 @@ class ArtistSnapshot:
         self.cat_vocab = list(cat_vocab)
         self.countries = list(countries)
         self.type_vocab = list(type_vocab)
+        self.lang_vocab = list(lang_vocab)
         self.tag_index = {k: i for i, k in enumerate(self.tag_vocab)}
         self.cat_index = {k: i for i, k in enumerate(self.cat_vocab)}
         self.country_index = {k: i for i, k in enumerate(self.countries)}
         self.type_index = {k: i for i, k in enumerate(self.type_vocab)}
+        self.lang_index = {k: i for i, k in enumerate(self.lang_vocab)}
         self.version = version or _new_version()
         self._tie_ids: np.ndarray | None = None
 
@@ -303,11 +313,11 @@ class ArtistSnapshot:
         cls,
         records: Iterable[ArtistRecord | Mapping[str, Any]],
         *,
-        _vocabs: tuple[list[int], list[int], list[str], list[int]] | None = None,
+        _vocabs: Vocabs | None = None,
     ) -> ArtistSnapshot:
         """Build a snapshot from plain records (one pass in Python, then numpy)."""
-        tag_vocab, cat_vocab, countries, type_vocab = (
-            ([], [], [], []) if _vocabs is None else tuple(list(v) for v in _vocabs)
+        tag_vocab, cat_vocab, countries, type_vocab, lang_vocab = (
+            ([], [], [], [], []) if _vocabs is None else tuple(list(v) for v in _vocabs)
         )
         recs = [_as_record(r) for r in records]
         n = len(recs)
@@ -318,6 +328,8 @@ class ArtistSnapshot:
         tag_idx = _extend_vocab(tag_vocab, sorted({k for ks in tag_keys for k in ks}))
         cat_keys = [[int(c) for c in r.refused_categories] for r in recs]
         cat_idx = _extend_vocab(cat_vocab, sorted({k for ks in cat_keys for k in ks}))
+        lang_keys = [[str(x) for x in r.languages] for r in recs]
+        lang_idx = _extend_vocab(lang_vocab, sorted({k for ks in lang_keys for k in ks}))
         country_idx = _extend_vocab(countries, sorted({c for r in recs for c in r.audience}))
         type_idx = _extend_vocab(type_vocab, sorted({int(t) for r in recs for t in r.rates}))
         cur_idx = {c: i for i, c in enumerate(CURRENCIES)}
@@ -332,6 +344,9 @@ class ArtistSnapshot:
             (np.nan if r.rating is None else r.rating for r in recs), dtype=np.float32, count=n
         )
         verified = np.fromiter((bool(r.verified) for r in recs), dtype=bool, count=n)
+        first_release = np.fromiter(
+            (r.first_release_year or 0 for r in recs), dtype=np.uint16, count=n
+        )
 
         age_raw = np.zeros((len(AGE_BUCKETS), n), dtype=np.float32)
         bucket_idx = {b: i for i, b in enumerate(AGE_BUCKETS)}
@@ -380,9 +395,11 @@ class ArtistSnapshot:
             "engagement": engagement,
             "rating": rating,
             "verified": verified,
+            "first_release": first_release,
             "tags": _bits(tag_keys, tag_idx),
             "tag_count": tag_count,
             "cat_bits": _bits(cat_keys, cat_idx),
+            "lang_bits": _bits(lang_keys, lang_idx),
             "fee": fee,
             "fee_cur": fee_cur,
             "aud_indptr": _indptr(aud_len),
@@ -395,7 +412,7 @@ class ArtistSnapshot:
             "txt_tok": np.concatenate(tok_parts) if tok_parts else np.zeros(0, np.uint32),
         }
         arrays.update(_age_columns(age_raw))
-        return cls._finish(arrays, tag_vocab, cat_vocab, countries, type_vocab)
+        return cls._finish(arrays, tag_vocab, cat_vocab, countries, type_vocab, lang_vocab)
 
     @classmethod
     def from_batches(
@@ -406,7 +423,7 @@ class ArtistSnapshot:
         one batch at a time is held as Python objects (about 3 KB an artist against 0.3 KB as
         arrays): each batch becomes arrays (vocabularies extended, never reordered), and the
         arrays are joined once at the end and indexed once."""
-        vocabs: tuple[list[int], list[int], list[str], list[int]] = ([], [], [], [])
+        vocabs: Vocabs = ([], [], [], [], [])
         parts: list[dict[str, np.ndarray]] = []
         hashes = _TokenHash()
         for batch in batches:
@@ -416,7 +433,13 @@ class ArtistSnapshot:
                 continue
             part = cls.from_records(batch, _vocabs=vocabs)
             del batch  # drop the Python records before the next batch is read
-            vocabs = (part.tag_vocab, part.cat_vocab, part.countries, part.type_vocab)
+            vocabs = (
+                part.tag_vocab,
+                part.cat_vocab,
+                part.countries,
+                part.type_vocab,
+                part.lang_vocab,
+            )
             parts.append({name: np.asarray(part.arrays[name]) for name in _BASE_ARRAYS})
             del part
         if not parts:
@@ -438,6 +461,7 @@ class ArtistSnapshot:
         cat_vocab: list[int],
         countries: list[str],
         type_vocab: list[int],
+        lang_vocab: list[str],
     ) -> ArtistSnapshot:
         """Derive the precomputed per-row constants and the inverted indexes."""
         a = arrays
@@ -469,6 +493,7 @@ class ArtistSnapshot:
             cat_vocab=cat_vocab,
             countries=countries,
             type_vocab=type_vocab,
+            lang_vocab=lang_vocab,
         )
 
     # ---- incremental update ----------------------------------------------------------------
@@ -485,7 +510,13 @@ class ArtistSnapshot:
         When more than ``compact_above`` of the rows are dead, dead rows are dropped."""
         delta = ArtistSnapshot.from_records(
             changed,
-            _vocabs=(self.tag_vocab, self.cat_vocab, self.countries, self.type_vocab),
+            _vocabs=(
+                self.tag_vocab,
+                self.cat_vocab,
+                self.countries,
+                self.type_vocab,
+                self.lang_vocab,
+            ),
         )
         gone = np.concatenate(
             [delta.ids, np.fromiter((int(i) for i in removed_ids), dtype=np.int64)]
@@ -496,8 +527,9 @@ class ArtistSnapshot:
         old = {**self.arrays, "alive": alive}
         merged = _concat_rows(old, delta.arrays, len(delta.type_vocab), len(self.type_vocab))
         snap = ArtistSnapshot._finish(
-            merged, delta.tag_vocab, delta.cat_vocab, delta.countries, delta.type_vocab
-        )
+            merged, delta.tag_vocab, delta.cat_vocab, delta.countries, delta.type_vocab,
+            delta.lang_vocab,
+        )  # fmt: skip
         if snap.n_rows and 1 - snap.n_alive / snap.n_rows > compact_above:
             snap = snap.compact()
         return snap
@@ -517,7 +549,7 @@ class ArtistSnapshot:
             out.update(zip(vals, parts, strict=True))
         return ArtistSnapshot._finish(
             out, list(self.tag_vocab), list(self.cat_vocab), list(self.countries),
-            list(self.type_vocab),
+            list(self.type_vocab), list(self.lang_vocab),
         )  # fmt: skip
 
     def record(self, artist_id: int) -> dict[str, Any]:
@@ -539,6 +571,12 @@ class ArtistSnapshot:
             for b in range(64)
             if int(a["cat_bits"][r, w]) >> b & 1
         ]
+        langs = [
+            self.lang_vocab[w * 64 + b]
+            for w in range(a["lang_bits"].shape[1])
+            for b in range(64)
+            if int(a["lang_bits"][r, w]) >> b & 1
+        ]
         s, e = int(a["aud_indptr"][r]), int(a["aud_indptr"][r + 1])
         us, ue = int(a["unav_indptr"][r]), int(a["unav_indptr"][r + 1])
         ts, te = int(a["txt_indptr"][r]), int(a["txt_indptr"][r + 1])
@@ -548,6 +586,7 @@ class ArtistSnapshot:
             "genres": sorted(k // 2 for k in tags if k % 2 == 0),
             "moods": sorted(k // 2 for k in tags if k % 2 == 1),
             "refused_categories": sorted(cats),
+            "languages": sorted(langs),
             "audience": {
                 self.countries[int(c)]: round(float(v), 4)
                 for c, v in zip(a["aud_country"][s:e], a["aud_share"][s:e], strict=True)
@@ -562,6 +601,7 @@ class ArtistSnapshot:
             "engagement_rate": round(float(a["engagement"][r]), 6),
             "verified": bool(a["verified"][r]),
             "rating": None if np.isnan(a["rating"][r]) else round(float(a["rating"][r]), 4),
+            "first_release_year": int(a["first_release"][r]) or None,
             "rates": {
                 self.type_vocab[t]: (int(a["fee"][t, r]), CURRENCIES[int(a["fee_cur"][t, r])])
                 for t in range(len(self.type_vocab))
@@ -597,6 +637,7 @@ class ArtistSnapshot:
             "cat_vocab": self.cat_vocab,
             "countries": self.countries,
             "type_vocab": self.type_vocab,
+            "lang_vocab": self.lang_vocab,
             "arrays": {
                 k: {"dtype": str(v.dtype), "shape": list(v.shape)} for k, v in self.arrays.items()
             },
@@ -634,6 +675,7 @@ class ArtistSnapshot:
             cat_vocab=manifest["cat_vocab"],
             countries=manifest["countries"],
             type_vocab=manifest["type_vocab"],
+            lang_vocab=manifest["lang_vocab"],
             version=version,
         )
 
@@ -662,7 +704,7 @@ class SnapshotStore:
 # ---- helpers -----------------------------------------------------------------------------
 _ROW_ARRAYS = (
     "ids", "alive", "listeners", "followers_total", "engagement", "rating", "verified", "tags",
-    "tag_count", "cat_bits", "age_total",
+    "tag_count", "cat_bits", "lang_bits", "age_total", "first_release",
 )  # fmt: skip
 _COL_ARRAYS = ("fee", "fee_cur", "age_norm")
 _CSR = {
@@ -700,7 +742,7 @@ def _concat_rows(
     old: dict[str, np.ndarray], new: dict[str, np.ndarray], n_types: int, old_types: int
 ) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
-    for name in ("tags", "cat_bits"):
+    for name in ("tags", "cat_bits", "lang_bits"):
         a, b = np.asarray(old[name]), np.asarray(new[name])
         w = max(a.shape[1], b.shape[1])
         a = np.pad(a, ((0, 0), (0, w - a.shape[1])))
@@ -731,7 +773,7 @@ def _concat_parts(parts: list[dict[str, np.ndarray]], n_types: int) -> dict[str,
     """Join row blocks built with shared, growing vocabularies (from_batches). Each block's
     arrays are released as soon as they are copied, so the peak stays near one full copy."""
     out: dict[str, np.ndarray] = {}
-    for name in ("tags", "cat_bits"):
+    for name in ("tags", "cat_bits", "lang_bits"):
         w = max(p[name].shape[1] for p in parts)
         out[name] = np.concatenate(
             [np.pad(a, ((0, 0), (0, w - a.shape[1]))) for a in (p.pop(name) for p in parts)]
@@ -773,7 +815,7 @@ class ArtistColumns:
 
     followers_total: Σ of the followers per platform; rating: NaN for no review yet; texts: the
     artist's text (stage name + bio + genre/mood names); unavailable days: days since
-    1970-01-01 (`to_day`), inclusive.
+    1970-01-01 (`to_day`), inclusive; first_release_year: 0 when unknown.
     """
 
     ids: Sequence[int]
@@ -783,9 +825,11 @@ class ArtistColumns:
     verified: Sequence[bool]
     texts: Sequence[str]
     rating: Sequence[float] | None = None
+    first_release_year: Sequence[int] | None = None
     genres: tuple[Sequence[int], Sequence[int]] = ((), ())
     moods: tuple[Sequence[int], Sequence[int]] = ((), ())
     refused_categories: tuple[Sequence[int], Sequence[int]] = ((), ())
+    languages: tuple[Sequence[int], Sequence[str]] = ((), ())
     audience: tuple[Sequence[int], Sequence[str], Sequence[float]] = ((), (), ())
     age: tuple[Sequence[int], Sequence[str], Sequence[float]] = ((), (), ())
     rates: tuple[Sequence[int], Sequence[int], Sequence[int], Sequence[str]] = ((), (), (), ())
@@ -812,9 +856,14 @@ class ArtistColumns:
             verified=[bool(r.verified) for r in recs],
             texts=[r.text for r in recs],
             rating=[np.nan if r.rating is None else r.rating for r in recs],
+            first_release_year=[r.first_release_year or 0 for r in recs],
             genres=pairs("genres"),
             moods=pairs("moods"),
             refused_categories=pairs("refused_categories"),
+            languages=(
+                [r.id for r in recs for _ in r.languages],
+                [str(x) for r in recs for x in r.languages],
+            ),
             audience=tuple(list(c) for c in zip(*aud, strict=True)) if aud else ((), (), ()),
             age=tuple(list(c) for c in zip(*age, strict=True)) if age else ((), (), ()),
             rates=tuple(list(c) for c in zip(*rates, strict=True)) if rates else ((), (), (), ()),
@@ -893,11 +942,11 @@ def _bits_at(n: int, rows: np.ndarray, pos: np.ndarray, n_vocab: int) -> np.ndar
 
 def _base_from_columns(
     c: ArtistColumns,
-    vocabs: tuple[list[int], list[int], list[str], list[int]],
+    vocabs: Vocabs,
     hashes: _TokenHash,
 ) -> dict[str, np.ndarray]:
     """The row-wise arrays of `from_records` for a batch of columns (vocabs extended in place)."""
-    tag_vocab, cat_vocab, countries, type_vocab = vocabs
+    tag_vocab, cat_vocab, countries, type_vocab, lang_vocab = vocabs
     ids = np.asarray(c.ids, dtype=np.int64).reshape(-1)
     n = len(ids)
     order = np.argsort(ids, kind="stable")  # rows stay in the given order; lookups go by id
@@ -922,6 +971,8 @@ def _base_from_columns(
     pairs = _unique(t_rows * (len(tag_vocab) + 1) + t_pos)[0] // (len(tag_vocab) + 1)
     cat_rows = row_of(c.refused_categories[0])
     cat_pos = _positions(np.asarray(c.refused_categories[1], dtype=np.int64), cat_vocab)
+    lang_rows = row_of(c.languages[0])
+    lang_pos = _positions(np.asarray(c.languages[1], dtype=str), lang_vocab)
 
     a_rows = row_of(c.audience[0])
     a_pos = _positions(np.asarray(c.audience[1], dtype=str), countries)
@@ -975,9 +1026,15 @@ def _base_from_columns(
             else column(c.rating, np.float64).astype(np.float32)
         ),
         "verified": column(c.verified, bool),
+        "first_release": (
+            np.zeros(n, dtype=np.uint16)
+            if c.first_release_year is None
+            else column(c.first_release_year, np.uint16)
+        ),
         "tags": _bits_at(n, t_rows, t_pos, len(tag_vocab)),
         "tag_count": np.bincount(pairs, minlength=n).astype(np.uint8),
         "cat_bits": _bits_at(n, cat_rows, cat_pos, len(cat_vocab)),
+        "lang_bits": _bits_at(n, lang_rows, lang_pos, len(lang_vocab)),
         "fee": fee,
         "fee_cur": fee_cur,
         "aud_indptr": _indptr(np.bincount(a_rows, minlength=n)),

@@ -24,6 +24,7 @@ from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from artists.models import artist_is_emerging
 from aux.charts import horizontal_bar_chart, line_chart, month_label
 from aux.money import format_money, from_minor
 from aux.users.models import User
@@ -117,8 +118,8 @@ def brief_report(*, brief: Brief, today: date | None = None) -> dict:
         Contract.objects.filter(brief=brief)
         .select_related("artist")
         .only("id", "status", "total", "currency", "signed_at", "funded", "deposit_amount",
-              "artist__id",
-              "artist__stage_name", "artist__slug", "artist__monthly_listeners")
+              "artist__id", "artist__stage_name", "artist__slug", "artist__monthly_listeners",
+              "artist__followers", "artist__first_release_year")
         .order_by("id")
     )  # fmt: skip
     signed = [c for c in contracts if c.status in SIGNED_STATUSES]
@@ -316,7 +317,8 @@ def brand_report(*, brand: Brand) -> dict:
         Contract.objects.filter(brand=brand, status__in=SIGNED_STATUSES)
         .select_related("artist")
         .only("id", "brief_id", "total", "currency", "signed_at", "artist__id",
-              "artist__stage_name", "artist__slug", "artist__monthly_listeners")
+              "artist__stage_name", "artist__slug", "artist__monthly_listeners",
+              "artist__followers", "artist__first_release_year")
     )  # fmt: skip
     results = list(
         MilestoneResult.objects.filter(
@@ -427,10 +429,19 @@ def marketplace_overview() -> dict:
     contracts = list(
         Contract.objects.filter(signed_at__isnull=False)
         .exclude(status=Contract.Status.CANCELLED)
-        .values("total", "currency", "signed_at", "artist__monthly_listeners")
+        .values(
+            "total", "currency", "signed_at", "artist__monthly_listeners", "artist__followers",
+            "artist__first_release_year",
+        )
+    )  # fmt: skip
+    emerging = sum(
+        artist_is_emerging(
+            listeners=c["artist__monthly_listeners"],
+            followers=c["artist__followers"],
+            first_release_year=c["artist__first_release_year"],
+        )
+        for c in contracts
     )
-    threshold = settings.AUX_EMERGING_MAX_LISTENERS
-    emerging = sum(1 for c in contracts if c["artist__monthly_listeners"] < threshold)
     gmv: dict[tuple[str, str], int] = defaultdict(int)
     for c in contracts:
         gmv[(_month(c["signed_at"]), c["currency"])] += c["total"]

@@ -12,12 +12,14 @@ pytestmark = pytest.mark.django_db
 def test_anyone_can_read_how_matching_works_with_every_part_and_the_guarantee(client):
     html = client.get("/how-matching-works/").content.decode()
     assert "<h1>How matching works</h1>" in html
-    for label in ("Genre &amp; mood", "Audience in territories", "Age fit", "Budget fit",
-                  "Reach for the objective", "Engagement", "Rating", "Text relevance",
-                  "Verified"):  # fmt: skip
+    for label in ("Genre &amp; mood", "Audience in territories", "Language", "Age fit",
+                  "Budget fit", "Reach for the objective", "Engagement", "Rating",
+                  "Text relevance", "Verified"):  # fmt: skip
         assert f'">{label}</a>' in html, label  # in the weights table, linked to its section
     assert "No data is never counted as zero." in html
-    assert "fewer than 50,000 monthly listeners" in html
+    assert "fewer than 50,000 monthly listeners and fewer than 50,000 followers" in html
+    assert "at most 8 years ago" in html  # the career signal: veterans are not emerging
+    assert "they make up 25% of this part" in html  # moods never outweigh the genre
     assert "at least 60% of the best match" in html
     assert "The fairness audit" in html
     # no developer words

@@ -411,6 +411,11 @@ _case(
     query="?artist=artist-a&artist=artist-b",
 )
 _case(
+    "campaigns:match_open",
+    "L 404 404 302 302 302 404 302",
+    kwargs=lambda w: {"pk": w.published_a.pk, "artist_id": w.artist_a.pk},
+)
+_case(
     "campaigns:shortlist_toggle",
     None,
     kwargs=lambda w: {"pk": w.published_a.pk, "artist_id": w.artist_b.pk},

@@ -20,6 +20,7 @@ from aux.money import format_money
 from aux.notifications.services import notify
 from aux.users.models import User
 from brands.recipients import brand_recipients
+from campaigns.briefs import outcomes
 
 from .. import hooks
 from ..masking import mask_contact_details
@@ -196,6 +197,9 @@ def contract_sign(
         contract.signed_at = _now()
         contract.save(update_fields=["status", "signed_at"])
         audit_record(actor=None, verb="contract.activate", target=contract)
+        outcomes.outcome_record(
+            brief_id=contract.brief_id, artist_id=contract.artist_id, kind=outcomes.Kind.BOOKED
+        )
         # The artist's payout split in force now is the one this contract pays (payments).
         hooks.announce(hooks.contract_signed, contract_id=contract.pk)
         _notify_on_commit("contract.signed", target=contract, sides=BOTH_SIDES, actor=actor)

@@ -17,6 +17,7 @@ from aux.errors import ConflictError
 from aux.money import MAX_CHARGE_AMOUNT, fee_for, format_money, max_total_for, platform_fee_bps
 from aux.users.models import User
 from brands.models import BrandCategory
+from campaigns.briefs import outcomes
 from campaigns.briefs.models import Brief
 from campaigns.briefs.permissions import check_brand_verified, check_can_edit_brand_briefs
 from campaigns.briefs.services import brief_lock
@@ -392,6 +393,7 @@ def offer_create(
     audit_record(actor=actor, verb="offer.create", target=offer, total=offer.total,
                  below_min_fee=offer.below_min_fee, expires_at=offer.expires_at.isoformat(),
                  exclusivity_conflicts=conflicts)  # fmt: skip
+    outcomes.outcome_record(brief_id=brief.pk, artist_id=artist.pk, kind=outcomes.Kind.OFFERED)
     _notify_on_commit("offer.received", target=offer, sides=[Side.ARTIST], actor=actor)
     return offer
 
@@ -450,6 +452,9 @@ def offer_accept(*, actor: User, offer: Offer) -> Offer:
     offer.awaiting, offer.closed_at = "", _now()
     offer.save(update_fields=["status", "awaiting", "closed_at", "updated_at"])
     contract = _contract_create(offer=offer)
+    outcomes.outcome_record(
+        brief_id=offer.brief_id, artist_id=offer.artist_id, kind=outcomes.Kind.ACCEPTED
+    )
     audit_record(actor=actor, verb="offer.accept", target=offer, side=side,
                  revision=offer.current_revision.number, contract=contract.pk)  # fmt: skip
     _notify_on_commit("offer.accepted", target=offer, sides=BOTH_SIDES, actor=actor)

@@ -2,6 +2,7 @@ from django.utils.translation import gettext
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
+from artists.constants import LANGUAGE_CODES, MAX_LANGUAGES
 from artists.models import DeliverableType, Genre, Mood
 from aux.api.fields import ShareField
 from aux.api.serializers import StrictModelSerializer
@@ -41,6 +42,11 @@ class BriefSerializer(StrictModelSerializer):
                                           allow_null=True)  # fmt: skip
     budget_max = serializers.IntegerField(min_value=0, max_value=10**11, required=False,
                                           allow_null=True)  # fmt: skip
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=sorted(LANGUAGE_CODES)),
+        required=False,
+        max_length=MAX_LANGUAGES,
+    )
     age_min = serializers.IntegerField(min_value=AGE_LOWEST, max_value=AGE_HIGHEST, required=False)
     age_max = serializers.IntegerField(min_value=AGE_LOWEST, max_value=AGE_HIGHEST, required=False)
 
@@ -48,8 +54,8 @@ class BriefSerializer(StrictModelSerializer):
         model = Brief
         fields = [
             "id", "brand", "title", "description", "objective", "status", "visibility",
-            "fairness", "territories", "age_min", "age_max", "audience_size", "genres", "moods",
-            "budget_min",
+            "fairness", "territories", "age_min", "age_max", "audience_size", "languages", "genres",
+            "moods", "budget_min",
             "budget_max", "currency", "start_date", "end_date", "emerging_share", "deliverables",
             "created_at", "updated_at", "submitted_at", "published_at", "closed_at",
             "matches_computed_at", "open_call",
