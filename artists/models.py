@@ -156,7 +156,7 @@ class Artist(models.Model):
     )
     verified = models.BooleanField(default=False)
     deposit_bps = models.PositiveSmallIntegerField(
-        default=0, validators=[MaxValueValidator(5_000)],
+        default=0, db_default=0, validators=[MaxValueValidator(5_000)],
         help_text="Share of the fee of live work paid on funding (basis points, 0–5,000).",
     )  # fmt: skip
     # Genre and mood names, denormalised so that one row holds everything discovery searches

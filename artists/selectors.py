@@ -31,8 +31,8 @@ def artists_for_discovery() -> QuerySet[Artist]:
     """The base of `/artists/` and `GET /api/v1/artists/`: everything a result card shows,
     prefetched, so a page costs the same few queries whatever its size."""
     return Artist.objects.listed().prefetch_related(
-        Prefetch("genres", queryset=Genre.objects.only("pk", "name", "slug")),
-        Prefetch("moods", queryset=Mood.objects.only("pk", "name", "slug")),
+        Prefetch("genres", queryset=Genre.objects.only("pk", "name", "name_fr", "slug")),
+        Prefetch("moods", queryset=Mood.objects.only("pk", "name", "name_fr", "slug")),
         Prefetch(
             "rates",
             queryset=Rate.objects.select_related("deliverable_type").order_by("min_fee", "pk"),

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from campaigns.briefs.matching_service import brief_rank
 from campaigns.briefs.models import Brief, MatchExposure, MatchOutcome
+from campaigns.briefs.snapshot_store import get_snapshot
 
 WEEKS = 6
 KINDS = ["opened", "shortlisted", "offered", "accepted", "booked"]
@@ -34,13 +35,14 @@ def _utility(parts: dict, best_position: int) -> float:
 
 def seed_outcomes() -> int:
     """Exposures and outcomes for every rankable brief's top 50; returns the outcomes."""
-    if MatchExposure.objects.exists():
+    snapshot = get_snapshot()
+    if snapshot is None or MatchExposure.objects.exists():
         return 0
     rng = random.Random(20261208)
     now = timezone.now()
     exposures, outcomes = [], []
     for brief in Brief.objects.order_by("pk"):
-        ranking = brief_rank(brief, k=50)
+        ranking = brief_rank(brief, snapshot=snapshot, k=50)
         matches = [] if ranking is None else ranking.matches
         best: dict[int, int] = {}
         for week in range(WEEKS):

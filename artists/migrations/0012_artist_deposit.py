@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='artist',
             name='deposit_bps',
-            field=models.PositiveSmallIntegerField(default=0, help_text='Share of the fee of live work paid on funding (basis points, 0–5,000).', validators=[django.core.validators.MaxValueValidator(5000)]),
+            field=models.PositiveSmallIntegerField(default=0, db_default=0, help_text='Share of the fee of live work paid on funding (basis points, 0–5,000).', validators=[django.core.validators.MaxValueValidator(5000)]),
         ),
         migrations.AddConstraint(
             model_name='artist',

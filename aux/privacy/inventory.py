@@ -148,6 +148,8 @@ INVENTORY: dict[str, Entry] = {
     "campaigns.BriefDeliverable": Entry(paths=("brief__created_by",), on_close="kept"),
     "campaigns.Match": Entry(paths=("artist__user",), on_close=ERASED),
     "campaigns.MatchCuration": Entry(paths=("artist__user", "updated_by"), on_close=ERASED),
+    "campaigns.MatchExposure": Entry(paths=("artist__user",), on_close=ERASED),
+    "campaigns.MatchOutcome": Entry(paths=("artist__user",), on_close=ERASED),
     "campaigns.Shortlist": Entry(paths=("added_by",), on_close="kept by the brand"),
     "campaigns.Application": Entry(
         paths=("artist__user", "decided_by"),

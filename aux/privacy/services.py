@@ -46,7 +46,7 @@ from campaigns.bookings.models import (
     Signature,
 )
 from campaigns.bookings.services import offer_decline
-from campaigns.briefs.models import Match, MatchCuration
+from campaigns.briefs.models import Match, MatchCuration, MatchExposure, MatchOutcome
 from campaigns.reporting.models import MilestoneResult
 from payments.models import ContractSplit, LedgerEntry, WebhookEvent
 from payments.statements import statement_pdf_bytes, yearly_statement
@@ -281,6 +281,8 @@ def account_close(*, user: User) -> User:
             getattr(artist, related).all().delete()
         Match.objects.filter(artist=artist).delete()
         MatchCuration.objects.filter(artist=artist).delete()
+        MatchExposure.objects.filter(artist=artist).delete()
+        MatchOutcome.objects.filter(artist=artist).delete()
         Application.objects.filter(artist=artist).update(pitch=REMOVED_TEXT, links=[])
 
     for att in Attachment.objects.filter(uploaded_by=user, message__isnull=False):

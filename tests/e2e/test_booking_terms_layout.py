@@ -69,7 +69,7 @@ def test_the_terms_and_deposit_pages_fit_phone_and_desktop(live_server, browser:
             if name == "profile-rates":
                 found = _section(page, path, "#section-rates", f"terms-{name}-{width}")
             else:
-                _width, found = _check(page, path, "en", f"terms-{name}-{width}")
+                _width, found = _check(page, path, "en", f"terms-{name}-{width}", opened=True)
             text = page.locator("main").inner_text()
             assert "Deposit" in text or "deposit" in text, (name, width)
             failures += [f"{name} at {width} px: {f}" for f in found]

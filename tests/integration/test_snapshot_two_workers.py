@@ -112,7 +112,7 @@ def test_an_artist_change_refreshed_on_worker_a_reaches_a_brief_ranked_by_worker
     with _routed({"campaigns.snapshot_*": {"queue": queue_a},
                   "campaigns.brief_compute_matches": {"queue": queue_b}}):  # fmt: skip
         snapshot_rebuild.delay().get(timeout=60)  # worker A builds the first version
-        first = SnapshotVersion.objects.get().version
+        first = SnapshotVersion.objects.first().version  # the newest: A's build
         brief_compute_matches.delay(brief.pk).get(timeout=60)  # worker B fetches it and ranks
         assert set(Match.objects.filter(brief=brief).values_list("artist_id", flat=True)) == {
             artists[0].pk, artists[1].pk
