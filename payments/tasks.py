@@ -22,15 +22,18 @@ def _fresh_content_types() -> None:
     ContentType.objects.clear_cache()
 
 
-@shared_task(
-    name="payments.pay_milestone",
-    acks_late=True,
-    autoretry_for=(PaymentTransientError,),
-    retry_backoff=2,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=8,
-)
+# A task that moves money at Stripe: retried with backoff on network errors and Stripe 5xx only.
+STRIPE_TASK = {
+    "acks_late": True,
+    "autoretry_for": (PaymentTransientError,),
+    "retry_backoff": 2,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
+
+
+@shared_task(name="payments.pay_milestone", **STRIPE_TASK)
 def pay_milestone(milestone_id: int) -> list[int]:
     """Transfer an approved milestone's amount to its payees (one transfer each, ever).
 
@@ -41,29 +44,14 @@ def pay_milestone(milestone_id: int) -> list[int]:
     return [p.pk for p in milestone_pay(milestone_id=milestone_id)]
 
 
-@shared_task(
-    name="payments.pay_deposit",
-    acks_late=True,
-    autoretry_for=(PaymentTransientError,),
-    retry_backoff=2,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(name="payments.pay_deposit", **STRIPE_TASK)
 def pay_deposit(contract_id: int) -> list[int]:
     """Transfer a funded contract's deposit to its payees (one transfer each, ever)."""
     _fresh_content_types()
     return [p.pk for p in deposit_pay(contract_id=contract_id)]
 
 
-@shared_task(
-    name="payments.refund_contract",
-    acks_late=True,
-    autoretry_for=(PaymentTransientError,),
-    retry_backoff=2,
-    retry_backoff_max=300,
-    max_retries=8,
-)
+@shared_task(name="payments.refund_contract", **STRIPE_TASK)
 def refund_contract(contract_id: int, key: str, reason: str, amount: int | None) -> int | None:
     """Refund unspent escrow (or `amount` of it) plus its share of the fee, once per `key`."""
     _fresh_content_types()
