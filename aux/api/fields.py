@@ -28,6 +28,17 @@ class ShareField(serializers.DecimalField):
         super().__init__(**kwargs)
 
 
+@extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^\d{1,3}(\.\d{1,2})?$"})
+class PercentField(serializers.DecimalField):
+    """A percent with up to two decimals, as a string ("30" or "33.33"). drf-spectacular's own
+    pattern for a decimal makes every digit optional, so it calls "" valid; this one needs one."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 5)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+
+
 @extend_schema_field(
     {"type": "string", "nullable": True, "description": "A slug; blank or null: none."}
 )

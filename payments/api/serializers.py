@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from aux.api.fields import PercentField
 from aux.api.serializers import StrictModelSerializer, StrictSerializer
 
 from ..models import ContractSplit, LedgerEntry, Payout
@@ -84,13 +85,11 @@ class ContractSplitsSerializer(StrictSerializer):
 
 class CoOwnerInputSerializer(StrictSerializer):
     email = serializers.EmailField()
-    share = serializers.DecimalField(
-        max_digits=5, decimal_places=2, help_text="Percent, more than 0 and less than 100."
-    )
+    share = PercentField(help_text="Percent, more than 0 and less than 100.")
 
 
 class ContractSplitsInputSerializer(StrictSerializer):
     """The whole proposal: the artist's own share and each co-owner's; together 100%."""
 
-    artist_share = serializers.DecimalField(max_digits=5, decimal_places=2)
+    artist_share = PercentField()
     co_owners = CoOwnerInputSerializer(many=True, max_length=10)
