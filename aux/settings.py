@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.conf import global_settings
 from django.utils.csp import CSP
 from kombu import Exchange, Queue
 
@@ -193,6 +194,14 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# `make test` only (scripts/test.sh sets it, and its servers and workers inherit it): hashing with
+# MD5 makes each of the suite's logins cost microseconds instead of PBKDF2's half second. Never set
+# it anywhere else; without it Django's default (PBKDF2) hashers apply.
+if env.bool("AUX_TEST_FAST_PASSWORD_HASHER", default=False):
+    PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *global_settings.PASSWORD_HASHERS,
+    ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

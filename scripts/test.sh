@@ -66,6 +66,8 @@ export DJANGO_ALLOW_ASYNC_UNSAFE=true
 # DEBUG is off by default (aux/settings.py); the tests run as the local demo does. pytest-django
 # still runs each test with settings.DEBUG = False, and production-mode tests set DEBUG=0.
 export DEBUG=1
+# Fast password hashing for the suite's logins (aux/settings.py; never outside the tests).
+export AUX_TEST_FAST_PASSWORD_HASHER=1
 export STRIPE_API_BASE="http://127.0.0.1:$STRIPE_PORT" AUX_TEST_STRIPE_API_BASE="http://127.0.0.1:$STRIPE_PORT"
 
 echo "==> static checks"
