@@ -92,6 +92,16 @@ def test_the_fund_form_posted_twice_charges_once_and_the_second_gets_a_message(s
 def test_two_simultaneous_fund_submits_make_one_payment_and_one_charge(stripe_api):
     import stripe  # only to list what the fake Stripe holds, as Stripe's dashboard would
 
+    client = stripe.StripeClient("sk_test_local", base_addresses={"api": stripe_api})
+
+    def intent_ids() -> set[str]:
+        return {
+            p.id for p in client.v1.payment_intents.list(params={"limit": 100}).auto_paging_iter()
+        }
+
+    # The fake Stripe outlives the test database, whose ids restart: an earlier test's contract
+    # may have had this contract's id. Only the intents made during this test count.
+    before = intent_ids()
     manager, _artist, contract = signed_contract()
     url = f"/payments/contracts/{contract.pk}/fund/"
     statuses = _post_at_once(manager, url, {"payment_method": "pm_card_visa"})
@@ -99,10 +109,8 @@ def test_two_simultaneous_fund_submits_make_one_payment_and_one_charge(stripe_ap
     payment = Payment.objects.get(contract=contract)
     assert payment.status == Payment.Status.SUCCEEDED
     assert LedgerTransaction.objects.filter(contract=contract, kind="funding").count() == 1
-    client = stripe.StripeClient("sk_test_local", base_addresses={"api": stripe_api})
-    every = client.v1.payment_intents.list(params={"limit": 100}).auto_paging_iter()
     intents = [
-        pi for pi in (p.to_dict() for p in every)
-        if pi["metadata"].get("aux_contract_id") == str(contract.pk)
-    ]  # fmt: skip
+        client.v1.payment_intents.retrieve(pi_id).to_dict() for pi_id in intent_ids() - before
+    ]
+    intents = [pi for pi in intents if pi["metadata"].get("aux_contract_id") == str(contract.pk)]
     assert [(pi["status"], pi["amount"]) for pi in intents] == [("succeeded", payment.gross)]
